@@ -1,0 +1,313 @@
+"""What the benchmark measures, found in the `seed_scale` dataset: the people it signs in as, the
+key pages with the Django admin changelist of the same data, and the PDF and import timings."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+
+LARGEST = "scale-partnership-01"  # partnerships/scale.py gives the first partnership a double share
+CURRENT_YEAR = "2026/27"
+ADMIN_EMAIL = "admin@scale.example.org"
+
+
+@dataclass
+class Target:
+    label: str
+    who: str  # "lead", "coordinator" or "admin": whose session requests it
+    path: str
+    admin_path: str | None = None  # the Django admin changelist of the same data
+    admin_label: str = ""
+
+
+def ensure_data(scale: float) -> None:
+    """Migrate, and build the scale dataset when it is not there yet."""
+    from portal.models import User
+
+    call_command("migrate", verbosity=0)
+    if not User.objects.filter(email=ADMIN_EMAIL).exists():
+        print(f"Building the scale dataset (seed_scale --scale {scale}) ...")
+        call_command("seed_scale", scale=scale, force=True)
+
+
+def people() -> dict[str, tuple[str, str]]:
+    from partnerships.models import Membership
+    from partnerships.scale import PASSWORD
+
+    def first(role: str) -> str:
+        membership = (
+            Membership.objects.filter(partnership__slug=LARGEST, role=role)
+            .select_related("user")
+            .order_by("id")
+            .first()
+        )
+        return membership.user.email
+
+    return {
+        "lead": (first("lead"), PASSWORD),
+        "coordinator": (first("coordinator"), PASSWORD),
+        "admin": (ADMIN_EMAIL, PASSWORD),
+    }
+
+
+def dataset_counts() -> dict[str, int]:
+    from healthcheck.models import Action, HealthCheck, Rating
+    from memoranda.models import Memorandum, MemorandumVersion, Signature
+    from partnerships.models import Organisation, Partnership
+    from placements.models import Placement, PracticeEducator, Student
+    from portal.models import User
+
+    models = {
+        "partnerships": Partnership,
+        "organisations": Organisation,
+        "users": User,
+        "memoranda": Memorandum,
+        "memorandum_versions": MemorandumVersion,
+        "signatures": Signature,
+        "health_checks": HealthCheck,
+        "ratings": Rating,
+        "actions": Action,
+        "students": Student,
+        "placements": Placement,
+        "practice_educators": PracticeEducator,
+    }
+    return {name: model.objects.count() for name, model in models.items()}
+
+
+def key_pages() -> list[Target]:
+    from healthcheck.models import HealthCheck
+    from memoranda.models import Memorandum
+
+    memorandum = (
+        Memorandum.objects.filter(partnership__slug=LARGEST).annotate(n=Count("versions")).order_by("-n", "id").first()
+    )
+    health_check = HealthCheck.objects.get(
+        partnership__slug=LARGEST, organisation__isnull=True, academic_year=CURRENT_YEAR
+    )
+    placements = reverse("placements:list")
+    return [
+        Target("dashboard", "lead", reverse("dashboard")),
+        Target("partnership page", "lead", reverse("partnerships:partnership_detail", args=[LARGEST])),
+        Target(
+            "partnerships list",
+            "admin",
+            reverse("partnerships:partnership_list"),
+            "/admin/partnerships/partnership/",
+            "partnerships",
+        ),
+        Target(
+            "organisations list",
+            "admin",
+            reverse("partnerships:organisation_list"),
+            "/admin/partnerships/organisation/",
+            "organisations",
+        ),
+        Target("memoranda list", "lead", reverse("memoranda:list"), "/admin/memoranda/memorandum/", "memoranda"),
+        Target("memoranda list (all)", "admin", reverse("memoranda:list"), "/admin/memoranda/memorandum/", "memoranda"),
+        Target(f"memorandum ({memorandum.n} versions)", "lead", reverse("memoranda:detail", args=[memorandum.pk])),
+        Target(
+            "health checks list",
+            "coordinator",
+            reverse("healthcheck:list"),
+            "/admin/healthcheck/healthcheck/",
+            "health checks",
+        ),
+        Target("health check page", "coordinator", reverse("healthcheck:detail", args=[health_check.pk])),
+        Target(
+            "actions list", "coordinator", reverse("healthcheck:action_list"), "/admin/healthcheck/action/", "actions"
+        ),
+        Target(
+            "actions list (all)", "admin", reverse("healthcheck:action_list"), "/admin/healthcheck/action/", "actions"
+        ),
+        Target(
+            "sufficiency",
+            "coordinator",
+            f"{reverse('placements:sufficiency')}?partnership={LARGEST}&year={CURRENT_YEAR}",
+        ),
+        Target("placements list", "coordinator", placements, "/admin/placements/placement/", "placements"),
+        Target("placements list (all)", "admin", placements, "/admin/placements/placement/", "placements"),
+        Target(
+            "placements list page 200",
+            "admin",
+            f"{placements}?page=200",
+            "/admin/placements/placement/?p=200",
+            "placements page 200",
+        ),
+        Target(
+            "practice educators list",
+            "coordinator",
+            reverse("placements:educator_list"),
+            "/admin/placements/practiceeducator/",
+            "practice educators",
+        ),
+        Target(
+            "practice educators list (all)",
+            "admin",
+            reverse("placements:educator_list"),
+            "/admin/placements/practiceeducator/",
+            "practice educators",
+        ),
+    ]
+
+
+def _timed_gets(client, path: str, times: int) -> dict:
+    samples = [client.get(path) for _ in range(times)]
+    server = [s.server_ms for s in samples if s.server_ms is not None]
+    return {
+        "path": path,
+        "status": sorted({s.status for s in samples}),
+        "first_ms": server[0] if server else None,
+        "median_ms": statistics.median(server) if server else None,
+        "max_ms": max(server) if server else None,
+        "bytes": samples[-1].size,
+    }
+
+
+def timings(clients: dict) -> dict:
+    """PDF rendering (a fresh render on every request) against serving a stored signed PDF, and a
+    10,000-row placements import."""
+    from healthcheck.models import HealthCheck
+    from memoranda.models import Memorandum, Status
+
+    def largest_memorandum(status):
+        return (
+            Memorandum.objects.filter(partnership__slug=LARGEST, status=status)
+            .annotate(parties_n=Count("parties", distinct=True), sections_n=Count("sections", distinct=True))
+            .order_by("-parties_n", "-sections_n", "id")
+            .first()
+        )
+
+    draft = largest_memorandum(Status.DRAFT)
+    active = largest_memorandum(Status.ACTIVE)
+    signed_off = (
+        HealthCheck.objects.filter(partnership__slug=LARGEST, organisation__isnull=True)
+        .exclude(academic_year=CURRENT_YEAR)
+        .order_by("-academic_year")
+        .first()
+    )
+    lead = clients["lead"]
+    result = {
+        "memorandum_pdf_render": {
+            "memorandum": f"{draft.sections_n} sections, {draft.parties_n} parties",
+            **_timed_gets(lead, reverse("memoranda:pdf", args=[draft.pk]), 4),
+        },
+        "stored_signed_pdf": {
+            "memorandum": f"{active.sections_n} sections, {active.parties_n} parties",
+            **_timed_gets(lead, reverse("memoranda:pdf", args=[active.pk]), 20),
+        },
+        "health_check_pdf_render": {
+            "criteria": signed_off.ratings.count(),
+            **_timed_gets(clients["coordinator"], reverse("healthcheck:pdf", args=[signed_off.pk]), 3),
+        },
+        "placements_import_10000_rows": import_timing(10_000),
+    }
+    return result
+
+
+# --- The 10,000-row import ----------------------------------------------------------------------
+
+
+def _import_setup(rows: int, prefix: str):
+    """A programme and offers with room for `rows` students in the largest partnership; returns the
+    coordinator, the partnership and a students-with-placements CSV of `rows` new students."""
+    from partnerships.models import Membership, Partnership
+    from placements.models import AcademicYear, PlacementOffer, Programme
+
+    partnership = Partnership.objects.get(slug=LARGEST)
+    membership = (
+        Membership.objects.filter(partnership=partnership, role="coordinator")
+        .select_related("user", "organisation")
+        .order_by("id")
+        .first()
+    )
+    coordinator = membership.user
+    university = partnership.partners.filter(organisation__kind="university").first().organisation
+    # An employer's coordinator places students only with their own organisation.
+    employer = membership.organisation
+    if employer is None or not employer.is_employer:
+        employer = partnership.partners.filter(organisation__kind="local-authority").first().organisation
+    year = AcademicYear.objects.get(label=CURRENT_YEAR)
+    programme, _ = Programme.objects.get_or_create(
+        partnership=partnership, university=university, name="Bench import programme", defaults={"level": "ba"}
+    )
+    teams = 100
+    for t in range(teams):
+        PlacementOffer.objects.get_or_create(
+            partnership=partnership,
+            employer=employer,
+            academic_year=year,
+            team=f"Bench import team {t:03d}",
+            defaults={"places": rows // teams + 1, "service_area": "children", "statutory": True, "stage": "final"},
+        )
+    header = (
+        "reference,university,programme,final_year,placement_employer,placement_team,placement_year,"
+        "placement_stage,placement_starts_on,placement_ends_on,status\n"
+    )
+    body = "".join(
+        f"{prefix}{i:05d},{university.name},{programme.name},{CURRENT_YEAR},{employer.name},"
+        f"Bench import team {i % teams:03d},{CURRENT_YEAR},final,2027-01-11,2027-06-04,confirmed\n"
+        for i in range(rows)
+    )
+    return coordinator, partnership, (header + body).encode()
+
+
+def import_timing(rows: int) -> dict:
+    """Check and import `rows` students with placements through the real services, then roll the
+    import back so the dataset stays as seed_scale made it."""
+    from placements import importers
+
+    coordinator, partnership, content = _import_setup(rows, prefix=f"BENCH{int(time.time()) % 100000:05d}-")
+    with transaction.atomic():
+        started = time.perf_counter()
+        batch = importers.upload(
+            coordinator, partnership, kind="students", file=SimpleUploadedFile("bench.csv", content, "text/csv")
+        )
+        checked = time.perf_counter()
+        result = importers.run_import(coordinator, batch)
+        done = time.perf_counter()
+        transaction.set_rollback(True)
+    return {
+        "rows": rows,
+        "errors": len(result.errors),
+        "created": result.creates,
+        "check_s": round(checked - started, 2),
+        "import_s": round(done - checked, 2),
+        "total_s": round(done - started, 2),
+    }
+
+
+def import_footprint() -> dict[str, int]:
+    from placements.models import ImportBatch, Placement, Student
+    from portal.models import AuditEvent
+
+    return {
+        "students": Student.objects.count(),
+        "placements": Placement.objects.count(),
+        "import_batches": ImportBatch.objects.count(),
+        "audit_events": AuditEvent.objects.count(),
+    }
+
+
+def run_import_in_child(rows: int) -> None:
+    """Entry point for bench.load's interrupted import: commits unless it is killed first."""
+    import django
+
+    django.setup()
+    from placements import importers
+
+    coordinator, partnership, content = _import_setup(rows, prefix=f"KILL{int(time.time()) % 100000:05d}-")
+    upload = SimpleUploadedFile("interrupted.csv", content, "text/csv")
+    # The upload (check) step writes an ImportBatch; do it inside the same transaction as the import
+    # so the footprint compares the whole operation.
+    with transaction.atomic():
+        batch = importers.upload(coordinator, partnership, kind="students", file=upload)
+        print("importing", flush=True)
+        importers.run_import(coordinator, batch)
+    print("finished", flush=True)

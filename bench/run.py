@@ -1,0 +1,223 @@
+"""The national-scale benchmark: `make bench` (or `python -m bench.run`).
+
+Starts gunicorn on loopback against PostgreSQL holding the `seed_scale` dataset, signs in as
+representative people and, for every key page, measures server-time and client latency (p50, p95),
+throughput with several concurrent clients over a fixed time, and SQL queries per page. Beside them
+it measures the framework floor (the cheapest authenticated page with our base template) and the
+Django admin changelist of the same data, and reports each page's ratio to both. It also times PDF
+rendering against serving a stored signed PDF, and a 10,000-row placements import.
+
+Output: a table on stdout and bench/results.json. Figures, not pass/fail: docs/performance.md
+records them with the machine and the date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen:
+    """gunicorn as in production (sync workers), under bench.settings for the timing headers."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    from bench.client import Client
+
+    probe = Client(f"http://127.0.0.1:{port}")
+    for _ in range(100):
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited while starting")
+        if probe.get("/healthz").status == 200:
+            return server
+        time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("gunicorn did not answer /healthz within 20 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def measure(client, path: str, *, requests: int, clients: int, seconds: float, warmup: int = 3) -> dict:
+    """Sequential latency (server and client, p50/p95), then throughput with `clients` at once."""
+    from bench.stats import percentile, run_for
+
+    for _ in range(warmup):
+        client.get(path)
+    samples = [client.get(path) for _ in range(requests)]
+    statuses = sorted({s.status for s in samples})
+    server = [s.server_ms for s in samples if s.server_ms is not None]
+    latency = [s.client_ms for s in samples]
+    queries = [s.queries for s in samples if s.queries is not None]
+    load, wall = run_for([client.clone() for _ in range(clients)], lambda i, n: path, seconds)
+    errors = sum(1 for s in load if s.status != 200)
+    return {
+        "path": path,
+        "status": statuses,
+        "server_p50_ms": percentile(server, 50),
+        "server_p95_ms": percentile(server, 95),
+        "client_p50_ms": percentile(latency, 50),
+        "client_p95_ms": percentile(latency, 95),
+        "queries": max(queries) if queries else None,
+        "bytes": samples[-1].size if samples else 0,
+        "throughput_rps": round(len(load) / wall, 1) if wall else None,
+        "load_requests": len(load),
+        "load_errors": errors,
+        "load_server_p95_ms": percentile([s.server_ms for s in load if s.server_ms is not None], 95),
+    }
+
+
+def _fmt(value, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def print_table(results: dict) -> None:
+    floor = results["floor"]["server_p50_ms"] or 1
+    header = (
+        f"{'page':38} {'as':12} {'p50 ms':>7} {'p95 ms':>7} {'cli p95':>7} {'req/s':>6} "
+        f"{'SQL':>4} {'x floor':>7} {'x admin':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    rows = [("framework floor", results["floor"])]
+    rows += [(p["label"], p) for p in results["pages"]]
+    rows += [(f"admin: {a['label']}", a) for a in results["admin"]]
+    for label, row in rows:
+        ratio_admin = row.get("ratio_to_admin")
+        print(
+            f"{label[:38]:38} {row.get('as', '')[:12]:12} {_fmt(row['server_p50_ms']):>7} "
+            f"{_fmt(row['server_p95_ms']):>7} {_fmt(row['client_p95_ms']):>7} {_fmt(row['throughput_rps']):>6} "
+            f"{_fmt(row['queries']):>4} {_fmt((row['server_p50_ms'] or 0) / floor):>7} {_fmt(ratio_admin, 2):>7}"
+        )
+    for name, timing in results.get("timings", {}).items():
+        print(f"{name}: {timing}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="seed_scale size when the data is missing")
+    parser.add_argument("--requests", type=int, default=30, help="sequential requests per page")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients in the throughput run")
+    parser.add_argument("--seconds", type=float, default=4.0, help="length of each throughput run")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--only", default="", help="measure only pages whose label contains this")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args(argv)
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("DEBUG", "0")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@localhost:5432/portal_bench")
+        return 2
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from bench import pages
+
+    started = time.monotonic()
+    pages.ensure_data(args.scale)
+    people = pages.people()
+    targets = [t for t in pages.key_pages() if args.only.lower() in t.label.lower()]
+
+    port = _free_port()
+    server = start_server(port, args.workers)
+    try:
+        from bench.client import Client
+
+        clients = {}
+        for who, (email, password) in people.items():
+            clients[who] = Client(f"http://127.0.0.1:{port}")
+            clients[who].sign_in(email, password)
+        opts = {"requests": args.requests, "clients": args.clients, "seconds": args.seconds}
+        results: dict = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "gunicorn_workers": args.workers,
+            },
+            "dataset": pages.dataset_counts(),
+            "options": opts,
+            "floor": {"label": "framework floor", "as": "admin", **measure(clients["admin"], "/bench/floor/", **opts)},
+            "pages": [],
+            "admin": [],
+        }
+        admin_rows = {}
+        for target in targets:
+            if target.admin_path and target.admin_path not in admin_rows:
+                row = {"label": target.admin_label, "as": "admin"}
+                row.update(measure(clients["admin"], target.admin_path, **opts))
+                admin_rows[target.admin_path] = row
+                results["admin"].append(row)
+        for target in targets:
+            row = {"label": target.label, "as": target.who}
+            row.update(measure(clients[target.who], target.path, **opts))
+            row["ratio_to_floor"] = (
+                round(row["server_p50_ms"] / results["floor"]["server_p50_ms"], 2)
+                if row["server_p50_ms"] and results["floor"]["server_p50_ms"]
+                else None
+            )
+            admin = admin_rows.get(target.admin_path)
+            row["admin_path"] = target.admin_path
+            row["ratio_to_admin"] = (
+                round(row["server_p50_ms"] / admin["server_p50_ms"], 2)
+                if admin and row["server_p50_ms"] and admin["server_p50_ms"]
+                else None
+            )
+            results["pages"].append(row)
+        if not args.only:
+            results["timings"] = pages.timings(clients)
+    finally:
+        stop_server(server)
+    results["elapsed_s"] = round(time.monotonic() - started, 1)
+    print_table(results)
+    Path(args.out).write_text(json.dumps(results, indent=2))
+    print(f"\nWrote {args.out} in {results['elapsed_s']} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,365 @@
+"""Framework pages: anyone signed in reads frameworks and exports them as JSON (so partnerships
+can share them); site administrators author, version, publish and import them."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from healthcheck import services
+from healthcheck.forms import AreaForm, CriterionForm, FrameworkForm, ImportForm
+from healthcheck.frameworks import FrameworkProblems, export_framework
+from healthcheck.models import Area, Criterion, Framework, FrameworkStatus
+from healthcheck.suggestions import metric_for, thresholds_for
+from healthcheck.views import _add_errors, _form_page, _post_only, confirm_page
+from portal.forms import add_service_errors, saved_meanwhile
+
+
+def _admin_only(request) -> None:
+    if not request.user.is_site_admin:
+        raise PermissionDenied("Only site administrators can change frameworks.")
+
+
+def _draft_or_redirect(request, framework: Framework) -> HttpResponse | None:
+    """Published versions are frozen: send the administrator back with what to do instead."""
+    if framework.status != FrameworkStatus.DRAFT:
+        messages.error(request, "This version is published, so it cannot change. Make a new version to edit it.")
+        return redirect(framework)
+    return None
+
+
+@login_required
+def framework_list(request: HttpRequest) -> HttpResponse:
+    frameworks = list(Framework.objects.order_by("family", "-version"))
+    counts = {
+        row["area__framework"]: row["n"]
+        for row in Criterion.objects.values("area__framework").order_by().annotate(n=Count("id"))
+    }
+    for framework in frameworks:
+        framework.criterion_count = counts.get(framework.pk, 0)
+    return render(request, "healthcheck/framework_list.html", {"frameworks": frameworks})
+
+
+@login_required
+def framework_detail(request: HttpRequest, framework_pk: int) -> HttpResponse:
+    framework = get_object_or_404(Framework, pk=framework_pk)
+    areas = list(framework.areas.prefetch_related("criteria"))
+    for area in areas:
+        for criterion in area.criteria.all():
+            metric = metric_for(criterion)
+            criterion.metric_label = metric.label if metric else criterion.metric_key
+            criterion.thresholds = thresholds_for(criterion)
+    return render(
+        request,
+        "healthcheck/framework_detail.html",
+        {
+            "framework": framework,
+            "areas": areas,
+            "in_use": framework.health_checks.count(),
+            "versions": Framework.objects.filter(family=framework.family).order_by("-version"),
+            "is_admin": request.user.is_site_admin,
+        },
+    )
+
+
+@login_required
+def framework_export(request: HttpRequest, framework_pk: int) -> HttpResponse:
+    framework = get_object_or_404(Framework, pk=framework_pk)
+    content = json.dumps(export_framework(framework), indent=2, ensure_ascii=False)
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="framework-{framework.family}-v{framework.version}.json"'
+    return response
+
+
+@login_required
+def framework_create(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    form = FrameworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            framework = services.create_framework(
+                request.user, family=data["family"], name=data["name"], description=data["description"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Draft framework created. Add its areas and criteria, then publish it.")
+            return redirect(framework)
+    return _form_page(
+        request,
+        form=form,
+        title="Create a framework",
+        intro="A new framework starts as a draft. Publish it when its areas and criteria are ready.",
+        submit_label="Create the draft",
+        cancel_url=reverse("healthcheck:framework_list"),
+    )
+
+
+@login_required
+def framework_import(request: HttpRequest) -> HttpResponse:
+    _admin_only(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            framework = services.import_framework(request.user, upload.read(2 * 1024 * 1024))
+        except FrameworkProblems as exc:
+            problems = exc.problems
+            form.add_error("file", f"The file has {len(problems)} problem(s), listed below. Nothing was imported.")
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Imported as a draft: {framework}. Check it, then publish it.")
+            return redirect(framework)
+    return _form_page(
+        request,
+        form=form,
+        title="Import a framework",
+        intro="Import a framework exported as JSON from this or another partnership portal. Every problem in the "
+        "file is listed and nothing is imported until all are fixed.",
+        submit_label="Import",
+        cancel_url=reverse("healthcheck:framework_list"),
+        extra={"problems": problems},
+    )
+
+
+@login_required
+def framework_edit(request: HttpRequest, framework_pk: int) -> HttpResponse:
+    _admin_only(request)
+    framework = get_object_or_404(Framework, pk=framework_pk)
+    if refused := _draft_or_redirect(request, framework):
+        return refused
+    initial = {"name": framework.name, "description": framework.description, "revision": framework.revision}
+    form = FrameworkForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_framework(
+                request.user,
+                framework,
+                name=data["name"],
+                description=data["description"],
+                base_revision=data["revision"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Framework details saved.")
+            return redirect(framework)
+    return _form_page(
+        request,
+        form=form,
+        title="Edit the framework details",
+        caption=str(framework),
+        cancel_url=framework.get_absolute_url(),
+        extra={"saved_values": saved_meanwhile(form, framework)},
+    )
+
+
+@login_required
+def framework_new_version(request: HttpRequest, framework_pk: int) -> HttpResponse:
+    _admin_only(request)
+    framework = get_object_or_404(Framework, pk=framework_pk)
+    if refused := _post_only(request):
+        return refused
+    try:
+        copy = services.new_version(request.user, framework)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(framework)
+    messages.success(
+        request, f"Version {copy.version} is a draft copy of version {framework.version}: edit it, then publish it."
+    )
+    return redirect(copy)
+
+
+@login_required
+def framework_publish(request: HttpRequest, framework_pk: int) -> HttpResponse:
+    _admin_only(request)
+    framework = get_object_or_404(Framework, pk=framework_pk)
+    if refused := _post_only(request):
+        return refused
+    try:
+        services.publish_framework(request.user, framework)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Published {framework}. New health checks can use it; it can no longer change.")
+    return redirect(framework)
+
+
+@login_required
+def framework_delete(request: HttpRequest, framework_pk: int) -> HttpResponse:
+    _admin_only(request)
+    framework = get_object_or_404(Framework, pk=framework_pk)
+    if refused := _draft_or_redirect(request, framework):
+        return refused
+    if request.method == "POST":
+        services.delete_draft_framework(request.user, framework)
+        messages.success(request, f"Deleted the draft {framework}.")
+        return redirect("healthcheck:framework_list")
+    return confirm_page(
+        request,
+        title=f"Delete the draft {framework}?",
+        intro="Its areas and criteria are deleted too. Published versions are not affected.",
+        submit_label="Delete the draft",
+        cancel_url=framework.get_absolute_url(),
+    )
+
+
+def _area(framework: Framework, area_pk: int | None) -> Area | None:
+    if area_pk is None:
+        return None
+    area = framework.areas.filter(pk=area_pk).first()
+    if area is None:
+        raise Http404("No such area in this framework")
+    return area
+
+
+@login_required
+def area_form(request: HttpRequest, framework_pk: int, area_pk: int | None = None) -> HttpResponse:
+    _admin_only(request)
+    framework = get_object_or_404(Framework, pk=framework_pk)
+    area = _area(framework, area_pk)
+    if refused := _draft_or_redirect(request, framework):
+        return refused
+    initial = (
+        {name: getattr(area, name) for name in ("code", "title", "description", "position", "revision")}
+        if area
+        else {"position": framework.areas.count() + 1}
+    )
+    form = AreaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_area(
+                request.user, framework, area, data=form.cleaned_data, base_revision=form.cleaned_data["revision"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Area saved.")
+            return redirect(framework)
+    return _form_page(
+        request,
+        form=form,
+        title=f"Edit area {area.code}" if area else "Add an area",
+        caption=str(framework),
+        cancel_url=framework.get_absolute_url(),
+        extra={"saved_values": saved_meanwhile(form, area) if area else None},
+    )
+
+
+@login_required
+def area_delete(request: HttpRequest, framework_pk: int, area_pk: int) -> HttpResponse:
+    _admin_only(request)
+    framework = get_object_or_404(Framework, pk=framework_pk)
+    area = _area(framework, area_pk)
+    if refused := _draft_or_redirect(request, framework):
+        return refused
+    if request.method == "POST":
+        services.delete_area(request.user, area)
+        messages.success(request, f"Removed area {area}.")
+        return redirect(framework)
+    return confirm_page(
+        request,
+        title=f"Remove area {area}?",
+        caption=str(framework),
+        intro=f"Its {area.criteria.count()} criteria are removed too.",
+        submit_label="Remove the area",
+        cancel_url=framework.get_absolute_url(),
+    )
+
+
+def _criterion(framework: Framework, criterion_pk: int | None) -> Criterion | None:
+    if criterion_pk is None:
+        return None
+    criterion = Criterion.objects.filter(area__framework=framework, pk=criterion_pk).select_related("area").first()
+    if criterion is None:
+        raise Http404("No such criterion in this framework")
+    return criterion
+
+
+CRITERION_INITIAL_FIELDS = [
+    "code",
+    "statement",
+    "guidance",
+    "evidence_examples",
+    "green_means",
+    "amber_means",
+    "red_means",
+    "standards",
+    "metric_key",
+    "green_at",
+    "amber_at",
+    "position",
+]
+
+
+@login_required
+def criterion_form(request: HttpRequest, framework_pk: int, criterion_pk: int | None = None) -> HttpResponse:
+    _admin_only(request)
+    framework = get_object_or_404(Framework, pk=framework_pk)
+    criterion = _criterion(framework, criterion_pk)
+    if refused := _draft_or_redirect(request, framework):
+        return refused
+    if criterion:
+        initial = {name: getattr(criterion, name) for name in CRITERION_INITIAL_FIELDS} | {
+            "area": criterion.area_id,
+            "revision": criterion.revision,
+        }
+    else:
+        wanted = request.GET.get("area", "")
+        area = framework.areas.filter(pk=int(wanted)).first() if wanted.isdigit() and len(wanted) < 12 else None
+        initial = {"area": area.pk if area else None, "position": (area.criteria.count() + 1) if area else 1}
+    form = CriterionForm(request.POST or None, initial=initial, framework=framework)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_criterion(
+                request.user, framework, criterion, data=form.cleaned_data, base_revision=form.cleaned_data["revision"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Criterion saved.")
+            return redirect(framework)
+    return _form_page(
+        request,
+        form=form,
+        title=f"Edit criterion {criterion.code}" if criterion else "Add a criterion",
+        caption=str(framework),
+        intro="Say what Red, Amber and Green mean for this criterion, so two people rating the same evidence "
+        "reach the same answer. A live figure, when chosen, suggests the rating from the portal's own data.",
+        cancel_url=framework.get_absolute_url(),
+        extra={"saved_values": saved_meanwhile(form, criterion) if criterion else None},
+    )
+
+
+@login_required
+def criterion_delete(request: HttpRequest, framework_pk: int, criterion_pk: int) -> HttpResponse:
+    _admin_only(request)
+    framework = get_object_or_404(Framework, pk=framework_pk)
+    criterion = _criterion(framework, criterion_pk)
+    if refused := _draft_or_redirect(request, framework):
+        return refused
+    if request.method == "POST":
+        services.delete_criterion(request.user, criterion)
+        messages.success(request, f"Removed criterion {criterion.code}.")
+        return redirect(framework)
+    return confirm_page(
+        request,
+        title=f"Remove criterion {criterion.code}?",
+        caption=str(framework),
+        intro=criterion.statement,
+        submit_label="Remove the criterion",
+        cancel_url=framework.get_absolute_url(),
+    )

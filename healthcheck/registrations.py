@@ -1,0 +1,82 @@
+"""What health checks contribute to the core: overdue actions and sign-offs waiting on the
+dashboard, the Health checks section of the partnership page, and overdue action reminders."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.registry import (
+    AttentionItem,
+    PartnershipPanel,
+    register_attention,
+    register_partnership_panel,
+    register_reminder_sender,
+)
+
+
+def _attention(user) -> list:
+    from healthcheck.models import Action, HealthCheck, Status
+    from healthcheck.services import can_sign_off
+    from partnerships.access import partnership_ids_with_role
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    today = timezone.localdate()
+    items = [
+        AttentionItem(
+            title=f"{action.rating.criterion.code}: {action.description[:100]}",
+            url=reverse("healthcheck:action_edit", args=[action.pk]),
+            kind="Health check action",
+            partnership=action.health_check.partnership.name,
+            due=action.due_on,
+            overdue=True,
+        )
+        for action in Action.objects.overdue(today)
+        .filter(owner=user)
+        .select_related("rating__criterion", "health_check__partnership")
+    ]
+    signing_for = partnership_ids_with_role(user, "signatory")
+    waiting = (
+        HealthCheck.objects.filter(status=Status.SUBMITTED, partnership_id__in=signing_for).select_related(
+            "partnership", "organisation"
+        )
+        if signing_for
+        else []
+    )
+    items += [
+        AttentionItem(
+            title=f"Sign off the {hc.academic_year} health check for {hc.scope_label}",
+            url=reverse("healthcheck:sign_off", args=[hc.pk]),
+            kind="Sign-off",
+            partnership=hc.partnership.name,
+        )
+        for hc in waiting
+        if can_sign_off(user, hc)
+    ]
+    return items
+
+
+def _panel(user, partnership) -> dict | None:
+    from healthcheck.selectors import partnership_panel
+
+    return partnership_panel(user, partnership)
+
+
+def _send(today) -> int:
+    from healthcheck.reminders import send_overdue_action_reminders
+
+    return send_overdue_action_reminders(today)
+
+
+register_attention(_attention)
+register_partnership_panel(
+    PartnershipPanel(
+        key="health-checks",
+        title="Health checks",
+        template="healthcheck/_partnership_panel.html",
+        context=_panel,
+        order=30,
+    )
+)
+register_reminder_sender("health check actions", _send)

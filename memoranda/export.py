@@ -1,0 +1,89 @@
+"""Bulk export: every active signed PDF of a partnership in one zip, with a manifest of hashes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import tempfile
+import zipfile
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.text import slugify
+
+from memoranda.models import Memorandum, MemorandumVersion, Status, VersionStatus
+from portal.downloads import cell_text
+
+MANIFEST_COLUMNS = [
+    "file",
+    "memorandum",
+    "kind",
+    "version",
+    "status",
+    "effective_date",
+    "review_date",
+    "parties",
+    "version_sha256",
+    "pdf_sha256",
+    "file_matches_record",
+]
+
+
+def active_signed_versions(partnership) -> list[MemorandumVersion]:
+    return list(
+        MemorandumVersion.objects.filter(
+            memorandum__partnership=partnership, memorandum__status=Status.ACTIVE, status=VersionStatus.SIGNED
+        )
+        .exclude(pdf="")
+        .select_related("memorandum")
+        .order_by("memorandum__title", "number")
+    )
+
+
+def build_zip(partnership, versions: list[MemorandumVersion]):
+    """Write the zip to a temporary file (kept in memory while small) and return it, rewound.
+
+    Each PDF's hash is recomputed from the stored bytes and compared with the record, so the
+    manifest also tells the reader whether a stored file was altered."""
+    spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 - returned to the caller
+    manifest = io.StringIO()
+    writer = csv.writer(manifest)
+    writer.writerow(MANIFEST_COLUMNS)
+    used: set[str] = set()
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for version in versions:
+            memorandum: Memorandum = version.memorandum
+            name = f"{slugify(memorandum.title)[:60] or 'memorandum'}-v{version.number}.pdf"
+            if name in used:
+                name = f"{memorandum.pk}-{name}"
+            used.add(name)
+            with version.pdf.open("rb") as handle:
+                data = handle.read()
+            archive.writestr(name, data)
+            writer.writerow(
+                cell_text(value)
+                for value in [
+                    name,
+                    memorandum.title,
+                    memorandum.get_kind_display(),
+                    version.number,
+                    memorandum.get_status_display(),
+                    memorandum.effective_date.isoformat() if memorandum.effective_date else "",
+                    memorandum.review_date.isoformat() if memorandum.review_date else "",
+                    "; ".join(p["organisation"] for p in version.parties),
+                    version.sha256,
+                    version.pdf_sha256,
+                    "yes" if hashlib.sha256(data).hexdigest() == version.pdf_sha256 else "NO - file altered",
+                ]
+            )
+        archive.writestr("manifest.csv", manifest.getvalue())
+        archive.writestr(
+            "README.txt",
+            f"Active signed memoranda of {partnership.name}, exported {timezone.localdate():%d %B %Y}.\n\n"
+            "manifest.csv lists each PDF with the SHA-256 fingerprint of its signed text (version_sha256)\n"
+            "and of the PDF file itself (pdf_sha256). Check any file at "
+            f"{settings.SITE_URL}/memoranda/verify/\n",
+        )
+    spool.seek(0)
+    return spool

@@ -1,0 +1,68 @@
+"""The memorandum PDF (WeasyPrint): cover, sections, responsibilities, placement numbers,
+signature page, evidence certificate, metadata, "Page X of Y", and a watermark on anything that
+is not fully signed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+
+from memoranda.canonical import canonical_content, places_table
+from memoranda.models import VersionStatus
+from memoranda.selectors import party_lines
+from portal.audit import history_for
+from portal.pdf import render_pdf
+
+DRAFT_MARK = "DRAFT - not signed"
+_EVIDENCE_ACTIONS = {"memorandum.sent_for_signature": "Sent for signature", "memorandum.signed": "Signed"}
+
+
+def _audit_references(memorandum, version) -> list[dict]:
+    """The audit-trail events that recorded sending and signing this version (id and hash), so
+    the certificate can be checked against the portal's tamper-evident trail."""
+    refs = []
+    for event in reversed(history_for(target=memorandum, limit=1000)):
+        changes = event.changes or {}
+        if event.action in _EVIDENCE_ACTIONS and changes.get("sha256", [None, None])[1] == version.sha256:
+            refs.append({"id": event.pk, "hash": event.hash, "what": event.summary})
+    return refs
+
+
+def pdf_context(memorandum, version=None) -> dict:
+    """`version` None renders the live draft."""
+    content = version.content if version is not None else canonical_content(memorandum)
+    years, rows = places_table(content)
+    signed = version is not None and version.status == VersionStatus.SIGNED
+    return {
+        "memorandum": memorandum,
+        "version": version,
+        "content": content,
+        "parties": party_lines(content, version),
+        "place_years": years,
+        "place_rows": rows,
+        "signatures": list(version.signatures.select_related("signer", "organisation")) if version else [],
+        "audit_refs": _audit_references(memorandum, version) if version is not None else [],
+        "draft": not signed,
+        "draft_mark": DRAFT_MARK,
+        "generated_at": timezone.now(),
+        "verify_url": settings.SITE_URL + "/memoranda/verify/",
+    }
+
+
+def render_memorandum_pdf(memorandum, version=None) -> bytes:
+    context = pdf_context(memorandum, version)
+    number = f"version {version.number}" if version is not None else "draft"
+    subject = f"Memorandum of Cooperation, {number}" + (f" ({DRAFT_MARK})" if context["draft"] else "")
+    keywords = ["memorandum of cooperation", memorandum.partnership.name]
+    if version is not None:
+        keywords.append(f"sha256:{version.sha256}")
+    return render_pdf(
+        "memoranda/pdf/memorandum.html",
+        context,
+        metadata={
+            "title": context["content"]["title"],
+            "author": memorandum.partnership.name,
+            "subject": subject,
+            "keywords": keywords,
+        },
+    )

@@ -1,0 +1,155 @@
+"""What memoranda contributes to the core registries: live metrics for health checks, dashboard
+attention items, the memoranda panel on the partnership page and the reminder sender."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.registry import (
+    AttentionItem,
+    Metric,
+    MetricValue,
+    PartnershipPanel,
+    register_attention,
+    register_metric,
+    register_partnership_panel,
+    register_reminder_sender,
+)
+
+
+def signed_covering_all_partners(partnership, organisation=None, academic_year=None) -> MetricValue:
+    from memoranda.models import Memorandum, Status
+
+    partners = {
+        p.organisation_id: p.organisation.name
+        for p in partnership.partners.select_related("organisation")
+        if p.is_current
+    }
+    if organisation is not None:
+        partners = {k: v for k, v in partners.items() if k == organisation.pk}
+    if not partners:
+        return MetricValue(None, "No partners", "There are no current partners to cover.")
+    covered = set(
+        Memorandum.objects.filter(partnership=partnership, status=Status.ACTIVE).values_list(
+            "parties__organisation_id", flat=True
+        )
+    )
+    missing = [name for pk, name in partners.items() if pk not in covered]
+    if missing:
+        return MetricValue(0, "No", "Not covered by an active signed memorandum: " + ", ".join(sorted(missing)))
+    return MetricValue(1, "Yes", "Every current partner is a party to an active signed memorandum.")
+
+
+def review_on_time(partnership, organisation=None, academic_year=None) -> MetricValue:
+    from memoranda.models import Memorandum, Status
+
+    active = Memorandum.objects.filter(partnership=partnership, status=Status.ACTIVE)
+    if organisation is not None:
+        active = active.filter(parties__organisation=organisation)
+    rows = list(active.values_list("title", "review_date"))
+    if not rows:
+        return MetricValue(0, "No", "There is no active signed memorandum to keep under review.")
+    today = timezone.localdate()
+    late = [f"{title} (due {due:%d %B %Y})" for title, due in rows if due and due < today]
+    if late:
+        return MetricValue(0, "No", "Past its review date: " + ", ".join(late))
+    return MetricValue(1, "Yes", "No active memorandum is past its review date.")
+
+
+register_metric(
+    Metric(
+        "memorandum.signed_covering_all_partners",
+        "Memorandum signed by every partner",
+        "An active signed memorandum binds every current partner.",
+        "yes/no",
+        signed_covering_all_partners,
+    )
+)
+register_metric(
+    Metric(
+        "memorandum.review_on_time",
+        "Memorandum reviewed on time",
+        "No active memorandum is past its review date.",
+        "yes/no",
+        review_on_time,
+    )
+)
+
+
+def attention(user) -> list[AttentionItem]:
+    """Signatures awaited from this person; reviews due within 60 days or overdue and declined
+    versions for the partnerships they lead."""
+    from memoranda import selectors
+
+    items = []
+    for version, party in selectors.awaiting_signature_by(user):
+        items.append(
+            AttentionItem(
+                title=f"Sign {version.memorandum.title} for {party['organisation']}",
+                url=reverse("memoranda:sign", kwargs={"pk": version.memorandum_id}),
+                kind="Signature",
+                partnership=version.memorandum.partnership.name,
+            )
+        )
+    today = timezone.localdate()
+    for memorandum in selectors.reviews_due_for_lead(user):
+        items.append(
+            AttentionItem(
+                title=f"Review {memorandum.title}",
+                url=reverse("memoranda:review", kwargs={"pk": memorandum.pk}),
+                kind="Review",
+                partnership=memorandum.partnership.name,
+                due=memorandum.review_date,
+                overdue=memorandum.review_date < today,
+            )
+        )
+    for version in selectors.declined_for_lead(user):
+        who = version.declined_by.full_name if version.declined_by else "A signatory"
+        items.append(
+            AttentionItem(
+                title=f"{who} declined {version.memorandum.title}: revise it and send a new version",
+                url=version.memorandum.get_absolute_url(),
+                kind="Declined",
+                partnership=version.memorandum.partnership.name,
+            )
+        )
+    return items
+
+
+register_attention(attention)
+
+
+def partnership_panel(user, partnership) -> dict:
+    from memoranda import selectors
+    from partnerships.access import Perm, can
+
+    memoranda = selectors.partnership_memoranda(partnership)
+    return {
+        "memoranda": memoranda,
+        "can_draft": can(user, partnership, Perm.DRAFT_MEMORANDUM),
+        "create_url": reverse("memoranda:create", kwargs={"slug": partnership.slug}),
+        "export_url": reverse("memoranda:export", kwargs={"slug": partnership.slug}),
+        "list_url": reverse("memoranda:list") + f"?partnership={partnership.slug}",
+        "has_active": any(m.status == "active" for m in memoranda),
+    }
+
+
+register_partnership_panel(
+    PartnershipPanel(
+        key="memoranda",
+        title="Memoranda of Cooperation",
+        template="memoranda/_partnership_panel.html",
+        context=partnership_panel,
+        order=20,
+    )
+)
+
+
+def _send(today):
+    from memoranda.reminders import send_due_reminders
+
+    return send_due_reminders(today)
+
+
+register_reminder_sender("memoranda", _send)

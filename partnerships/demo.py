@@ -1,0 +1,603 @@
+"""Demo partnerships for `manage.py seed_demo`: real public organisation names from the seeds,
+invented people (e-mails at example.org).
+
+The contract other apps rely on (team brief): the five partnerships in DEMO_PARTNERSHIP_SLUGS;
+the demo users lead@, signatory@, coordinator@, member@ and admin@example.org with the roles
+below; every current partner organisation has at least one signatory representing it; every
+partnership has an invented lead and coordinator. Idempotent: everything is found by a natural
+key first, so a second run creates nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from django.contrib.auth.hashers import make_password
+from django.utils.text import slugify
+
+from partnerships.models import (
+    Aim,
+    GovernanceGroup,
+    Meeting,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Outcome,
+    OutcomeResponsibility,
+    Partner,
+    PartnerLevel,
+    Partnership,
+    Region,
+    Role,
+)
+from portal.audit import record
+from portal.models import User
+
+DEMO_PASSWORD = "demo-password"
+DEMO_PARTNERSHIP_SLUGS = ["west-london-alliance", "salford-greater-manchester", "leeds-wakefield", "neswa", "cumbria"]
+
+LA = OrganisationKind.LOCAL_AUTHORITY
+HEI = OrganisationKind.UNIVERSITY
+VOL = OrganisationKind.VOLUNTARY
+IND = OrganisationKind.INDEPENDENT
+SUC = OrganisationKind.SERVICE_USER_GROUP
+
+# name: (kind, region, local authority services, website). Real public bodies, except the
+# service user and carer group and the Cumbrian providers, whose names are invented.
+ORGANISATIONS: dict[str, tuple[str, str, str, str]] = {
+    "London Borough of Brent": (LA, Region.LONDON, "both", "https://www.brent.gov.uk"),
+    "London Borough of Ealing": (LA, Region.LONDON, "both", "https://www.ealing.gov.uk"),
+    "London Borough of Hammersmith and Fulham": (LA, Region.LONDON, "both", "https://www.lbhf.gov.uk"),
+    "London Borough of Harrow": (LA, Region.LONDON, "both", "https://www.harrow.gov.uk"),
+    "London Borough of Hillingdon": (LA, Region.LONDON, "both", "https://www.hillingdon.gov.uk"),
+    "London Borough of Hounslow": (LA, Region.LONDON, "both", "https://www.hounslow.gov.uk"),
+    "Royal Borough of Kensington and Chelsea": (LA, Region.LONDON, "both", "https://www.rbkc.gov.uk"),
+    "Westminster City Council": (LA, Region.LONDON, "both", "https://www.westminster.gov.uk"),
+    "Brunel University London": (HEI, Region.LONDON, "", "https://www.brunel.ac.uk"),
+    "Kingston University": (HEI, Region.LONDON, "", "https://www.kingston.ac.uk"),
+    "Middlesex University": (HEI, Region.LONDON, "", "https://www.mdx.ac.uk"),
+    "University of West London": (HEI, Region.LONDON, "", "https://www.uwl.ac.uk"),
+    "West London Experts by Experience Forum": (SUC, Region.LONDON, "", ""),
+    "University of Salford": (HEI, Region.NORTH_WEST, "", "https://www.salford.ac.uk"),
+    "Salford City Council": (LA, Region.NORTH_WEST, "both", "https://www.salford.gov.uk"),
+    "Tameside Metropolitan Borough Council": (LA, Region.NORTH_WEST, "both", "https://www.tameside.gov.uk"),
+    "Bolton Council": (LA, Region.NORTH_WEST, "both", "https://www.bolton.gov.uk"),
+    "Wigan Council": (LA, Region.NORTH_WEST, "adults", "https://www.wigan.gov.uk"),
+    "Stockport Council": (LA, Region.NORTH_WEST, "both", "https://www.stockport.gov.uk"),
+    "Oldham Council": (LA, Region.NORTH_WEST, "children", "https://www.oldham.gov.uk"),
+    "After Adoption": (VOL, Region.NORTH_WEST, "", "https://www.afteradoption.org.uk"),
+    "Leeds City Council": (LA, Region.YORKSHIRE, "both", "https://www.leeds.gov.uk"),
+    "Wakefield Council": (LA, Region.YORKSHIRE, "both", "https://www.wakefield.gov.uk"),
+    "Leeds Beckett University": (HEI, Region.YORKSHIRE, "", "https://www.leedsbeckett.ac.uk"),
+    "University of Huddersfield": (HEI, Region.YORKSHIRE, "", "https://www.hud.ac.uk"),
+    "Darlington Borough Council": (LA, Region.NORTH_EAST, "both", "https://www.darlington.gov.uk"),
+    "Durham County Council": (LA, Region.NORTH_EAST, "both", "https://www.durham.gov.uk"),
+    "Gateshead Council": (LA, Region.NORTH_EAST, "both", "https://www.gateshead.gov.uk"),
+    "Hartlepool Borough Council": (LA, Region.NORTH_EAST, "both", "https://www.hartlepool.gov.uk"),
+    "Middlesbrough Council": (LA, Region.NORTH_EAST, "both", "https://www.middlesbrough.gov.uk"),
+    "Newcastle City Council": (LA, Region.NORTH_EAST, "both", "https://www.newcastle.gov.uk"),
+    "North Tyneside Council": (LA, Region.NORTH_EAST, "both", "https://my.northtyneside.gov.uk"),
+    "Northumberland County Council": (LA, Region.NORTH_EAST, "both", "https://www.northumberland.gov.uk"),
+    "Redcar and Cleveland Borough Council": (LA, Region.NORTH_EAST, "both", "https://www.redcar-cleveland.gov.uk"),
+    "South Tyneside Council": (LA, Region.NORTH_EAST, "both", "https://www.southtyneside.gov.uk"),
+    "Stockton-on-Tees Borough Council": (LA, Region.NORTH_EAST, "both", "https://www.stockton.gov.uk"),
+    "Sunderland City Council": (LA, Region.NORTH_EAST, "both", "https://www.sunderland.gov.uk"),
+    "Durham University": (HEI, Region.NORTH_EAST, "", "https://www.durham.ac.uk"),
+    "Newcastle University": (HEI, Region.NORTH_EAST, "", "https://www.ncl.ac.uk"),
+    "Northumbria University": (HEI, Region.NORTH_EAST, "", "https://www.northumbria.ac.uk"),
+    "University of Sunderland": (HEI, Region.NORTH_EAST, "", "https://www.sunderland.ac.uk"),
+    "Teesside University": (HEI, Region.NORTH_EAST, "", "https://www.tees.ac.uk"),
+    "The Open University in the North East": (HEI, Region.NORTH_EAST, "", "https://www.open.ac.uk"),
+    "University of Cumbria": (HEI, Region.NORTH_WEST, "", "https://www.cumbria.ac.uk"),
+    "Cumberland Council": (LA, Region.NORTH_WEST, "both", "https://www.cumberland.gov.uk"),
+    "Fellside Family Support": (VOL, Region.NORTH_WEST, "", ""),
+    "Eden Valley Carers Network": (VOL, Region.NORTH_WEST, "", ""),
+    "Solway Independent Fostering": (IND, Region.NORTH_WEST, "", ""),
+    "Lakeland Advocacy Trust": (VOL, Region.NORTH_WEST, "", ""),
+}
+
+WLA_BOROUGHS = [
+    "London Borough of Brent",
+    "London Borough of Ealing",
+    "London Borough of Hammersmith and Fulham",
+    "London Borough of Harrow",
+    "London Borough of Hillingdon",
+    "London Borough of Hounslow",
+    "Royal Borough of Kensington and Chelsea",
+    "Westminster City Council",
+]
+NESWA_COUNCILS = [
+    "Darlington Borough Council",
+    "Durham County Council",
+    "Gateshead Council",
+    "Hartlepool Borough Council",
+    "Middlesbrough Council",
+    "Newcastle City Council",
+    "North Tyneside Council",
+    "Northumberland County Council",
+    "Redcar and Cleveland Borough Council",
+    "South Tyneside Council",
+    "Stockton-on-Tees Borough Council",
+    "Sunderland City Council",
+]
+
+PARTNERSHIPS = [
+    {
+        "slug": "west-london-alliance",
+        "name": "West London Alliance Teaching Partnership",
+        "region": Region.LONDON,
+        "status": "active",
+        "established_on": dt.date(2016, 9, 1),
+        "description": (
+            "Eight west London boroughs, four universities and a forum of people with lived experience of "
+            "social care, training social workers together: shared placements, a practice educator pathway "
+            "and one offer for newly qualified staff across the sub-region."
+        ),
+        "lead_partner": "London Borough of Ealing",
+        "partners": [*WLA_BOROUGHS]
+        + [
+            "Brunel University London",
+            "Kingston University",
+            "Middlesex University",
+            "University of West London",
+            "West London Experts by Experience Forum",
+        ],
+    },
+    {
+        "slug": "salford-greater-manchester",
+        "name": "Salford and Greater Manchester Social Work Partnership",
+        "region": Region.NORTH_WEST,
+        "status": "sustaining",
+        "established_on": dt.date(2015, 4, 1),
+        "description": (
+            "A university with one of the largest social work programmes in the country and six councils "
+            "around it, with a voluntary adoption support agency, sharing the work of finding, supporting "
+            "and assuring several hundred placements a year."
+        ),
+        "lead_partner": "University of Salford",
+        "partners": [
+            "University of Salford",
+            "Salford City Council",
+            "Tameside Metropolitan Borough Council",
+            "Bolton Council",
+            "Wigan Council",
+            "Stockport Council",
+            "Oldham Council",
+            "After Adoption",
+        ],
+    },
+    {
+        "slug": "leeds-wakefield",
+        "name": "Leeds and Wakefield Social Work Teaching Partnership",
+        "region": Region.YORKSHIRE,
+        "status": "active",
+        "established_on": dt.date(2017, 1, 9),
+        "description": (
+            "Two councils and two universities, where adults' and children's services have an equal voice: "
+            "six voices round one table, common placement paperwork and joint training across both councils."
+        ),
+        "lead_partner": "Leeds City Council",
+        "partners": [
+            "Leeds City Council",
+            "Wakefield Council",
+            "Leeds Beckett University",
+            "University of Huddersfield",
+        ],
+    },
+    {
+        "slug": "neswa",
+        "name": "North East Social Work Alliance",
+        "region": Region.NORTH_EAST,
+        "status": "sustaining",
+        "established_on": dt.date(2016, 2, 1),
+        "description": (
+            "Twelve councils and six universities across the North East, run by a small delivery team on a "
+            "'task and finish' basis, with every partner contributing to keep the shared work going."
+        ),
+        "lead_partner": "Durham County Council",
+        "partners": [
+            *NESWA_COUNCILS,
+            "Durham University",
+            "Newcastle University",
+            "Northumbria University",
+            "University of Sunderland",
+            "Teesside University",
+            "The Open University in the North East",
+        ],
+    },
+    {
+        "slug": "cumbria",
+        "name": "Cumbria Teaching Partnership",
+        "region": Region.NORTH_WEST,
+        "status": "active",
+        "established_on": dt.date(2018, 9, 1),
+        "description": (
+            "A large rural county: one university, one council and four voluntary and independent providers "
+            "growing a pipeline of practice educators and researching rural social work."
+        ),
+        "lead_partner": "Cumberland Council",
+        "partners": [
+            "Cumberland Council",
+            "University of Cumbria",
+            "Fellside Family Support",
+            "Eden Valley Carers Network",
+            "Solway Independent Fostering",
+            "Lakeland Advocacy Trust",
+        ],
+    },
+]
+
+DEMO_USERS = {
+    "lead@example.org": ("Nadia Brennan", "Teaching partnership programme manager", False),
+    "signatory@example.org": ("Marcus Ellery", "Assistant Director, Children's Services", False),
+    "coordinator@example.org": ("Jo Whitfield", "Practice learning coordinator", False),
+    "member@example.org": ("Sam Adeyemi", "Service user and carer representative", False),
+    "admin@example.org": ("Alex Morgan", "Portal administrator", True),
+}
+
+# (e-mail, role, organisation represented, job title) for the demo users.
+DEMO_MEMBERSHIPS = {
+    "west-london-alliance": [
+        ("lead@example.org", Role.LEAD, "London Borough of Ealing", "Teaching partnership programme manager"),
+        (
+            "signatory@example.org",
+            Role.SIGNATORY,
+            "London Borough of Ealing",
+            "Assistant Director, Children's Services",
+        ),
+        ("coordinator@example.org", Role.COORDINATOR, "London Borough of Hounslow", "Practice learning coordinator"),
+        ("member@example.org", Role.MEMBER, "West London Experts by Experience Forum", "Expert by experience"),
+    ],
+    "salford-greater-manchester": [
+        ("lead@example.org", Role.LEAD, "University of Salford", "Partnership manager"),
+        ("coordinator@example.org", Role.COORDINATOR, "Salford City Council", "Practice learning coordinator"),
+        ("member@example.org", Role.MEMBER, None, "Service user and carer representative"),
+    ],
+    "leeds-wakefield": [
+        ("signatory@example.org", Role.SIGNATORY, "Wakefield Council", "Assistant Director, Adult Social Care"),
+        ("coordinator@example.org", Role.COORDINATOR, "Leeds City Council", "Workforce development lead"),
+    ],
+    "neswa": [],
+    "cumbria": [("coordinator@example.org", Role.MEMBER, "Cumberland Council", "Practice education lead")],
+}
+
+FIRST_NAMES = (
+    "Aisha Bronwen Callum Dilys Eamon Fatima Gareth Hollie Idris Jasmin Keir Leona Mared Niall Oona Parveen "
+    "Rhodri Saoirse Tomasz Ulla"
+).split()
+LAST_NAMES = (
+    "Ashworth Blakemore Carrow Dallimore Eskdale Farrant Grisedale Hebblethwaite Ingleby Jarrold Kettlewell "
+    "Lowther Mossop Nettleship Ousby Penrose Quayle Rothery Satterthwaite Tunstall"
+).split()
+
+
+def _invented_name(index: int) -> str:
+    """A distinct invented name for each index below 400 (first and last name never repeat as a pair)."""
+    first = FIRST_NAMES[index % len(FIRST_NAMES)]
+    last = LAST_NAMES[(index // len(FIRST_NAMES) + index) % len(LAST_NAMES)]
+    return f"{first} {last}"
+
+
+def _signatory_title(organisation: Organisation) -> str:
+    if organisation.kind == OrganisationKind.UNIVERSITY:
+        return "Head of the School of Social Work"
+    if organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
+        if organisation.la_services == "adults":
+            return "Assistant Director, Adult Social Care"
+        return "Assistant Director, Children's Services"
+    if organisation.kind == OrganisationKind.SERVICE_USER_GROUP:
+        return "Chair of the forum"
+    return "Chief Executive"
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashing is slow on purpose (about half a second); the demo has some sixty people who all
+    # share the published demo password, so it is hashed once.
+    return make_password(DEMO_PASSWORD)
+
+
+def _user(email: str, full_name: str, job_title: str, *, admin: bool = False) -> User:
+    user, _ = User.objects.get_or_create(
+        email=email,
+        defaults={
+            "full_name": full_name,
+            "job_title": job_title,
+            "is_staff": admin,
+            "is_superuser": admin,
+            "password": _demo_password_hash(),
+        },
+    )
+    return user
+
+
+def _organisation(name: str) -> Organisation:
+    kind, region, la_services, website = ORGANISATIONS[name]
+    existing = Organisation.objects.filter(name__iexact=name).first()
+    if existing:
+        return existing
+    organisation = Organisation.objects.create(
+        name=name, kind=kind, region=region, la_services=la_services, website=website
+    )
+    record(
+        None, "organisation.created", organisation, summary=f"Added {name} (demo data)", organisation_id=organisation.pk
+    )
+    return organisation
+
+
+def _membership(user, partnership, role, organisation, job_title, actor) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        partnership=partnership,
+        defaults={"role": role, "organisation": organisation, "job_title": job_title},
+    )
+    if created:
+        record(
+            actor,
+            "membership.added",
+            membership,
+            summary=f"Added {user.full_name} as {membership.get_role_display().lower()}",
+            partnership_id=partnership.pk,
+        )
+    return membership
+
+
+def seed(stdout) -> None:
+    for email, (name, title, admin) in DEMO_USERS.items():
+        _user(email, name, title, admin=admin)
+
+    person = 0  # index into the invented names, so every invented person is distinct
+    for spec in PARTNERSHIPS:
+        partnership = _partnership(spec)
+        organisations = [_organisation(name) for name in spec["partners"]]
+        slug = spec["slug"]
+        lead_person = _user(
+            f"lead.{slug}@example.org", _invented_name(person), "Partnership lead"
+        )  # the partnership's own lead
+        coordinator_person = _user(
+            f"coordinator.{slug}@example.org", _invented_name(person + 1), "Practice learning coordinator"
+        )
+        person += 2
+        lead_org = next(o for o in organisations if o.name == spec["lead_partner"])
+        _membership(lead_person, partnership, Role.LEAD, lead_org, "Partnership lead", lead_person)
+        _membership(
+            coordinator_person,
+            partnership,
+            Role.COORDINATOR,
+            lead_org,
+            "Practice learning coordinator",
+            lead_person,
+        )
+        for organisation in organisations:
+            level = PartnerLevel.LEAD if organisation == lead_org else PartnerLevel.CORE
+            if organisation.kind == SUC or (organisation.kind == VOL and slug == "salford-greater-manchester"):
+                level = PartnerLevel.ASSOCIATE
+            partner, created = Partner.objects.get_or_create(
+                partnership=partnership,
+                organisation=organisation,
+                defaults={
+                    "level": level,
+                    "joined_on": spec["established_on"],
+                    "contribution": _contribution(organisation),
+                },
+            )
+            if created:
+                record(
+                    lead_person,
+                    "partner.added",
+                    partner,
+                    summary=f"Added {organisation.name} as {partner.get_level_display().lower()}",
+                    partnership_id=partnership.pk,
+                    organisation_id=organisation.pk,
+                )
+            # Every current partner has a senior manager who can sign for it.
+            signatory = _user(
+                f"signatory.{slugify(organisation.name)}@example.org",
+                _invented_name(person),
+                _signatory_title(organisation),
+            )
+            person += 1
+            _membership(
+                signatory, partnership, Role.SIGNATORY, organisation, _signatory_title(organisation), lead_person
+            )
+        for email, role, org_name, title in DEMO_MEMBERSHIPS[slug]:
+            organisation = next((o for o in organisations if o.name == org_name), None)
+            _membership(User.objects.get(email=email), partnership, role, organisation, title, lead_person)
+        _aims(partnership, organisations)
+        _governance(partnership, lead_org, organisations)
+    stdout.write(f"Partnerships: {len(PARTNERSHIPS)} demo partnerships ready ({', '.join(DEMO_PARTNERSHIP_SLUGS)}).")
+
+
+def _partnership(spec: dict) -> Partnership:
+    partnership, created = Partnership.objects.get_or_create(
+        slug=spec["slug"],
+        defaults={
+            "name": spec["name"],
+            "region": spec["region"],
+            "status": spec["status"],
+            "established_on": spec["established_on"],
+            "description": spec["description"],
+        },
+    )
+    if created:
+        record(
+            None,
+            "partnership.created",
+            partnership,
+            summary=f"Created the partnership {partnership.name} (demo data)",
+            partnership_id=partnership.pk,
+        )
+    return partnership
+
+
+def _contribution(organisation: Organisation) -> str:
+    if organisation.kind == OrganisationKind.UNIVERSITY:
+        return (
+            "Runs the qualifying programmes, trains practice educators, moderates ASYE portfolios and "
+            "shares student numbers each spring."
+        )
+    if organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
+        return (
+            "Offers statutory placements in children's and adults' teams, releases practice educators "
+            "and shares workforce figures."
+        )
+    if organisation.kind == OrganisationKind.SERVICE_USER_GROUP:
+        return "Experts by experience on admissions panels, in teaching and on the board."
+    return "Offers contrasting placements and a voice for the voluntary and independent sector."
+
+
+AIMS = [
+    (
+        "Enough good placements for every student",
+        "Students learn in well-supported placements, and every one of them has a statutory placement.",
+        [
+            (
+                "Every student has a statutory placement before qualifying",
+                "Share of final-year students with a confirmed statutory placement",
+                "100% in every academic year",
+                "The operational group checks placement figures each term and reports gaps to the board.",
+                {
+                    OrganisationKind.LOCAL_AUTHORITY: "Offers statutory placements in frontline teams every year.",
+                    OrganisationKind.UNIVERSITY: "Shares student numbers by programme by 1 June.",
+                },
+            ),
+            (
+                "Placement demand is known a year ahead",
+                "Programmes whose demand is recorded before the academic year starts",
+                "All programmes by 1 June",
+                "Reviewed at the summer board meeting.",
+                {OrganisationKind.UNIVERSITY: "Records demand for each programme in the portal."},
+            ),
+        ],
+    ),
+    (
+        "Grow and keep practice educators",
+        "More practitioners train as practice educators and stay current.",
+        [
+            (
+                "More practice educators are current",
+                "Practice educators who supported a student in the last two years and did CPD this year",
+                "Up by a tenth each year",
+                "The practice educator forum reviews the register twice a year.",
+                {
+                    OrganisationKind.LOCAL_AUTHORITY: "Releases staff for practice educator training and CPD.",
+                    OrganisationKind.UNIVERSITY: "Runs the practice educator programme at both stages.",
+                },
+            ),
+        ],
+    ),
+    (
+        "People who use services shape social work education",
+        "Experts by experience take part in admissions, teaching and governance, and are paid fairly for it.",
+        [
+            (
+                "Experts by experience sit on every admissions panel",
+                "Share of admissions interviews with an expert by experience on the panel",
+                "Every interview",
+                "The forum's own survey each summer, reported to the board.",
+                {
+                    OrganisationKind.SERVICE_USER_GROUP: "Recruits and supports panel members.",
+                    OrganisationKind.UNIVERSITY: "Pays panel members promptly at the agreed rate.",
+                },
+            ),
+        ],
+    ),
+]
+
+
+def _aims(partnership: Partnership, organisations: list[Organisation]) -> None:
+    partners = list(partnership.partners.select_related("organisation"))
+    for position, (title, description, outcomes) in enumerate(AIMS):
+        aim, _ = Aim.objects.get_or_create(
+            partnership=partnership, title=title, defaults={"description": description, "position": position}
+        )
+        for text, measure, target, evaluation, duties in outcomes:
+            outcome, _ = Outcome.objects.get_or_create(
+                aim=aim,
+                description=text,
+                defaults={"measure": measure, "target": target, "evaluation": evaluation},
+            )
+            # The first two partners of each kind named in the duties take the responsibility.
+            for kind, duty in duties.items():
+                for partner in [p for p in partners if p.organisation.kind == kind][:2]:
+                    OutcomeResponsibility.objects.get_or_create(
+                        outcome=outcome, partner=partner, defaults={"responsibility": duty}
+                    )
+
+
+def _governance(partnership: Partnership, lead_org: Organisation, organisations: list[Organisation]) -> None:
+    university = next((o for o in organisations if o.kind == OrganisationKind.UNIVERSITY), lead_org)
+    groups = [
+        (
+            "Strategic board",
+            "board",
+            "quarterly",
+            "Director of Children's Services",
+            lead_org,
+            "Sets direction, agrees the memorandum of cooperation and holds partners to their commitments.",
+        ),
+        (
+            "Operational group",
+            "operational",
+            "monthly",
+            "Teaching partnership programme manager",
+            lead_org,
+            "Runs placements, practice educator support and the CPD programme day to day.",
+        ),
+        (
+            "Practice educator forum",
+            "forum",
+            "bimonthly",
+            "Practice education lead",
+            university,
+            "Peer support and updates for practice educators across the partners.",
+        ),
+    ]
+    meetings = {
+        "Strategic board": [
+            (
+                dt.date(2026, 3, 12),
+                "Assistant directors from the councils; heads of social work from the universities; programme manager",
+                "Agreed the placement priorities for 2026/27. Asked the operational group for a practice educator plan.",
+            ),
+            (
+                dt.date(2026, 6, 18),
+                "Assistant directors; heads of social work; two experts by experience; programme manager",
+                "Approved the practice educator plan. Agreed to review the memorandum of cooperation in the autumn.",
+            ),
+            (
+                dt.date(2026, 9, 24),
+                "Assistant directors; heads of social work; programme manager",
+                "Noted statutory placement coverage for 2025/26. Started the annual health check.",
+            ),
+        ],
+        "Operational group": [
+            (
+                dt.date(2026, 10, 8),
+                "Practice learning coordinators from each partner; placement leads from the universities",
+                "Matched autumn first placements. Two teams to be audited before January.",
+            ),
+            (
+                dt.date(2026, 11, 12),
+                "Practice learning coordinators; placement leads",
+                "Final placement offers for spring confirmed; shortfall in adults' teams raised with the board.",
+            ),
+        ],
+    }
+    for name, kind, frequency, chair, chair_org, purpose in groups:
+        group, _ = GovernanceGroup.objects.get_or_create(
+            partnership=partnership,
+            name=name,
+            defaults={
+                "kind": kind,
+                "frequency": frequency,
+                "chair": chair,
+                "chair_organisation": chair_org,
+                "purpose": purpose,
+            },
+        )
+        for held_on, attendees, decisions in meetings.get(name, []):
+            Meeting.objects.get_or_create(
+                group=group, held_on=held_on, defaults={"attendees": attendees, "decisions": decisions}
+            )

@@ -1,0 +1,388 @@
+"""Organisations, partnerships, partners, memberships, joint aims and governance."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Region(models.TextChoices):
+    NORTH_EAST = "north-east", "North East"
+    NORTH_WEST = "north-west", "North West"
+    YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "east-midlands", "East Midlands"
+    WEST_MIDLANDS = "west-midlands", "West Midlands"
+    EAST = "east", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south-east", "South East"
+    SOUTH_WEST = "south-west", "South West"
+    NATIONAL = "national", "National (England)"
+
+
+class OrganisationKind(models.TextChoices):
+    LOCAL_AUTHORITY = "local-authority", "Local authority"
+    NHS_TRUST = "nhs-trust", "NHS trust"
+    VOLUNTARY = "voluntary", "Voluntary organisation"
+    PRIVATE = "private", "Private provider"
+    INDEPENDENT = "independent", "Independent provider"
+    UNIVERSITY = "university", "University (HEI)"
+    SERVICE_USER_GROUP = "service-user-group", "Service user and carer group"
+    OTHER = "other", "Other"
+
+
+EMPLOYER_KINDS = {
+    OrganisationKind.LOCAL_AUTHORITY,
+    OrganisationKind.NHS_TRUST,
+    OrganisationKind.VOLUNTARY,
+    OrganisationKind.PRIVATE,
+    OrganisationKind.INDEPENDENT,
+}
+
+
+class LocalAuthorityServices(models.TextChoices):
+    CHILDREN = "children", "Children's services"
+    ADULTS = "adults", "Adults' services"
+    BOTH = "both", "Children's and adults' services"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def employers(self):
+        return self.filter(kind__in=EMPLOYER_KINDS)
+
+    def universities(self):
+        return self.filter(kind=OrganisationKind.UNIVERSITY)
+
+
+class Organisation(models.Model):
+    """An employer, university or service user and carer group. It may belong to several
+    partnerships; organisations are shared across the site and kept by site administrators
+    and partnership leads."""
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=OrganisationKind.choices)
+    la_services = models.CharField(
+        "local authority services",
+        max_length=20,
+        choices=LocalAuthorityServices.choices,
+        blank=True,
+        help_text="For local authorities: which social work services take part.",
+    )
+    region = models.CharField(max_length=20, choices=Region.choices)
+    website = models.URLField(blank=True, max_length=300)
+    address = models.TextField(blank=True, max_length=1000)
+    contact_name = models.CharField("main contact name", max_length=150, blank=True)
+    contact_email = models.EmailField("main contact email", blank=True)
+    contact_phone = models.CharField("main contact telephone", max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Incremented on every edit; a save based on an older revision is refused (no lost updates).
+    revision = models.PositiveIntegerField(default=1)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:organisation_detail", args=[self.pk])
+
+    def clean(self):
+        if self.la_services and self.kind != OrganisationKind.LOCAL_AUTHORITY:
+            raise ValidationError(
+                {"la_services": "Only local authorities have children's or adults' services: leave this empty"}
+            )
+
+    @property
+    def is_employer(self) -> bool:
+        return self.kind in EMPLOYER_KINDS
+
+    @property
+    def is_university(self) -> bool:
+        return self.kind == OrganisationKind.UNIVERSITY
+
+
+class PartnershipStatus(models.TextChoices):
+    FORMING = "forming", "Forming"
+    ACTIVE = "active", "Active"
+    SUSTAINING = "sustaining", "Sustaining"
+    CLOSED = "closed", "Closed"
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", "Partnership lead"
+    SIGNATORY = "signatory", "Signatory (senior manager)"
+    COORDINATOR = "coordinator", "Coordinator"
+    MEMBER = "member", "Member"
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping rule: site administrators see all; others see partnerships they
+        hold a membership of."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_site_admin:
+            return self
+        return self.filter(id__in=Membership.objects.filter(user=user).values("partnership_id"))
+
+
+class Partnership(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    region = models.CharField(max_length=20, choices=Region.choices)
+    description = models.TextField(blank=True, max_length=5000)
+    established_on = models.DateField("established", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=PartnershipStatus.choices, default=PartnershipStatus.FORMING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Incremented on every edit of the partnership's own fields; a save based on an older
+    # revision is refused (no lost updates).
+    revision = models.PositiveIntegerField(default=1)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:partnership_detail", args=[self.slug])
+
+    @property
+    def lead_partner(self) -> Partner | None:
+        for partner in self.partners.all():
+            if partner.level == PartnerLevel.LEAD and partner.is_current:
+                return partner
+        return None
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base for every model that belongs to a partnership. Subclasses set `partnership_field`
+    to the lookup path to the partnership (default "partnership")."""
+
+    partnership_field = "partnership"
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_site_admin:
+            return self
+        member_of = Membership.objects.filter(user=user).values("partnership_id")
+        return self.filter(**{f"{self.partnership_field}__in": member_of})
+
+
+class PartnerLevel(models.TextChoices):
+    LEAD = "lead", "Lead partner"
+    CORE = "core", "Core partner"
+    ASSOCIATE = "associate", "Associate partner"
+
+
+class Partner(models.Model):
+    """An organisation's place in a partnership."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partner_roles")
+    level = models.CharField(max_length=20, choices=PartnerLevel.choices, default=PartnerLevel.CORE)
+    joined_on = models.DateField("joined", null=True, blank=True)
+    left_on = models.DateField("left", null=True, blank=True)
+    contribution = models.TextField("what they contribute", blank=True, max_length=3000)
+    # Incremented on every edit; a save based on an older revision is refused (no lost updates).
+    revision = models.PositiveIntegerField(default=1)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["level", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "organisation"], name="partner_once_per_partnership"),
+            models.UniqueConstraint(
+                fields=["partnership"], condition=Q(level="lead"), name="one_lead_partner_per_partnership"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="partner_left_after_joined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.partnership}"
+
+    def clean(self):
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": "The date they left must be the same as or after the date they joined"})
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None or self.left_on > timezone.localdate()
+
+
+class Membership(models.Model):
+    """A user's role in one partnership. The role decides what they may do there."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text="The partner organisation this person represents. Required for signatories.",
+    )
+    job_title = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Incremented on every edit; a save based on an older revision is refused (no lost updates).
+    revision = models.PositiveIntegerField(default=1)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership__name", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership"], name="one_membership_per_user_partnership"),
+            models.CheckConstraint(
+                condition=~Q(role="signatory") | Q(organisation__isnull=False),
+                name="signatory_represents_an_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) in {self.partnership}"
+
+
+class Aim(models.Model):
+    """A joint aim the partners agree (principle 1)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="aims")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True, max_length=5000)
+    position = models.PositiveIntegerField(default=0)
+    # Incremented on every edit; a save based on an older revision is refused (no lost updates).
+    revision = models.PositiveIntegerField(default=1)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutcomeQuerySet(ScopedQuerySet):
+    partnership_field = "aim__partnership"
+
+
+class Outcome(models.Model):
+    aim = models.ForeignKey(Aim, on_delete=models.CASCADE, related_name="outcomes")
+    description = models.CharField(max_length=500)
+    measure = models.CharField(max_length=300, blank=True, help_text="How progress is measured.")
+    target = models.CharField(max_length=300, blank=True)
+    evaluation = models.TextField("how it is evaluated", blank=True, max_length=3000)
+    # Incremented on every edit; a save based on an older revision is refused (no lost updates).
+    revision = models.PositiveIntegerField(default=1)
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class OutcomeResponsibility(models.Model):
+    """What one partner does towards an outcome."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="responsibilities")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="responsibilities")
+    responsibility = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["partner__organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "partner"], name="one_responsibility_per_partner_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner.organisation}: {self.responsibility[:60]}"
+
+
+class GroupKind(models.TextChoices):
+    BOARD = "board", "Board"
+    STEERING = "steering", "Steering group"
+    OPERATIONAL = "operational", "Operational group"
+    SUB_GROUP = "sub-group", "Sub-group"
+    FORUM = "forum", "Forum"
+    PANEL = "panel", "Panel"
+
+
+class MeetingFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    BIMONTHLY = "bimonthly", "Every two months"
+    QUARTERLY = "quarterly", "Quarterly"
+    TWICE_YEARLY = "twice-yearly", "Twice a year"
+    ANNUALLY = "annually", "Annually"
+    AS_NEEDED = "as-needed", "As needed"
+
+
+class GovernanceGroup(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=GroupKind.choices)
+    purpose = models.TextField(blank=True, max_length=3000)
+    frequency = models.CharField("meets", max_length=20, choices=MeetingFrequency.choices)
+    chair = models.CharField("chaired by", max_length=200, blank=True, help_text="Name and role of the chair.")
+    chair_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Incremented on every edit; a save based on an older revision is refused (no lost updates).
+    revision = models.PositiveIntegerField(default=1)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="group_name_unique_in_partnership"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingQuerySet(ScopedQuerySet):
+    partnership_field = "group__partnership"
+
+
+class Meeting(models.Model):
+    group = models.ForeignKey(GovernanceGroup, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField("date")
+    attendees = models.TextField(blank=True, max_length=3000)
+    decisions = models.TextField(blank=True, max_length=10000)
+    notes = models.TextField(blank=True, max_length=10000)
+    # Incremented on every edit; a save based on an older revision is refused (no lost updates).
+    revision = models.PositiveIntegerField(default=1)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.group} on {self.held_on:%d %B %Y}"

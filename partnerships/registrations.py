@@ -1,0 +1,45 @@
+"""What the partnerships app contributes to the dashboard: the user's partnerships with their
+role, and "needs your attention" items for leads (partners nobody can sign for)."""
+
+from django.urls import reverse
+
+from portal.registry import AttentionItem, DashboardPanel, register_attention, register_panel
+
+# Site administrators see every partnership; the dashboard lists the first few and links to the rest.
+DASHBOARD_LIMIT = 12
+
+
+def _your_partnerships(user):
+    from partnerships.selectors import dashboard_partnerships
+
+    rows = dashboard_partnerships(user, limit=DASHBOARD_LIMIT + 1)
+    return {
+        "rows": rows[:DASHBOARD_LIMIT],
+        "more": len(rows) > DASHBOARD_LIMIT,
+        "is_site_admin": user.is_site_admin,
+    }
+
+
+def _partners_without_a_signatory(user):
+    """Leads: a current partner with no signatory blocks every memorandum that covers it."""
+    from partnerships.access import partnership_ids_with_role
+    from partnerships.models import Role
+    from partnerships.selectors import partners_missing_a_signatory
+
+    led = partnership_ids_with_role(user, Role.LEAD)
+    if not led:
+        return []
+    return [
+        AttentionItem(
+            title=f"Add a signatory for {partner.organisation.name}",
+            url=reverse("partnerships:membership_invite", args=[partner.partnership.slug])
+            + f"?organisation={partner.organisation_id}",
+            kind="No signatory",
+            partnership=partner.partnership.name,
+        )
+        for partner in partners_missing_a_signatory(led)
+    ]
+
+
+register_panel(DashboardPanel(template="partnerships/_dashboard_panel.html", context=_your_partnerships, order=10))
+register_attention(_partners_without_a_signatory)

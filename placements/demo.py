@@ -1,0 +1,286 @@
+"""Demo placement data for `manage.py seed_demo`: four academic years (2024/25 to 2027/28) of
+programmes, demand, offers, students with first and final placements, practice educators,
+setting audits and quality reviews for each demo partnership (looked up by the slugs in the
+demo contract; a missing one is skipped quietly).
+
+Idempotent: everything is keyed on natural keys and every random choice comes from a generator
+seeded by that key, so running it twice changes nothing. The story is told as of the demo's
+"today", 23 November 2026: 2024/25 and 2025/26 are history, first placements of 2026/27 are
+under way, final placements start in January, and 2027/28 has offers and demand only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from partnerships.models import EMPLOYER_KINDS, Organisation, Partnership
+from placements.models import (
+    AcademicYear,
+    EmployerCommitment,
+    Placement,
+    PlacementOffer,
+    PlacementPolicy,
+    PracticeEducator,
+    Programme,
+    ProgrammeDemand,
+    QualityReview,
+    RegisterEntry,
+    SettingAudit,
+    Student,
+)
+
+DEMO_TODAY = dt.date(2026, 11, 23)
+YEARS = ["2024/25", "2025/26", "2026/27", "2027/28"]
+# The contract's slugs, used when partnerships.demo is not importable (it defines the same list).
+CONTRACT_SLUGS = ["west-london-alliance", "salford-greater-manchester", "leeds-wakefield", "neswa", "cumbria"]
+
+# Invented names only.
+FIRST = "Amira Bryn Cerys Dev Elin Farid Gwen Hollis Ines Jory Kemi Lorcan Maren Nico Orla Pax Quilla Rafe Suvi Tobin"
+LAST = "Ashdown Brackwell Corrin Dunmore Eddery Fenwick Galloway Hartwell Ivers Jessop Kilbride Loxley Merriott Northam"
+TEAMS = [
+    ("Children's Assessment Team", "children", True),
+    ("Child Protection Team", "children", True),
+    ("Adults Hospital Discharge", "adults", True),
+    ("Community Mental Health Team", "mental-health", True),
+    ("Early Help Hub", "children", False),
+    ("Carers' Support Service", "adults", False),
+]
+
+
+def _rng(*key) -> random.Random:
+    return random.Random("-".join(str(k) for k in key))  # noqa: S311 - demo data, not security
+
+
+def _demo_slugs() -> list[str]:
+    try:
+        from partnerships.demo import DEMO_PARTNERSHIP_SLUGS
+    except ImportError:
+        return CONTRACT_SLUGS
+    return list(DEMO_PARTNERSHIP_SLUGS)
+
+
+def _year(label: str) -> AcademicYear:
+    starts, ends = AcademicYear.default_dates(label)
+    year, _ = AcademicYear.objects.get_or_create(label=label, defaults={"starts_on": starts, "ends_on": ends})
+    return year
+
+
+def seed(stdout) -> None:
+    years = [_year(label) for label in YEARS]
+    by_slug = {p.slug: p for p in Partnership.objects.filter(slug__in=_demo_slugs())}
+    seeded = [slug for slug in _demo_slugs() if slug in by_slug and _seed_partnership(by_slug[slug], years)]
+    if seeded:
+        stdout.write(f"placements: demo data for {', '.join(seeded)}")
+    else:
+        stdout.write("placements: no demo partnerships with employers and universities yet; only academic years added")
+
+
+def _seed_partnership(partnership, years) -> bool:
+    employers = list(
+        Organisation.objects.filter(partner_roles__partnership=partnership, kind__in=EMPLOYER_KINDS)
+        .distinct()
+        .order_by("name")[:6]
+    )
+    universities = list(
+        Organisation.objects.filter(partner_roles__partnership=partnership, kind="university")
+        .distinct()
+        .order_by("name")[:3]
+    )
+    if not employers or not universities:
+        return False
+    PlacementPolicy.objects.get_or_create(partnership=partnership)
+    programmes = []
+    for university in universities:
+        for name, level in [("BA (Hons) Social Work", "ba"), ("MA Social Work", "ma")]:
+            programme, _ = Programme.objects.get_or_create(
+                partnership=partnership, university=university, name=name, defaults={"level": level}
+            )
+            programmes.append(programme)
+    current_educators = _educators(partnership, employers)
+    for y, year in enumerate(years):
+        for programme in programmes:
+            rng = _rng(partnership.slug, programme.pk, year.label)
+            ProgrammeDemand.objects.get_or_create(
+                programme=programme,
+                academic_year=year,
+                defaults={"first_placements": rng.randint(4, 9), "final_placements": rng.randint(4, 8)},
+            )
+        for i, employer in enumerate(employers):
+            _offers(partnership, year, y, i, employer, current_educators)
+    for y in range(3):  # 2027/28 has offers and demand only: nothing is placed yet
+        _students_and_placements(partnership, years, y, programmes)
+    return True
+
+
+def _educators(partnership, employers) -> dict[int, PracticeEducator]:
+    """Three per employer: one current, one lapsing soon (no student for almost two years) and one
+    lapsed (no CPD for over a year). Offers name only the current ones."""
+    current = {}
+    first_names, last_names = FIRST.split(), LAST.split()
+    for i, employer in enumerate(employers):
+        for j in range(3):
+            educator, _ = PracticeEducator.objects.get_or_create(
+                email=f"pe.{partnership.slug}.{i}.{j}@example.org",
+                defaults={
+                    "full_name": f"{first_names[(i * 3 + j) % len(first_names)]} {last_names[(i * 5 + j) % len(last_names)]}",
+                    "employer": employer,
+                    "peps_stage": 2 if j < 2 else 1,
+                    "qualified_on": dt.date(2018 + j, 7, 1),
+                    # Spread over a few weeks per employer so the register does not look copied.
+                    "last_student_on": [dt.date(2026, 6, 4), dt.date(2025, 1, 20), dt.date(2025, 6, 6)][j]
+                    - dt.timedelta(days=9 * i),
+                    "last_cpd_on": [dt.date(2026, 3, 10), dt.date(2026, 4, 2), dt.date(2025, 9, 15)][j]
+                    - dt.timedelta(days=11 * i),
+                    "max_students": 2 if j == 0 else 1,
+                },
+            )
+            RegisterEntry.objects.get_or_create(partnership=partnership, educator=educator)
+            if j == 0:
+                current[employer.pk] = educator
+    return current
+
+
+def _offers(partnership, year, y, i, employer, educators) -> None:
+    start = year.starts_on.year
+    EmployerCommitment.objects.get_or_create(
+        partnership=partnership, employer=employer, academic_year=year, defaults={"places": 6 + i % 3}
+    )
+    for t, (team, area, statutory) in enumerate(TEAMS[: 3 + (i % 3)]):
+        stage = ["final", "first", "either"][t % 3]
+        first_block = stage == "first"
+        offer, created = PlacementOffer.objects.get_or_create(
+            partnership=partnership,
+            employer=employer,
+            academic_year=year,
+            team=team,
+            stage=stage,
+            defaults={
+                "service_area": area,
+                "statutory": statutory,
+                "places": _rng(partnership.slug, employer.pk, year.label, team).randint(1, 3),
+                "practice_educator": educators.get(employer.pk),
+                "starts_on": dt.date(start, 10, 5) if first_block else dt.date(start + 1, 1, 11),
+                "ends_on": dt.date(start + 1, 1, 22) if first_block else dt.date(start + 1, 6, 4),
+                "onsite_supervisor": "Team manager",
+            },
+        )
+        if created and y < 3:
+            SettingAudit.objects.create(
+                offer=offer,
+                induction_planned=True,
+                educator_identified=True,
+                supervision_arranged=True,
+                workspace_ready=y < 2 or t % 2 == 0,
+                learning_opportunities_mapped=True,
+                policies_shared=True,
+                completed_on=dt.date(start, 9, 20) if y < 2 else None,
+                shared_with_hei_on=dt.date(start, 9, 25) if y < 2 else None,
+            )
+
+
+def _status(placement_start: dt.date, placement_end: dt.date, rng: random.Random) -> tuple[str, str]:
+    if placement_end < DEMO_TODAY:
+        if rng.random() < 0.08:
+            return "ended-early", rng.choice(["student-health", "setting", "relationship", "student-withdrew"])
+        return "completed", ""
+    if placement_start <= DEMO_TODAY:
+        return "in-progress", ""
+    return rng.choice(["confirmed", "confirmed", "proposed"]), ""
+
+
+def _students_and_placements(partnership, years, y, programmes) -> None:
+    """Fill most places in years[y]. Final places go first to students who had their first
+    placement the year before (so students carry a history), then to new final-year students;
+    first places go to students whose final placement is the year after. A few students in the
+    current year are left without a placement, so the flags and attention items have something to
+    show."""
+    year = years[y]
+    next_year = years[y + 1]
+    prefix = partnership.slug[:3].upper()
+    offers = list(PlacementOffer.objects.filter(partnership=partnership, academic_year=year).order_by("id"))
+    returning = list(
+        Student.objects.filter(partnership=partnership, final_year=year, placements__stage="first")
+        .distinct()
+        .order_by("reference")
+    )
+    n = 0
+    for offer in offers:
+        for place in range(offer.places):
+            rng = _rng(partnership.slug, offer.pk, place)
+            if rng.random() < 0.15:
+                continue  # leave some places unfilled
+            stage = "first" if offer.stage == "first" else "final"
+            if stage == "final" and returning:
+                student = returning.pop(0)
+            else:
+                n += 1
+                # Mostly one university per team, now and then a second one: the overlapping
+                # blocks flag then has a few teams to show rather than every one.
+                home = _rng(partnership.slug, offer.pk).randrange(len(programmes))
+                programme = programmes[(home + (1 if rng.random() < 0.1 else 0)) % len(programmes)]
+                final_year = year if stage == "final" else next_year
+                student, _ = Student.objects.get_or_create(
+                    partnership=partnership,
+                    reference=f"{prefix}{year.label[:4]}{n:04d}",
+                    defaults={
+                        "university": programme.university,
+                        "programme": programme,
+                        "cohort": f"September {final_year.starts_on.year - 2} intake",
+                        "final_year": final_year,
+                    },
+                )
+            _place(partnership, year, offer, student, stage, rng)
+    if y == 2:
+        for k in range(1, 4):
+            programme = programmes[k % len(programmes)]
+            Student.objects.get_or_create(
+                partnership=partnership,
+                reference=f"{prefix}{year.label[:4]}W{k:03d}",
+                defaults={
+                    "university": programme.university,
+                    "programme": programme,
+                    "cohort": f"September {year.starts_on.year - 2} intake",
+                    "final_year": year,
+                },
+            )
+
+
+def _place(partnership, year, offer, student, stage, rng) -> None:
+    if Placement.objects.filter(student=student, offer=offer).exists():
+        return
+    status, end_reason = _status(offer.starts_on, offer.ends_on, rng)
+    days = 100 if stage == "final" else 70
+    ends_on = offer.ends_on
+    if status == "ended-early":
+        ends_on = offer.starts_on + dt.timedelta(days=45)
+    placement = Placement.objects.create(
+        partnership=partnership,
+        academic_year=year,
+        student=student,
+        offer=offer,
+        stage=stage,
+        starts_on=offer.starts_on,
+        ends_on=ends_on,
+        planned_days=days,
+        completed_days={"completed": days, "ended-early": 30}.get(status, 0),
+        status=status,
+        end_reason=end_reason,
+    )
+    if status not in ("completed", "ended-early", "in-progress"):
+        return
+    for point, due_on in placement.review_due_dates().items():
+        if due_on > DEMO_TODAY:
+            continue
+        for role in ("student", "educator"):
+            if rng.random() < 0.1:
+                continue  # a review never returned: overdue
+            QualityReview.objects.create(
+                placement=placement,
+                point=point,
+                role=role,
+                learning_opportunities=rng.choice(["very-good", "good", "good", "adequate"]),
+                # Most students rate their support good or very good (96% in one partnership's survey).
+                support=rng.choice(["very-good"] * 5 + ["good"] * 4 + ["adequate"]),
+                performance=rng.choice(["on-track", "exceeding", "on-track", "concerns"]),
+                completed_on=due_on + dt.timedelta(days=rng.choice([0, 2, 5, 12])),
+            )

@@ -1,0 +1,310 @@
+"""Forms for placement data. Choices are always limited to the partnership (and, for an
+employer's coordinator, to their own organisation), so a posted id from elsewhere is refused
+as an invalid choice rather than reaching a service."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Count, Q
+
+from partnerships.models import EMPLOYER_KINDS, Organisation
+from placements.models import (
+    HOLDS_PLACE,
+    AcademicYear,
+    EmployerCommitment,
+    EndReason,
+    ImportKind,
+    OfferStage,
+    PlacementOffer,
+    PlacementStatus,
+    PracticeEducator,
+    Programme,
+    QualityReview,
+    SettingAudit,
+    Stage,
+    Student,
+)
+from portal.forms import NoNullCharsMixin, PortalForm, PortalModelForm, RevisionMixin, date_field
+
+
+def limit(field: forms.IntegerField, low: int, high: int) -> None:
+    """Set an integer field's range after the form is built (validators are fixed at field
+    creation, so they are added here too) with a message in words."""
+    field.min_value, field.max_value = low, high
+    field.validators = [v for v in field.validators if not isinstance(v, MinValueValidator | MaxValueValidator)] + [
+        MinValueValidator(low, f"Enter a number from {low} to {high}"),
+        MaxValueValidator(high, f"Enter a number from {low} to {high}"),
+    ]
+    field.widget.attrs.update({"min": low, "max": high})
+
+
+def partnership_employers(partnership):
+    return Organisation.objects.filter(partner_roles__partnership=partnership, kind__in=EMPLOYER_KINDS).order_by("name")
+
+
+def partnership_universities(partnership):
+    return Organisation.objects.filter(partner_roles__partnership=partnership, kind="university").order_by("name")
+
+
+class OfferForm(NoNullCharsMixin, PortalModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    starts_on = date_field("Block starts", required=False)
+    ends_on = date_field("Block ends", required=False)
+
+    class Meta:
+        model = PlacementOffer
+        fields = [
+            "employer",
+            "team",
+            "service_area",
+            "statutory",
+            "stage",
+            "academic_year",
+            "places",
+            "practice_educator",
+            "onsite_supervisor",
+            "starts_on",
+            "ends_on",
+            "notes",
+        ]
+
+    def __init__(self, *args, partnership, own_employer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        employers = partnership_employers(partnership)
+        if own_employer is not None:
+            employers = employers.filter(pk=own_employer.pk)
+        self.fields["employer"].queryset = employers
+        self.fields["academic_year"].queryset = AcademicYear.objects.order_by("-starts_on")
+        self.fields["practice_educator"].queryset = PracticeEducator.objects.on_register_of(partnership)
+        limit(self.fields["places"], 1, 500)
+        self.fields["stage"].choices = OfferStage.choices
+
+
+class StudentForm(NoNullCharsMixin, PortalModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Student
+        fields = ["reference", "name", "programme", "cohort", "final_year"]
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.filter(partnership=partnership).select_related(
+            "university"
+        )
+        self.fields["final_year"].queryset = AcademicYear.objects.order_by("-starts_on")
+
+
+class OfferChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        free = max(0, obj.places - getattr(obj, "held", 0))
+        return f"{obj} - {free} of {obj.places} places free"
+
+
+class PlacementForm(PortalForm):
+    offer = OfferChoiceField(queryset=PlacementOffer.objects.none(), label="Placement offer")
+    stage = forms.ChoiceField(choices=Stage.choices, widget=forms.RadioSelect)
+    starts_on = date_field("Start date", required=False, help_text="Leave empty to use the offer's block dates.")
+    ends_on = date_field("End date", required=False, help_text="Leave empty to use the offer's block dates.")
+    planned_days = forms.IntegerField(
+        label="Planned days",
+        min_value=1,
+        max_value=200,
+        help_text="Usually 70 for a first and 100 for a final placement.",
+    )
+    status = forms.ChoiceField(
+        choices=[(PlacementStatus.PROPOSED, "Proposed"), (PlacementStatus.CONFIRMED, "Confirmed")],
+        widget=forms.RadioSelect,
+        initial=PlacementStatus.PROPOSED,
+    )
+
+    def __init__(self, *args, partnership, own_employer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        offers = (
+            PlacementOffer.objects.filter(partnership=partnership)
+            .select_related("employer", "academic_year")
+            .annotate(held=Count("placements", filter=Q(placements__status__in=HOLDS_PLACE)))
+        )
+        if own_employer is not None:
+            offers = offers.filter(employer=own_employer)
+        self.fields["offer"].empty_label = "Choose an offer"
+        self.fields["offer"].queryset = offers.order_by("-academic_year__starts_on", "employer__name", "team")
+
+    def clean(self):
+        cleaned = super().clean()
+        offer = cleaned.get("offer")
+        for name, block in [("starts_on", "starts_on"), ("ends_on", "ends_on")]:
+            if not cleaned.get(name) and name not in self.errors:
+                if offer is not None and getattr(offer, block):
+                    cleaned[name] = getattr(offer, block)
+                elif offer is not None:
+                    self.add_error(name, "Enter the date: this offer has no block dates to use")
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The end date must be on or after the start date")
+        return cleaned
+
+
+class StatusForm(NoNullCharsMixin, PortalForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    status = forms.ChoiceField(label="New status", widget=forms.RadioSelect)
+    completed_days = forms.IntegerField(label="Days completed", min_value=0, max_value=230, required=False)
+    end_reason = forms.ChoiceField(
+        label="Why it ended early", choices=[("", "Choose a reason")] + list(EndReason.choices), required=False
+    )
+    end_notes = forms.CharField(
+        label="More about why it ended (optional)", widget=forms.Textarea, required=False, max_length=2000
+    )
+    ended_on = date_field("Last day (if it ended early)", required=False)
+
+    def __init__(self, *args, allowed: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = allowed
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == PlacementStatus.ENDED_EARLY and not cleaned.get("end_reason"):
+            self.add_error("end_reason", "Choose why the placement ended early")
+        return cleaned
+
+
+class ReviewForm(NoNullCharsMixin, PortalModelForm):
+    completed_on = date_field("Date of the review")
+
+    class Meta:
+        model = QualityReview
+        fields = ["point", "role", "learning_opportunities", "support", "performance", "comments", "completed_on"]
+        widgets = {
+            "point": forms.RadioSelect,
+            "role": forms.RadioSelect,
+            "learning_opportunities": forms.RadioSelect,
+            "support": forms.RadioSelect,
+            "performance": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ["point", "role", "learning_opportunities", "support", "performance"]:
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
+
+
+class EducatorForm(NoNullCharsMixin, PortalModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    qualified_on = date_field("Date qualified")
+    last_student_on = date_field(
+        "Last supported a student", required=False, help_text="The last day of their most recent student's placement."
+    )
+    last_cpd_on = date_field(
+        "Last CPD", required=False, help_text="The date of their most recent practice educator CPD."
+    )
+
+    class Meta:
+        model = PracticeEducator
+        fields = [
+            "full_name",
+            "email",
+            "employer",
+            "peps_stage",
+            "qualified_on",
+            "last_student_on",
+            "last_cpd_on",
+            "max_students",
+        ]
+        widgets = {"peps_stage": forms.RadioSelect}
+
+    def __init__(self, *args, partnership, own_employer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        employers = partnership_employers(partnership)
+        if own_employer is not None:
+            employers = employers.filter(pk=own_employer.pk)
+            self.fields["employer"].required = True
+        self.fields["employer"].queryset = employers
+        self.fields["employer"].empty_label = "Independent (no employer)"
+        self.fields["peps_stage"].choices = [(1, "Stage 1"), (2, "Stage 2")]
+        limit(self.fields["max_students"], 1, 10)
+
+    def clean_email(self):
+        return (self.cleaned_data.get("email") or "").strip().lower()
+
+    def validate_unique(self):
+        # Adding someone already on another register reuses their record (services.add_educator),
+        # so a known email is not an error when adding; when editing it still must be unique.
+        if self.instance.pk:
+            super().validate_unique()
+
+
+class ProgrammeForm(NoNullCharsMixin, PortalModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Programme
+        fields = [
+            "university",
+            "name",
+            "level",
+            "first_placement_days",
+            "final_placement_days",
+            "skills_days",
+            "statutory_placements_required",
+        ]
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["university"].queryset = partnership_universities(partnership)
+        for name in ["first_placement_days", "final_placement_days", "skills_days"]:
+            limit(self.fields[name], 0, 365)
+        limit(self.fields["statutory_placements_required"], 0, 3)
+
+
+class DemandForm(RevisionMixin, PortalForm):
+    academic_year = forms.ModelChoiceField(queryset=AcademicYear.objects.order_by("-starts_on"))
+    first_placements = forms.IntegerField(label="Students needing a first placement", min_value=0, max_value=5000)
+    final_placements = forms.IntegerField(label="Students needing a final placement", min_value=0, max_value=5000)
+
+
+class CommitmentForm(PortalModelForm):
+    class Meta:
+        model = EmployerCommitment
+        fields = ["employer", "academic_year", "places"]
+
+    def __init__(self, *args, partnership, own_employer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        employers = partnership_employers(partnership)
+        if own_employer is not None:
+            employers = employers.filter(pk=own_employer.pk)
+        self.fields["employer"].queryset = employers
+        self.fields["academic_year"].queryset = AcademicYear.objects.order_by("-starts_on")
+        limit(self.fields["places"], 0, 5000)
+
+    def validate_unique(self):
+        # Recording a commitment again updates it (the service upserts), so no uniqueness error.
+        pass
+
+
+class SettingAuditForm(NoNullCharsMixin, RevisionMixin, PortalModelForm):
+    completed_on = date_field("Audit completed", required=False)
+    shared_with_hei_on = date_field("Shared with the university", required=False)
+
+    class Meta:
+        model = SettingAudit
+        fields = SettingAudit.CHECKS + ["completed_on", "shared_with_hei_on", "notes"]
+
+
+class ImportForm(PortalForm):
+    kind = forms.ChoiceField(label="What the file holds", choices=ImportKind.choices, widget=forms.RadioSelect)
+    file = forms.FileField(
+        label="File", help_text="A CSV or Excel (.xlsx) file with a header row, like the template, up to 10 MB."
+    )
+
+
+class RetentionForm(PortalForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    student_retention_years = forms.IntegerField(
+        label="Keep student records for (years)",
+        help_text="Counted from the end of the student's final placement year.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit(self.fields["student_retention_years"], 1, 15)

@@ -1,0 +1,303 @@
+"""What placements contribute to the core: live metrics for health checks, "needs your
+attention" items and the Placements section of the partnership page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships.access import memberships
+from partnerships.models import Role
+from placements import selectors
+from placements.models import FILLED, AcademicYear, PlacementOffer, RegisterEntry, Student
+from portal.registry import (
+    AttentionItem,
+    Metric,
+    MetricValue,
+    PartnershipPanel,
+    register_attention,
+    register_metric,
+    register_partnership_panel,
+)
+
+
+def _year(label: str | None) -> AcademicYear | None:
+    return selectors.resolve_year(label)
+
+
+def _no_year(label: str | None) -> MetricValue:
+    if label:
+        return MetricValue(None, f"No placement data for {label}", f"The academic year {label} is not recorded.")
+    return MetricValue(None, "No academic year recorded", "Add academic years to see this figure.")
+
+
+# --- Metrics ----------------------------------------------------------------------------------
+
+
+def statutory_coverage_metric(partnership, organisation=None, academic_year=None) -> MetricValue:
+    year = _year(academic_year)
+    if year is None:
+        return _no_year(academic_year)
+    covered, total = selectors.statutory_coverage(partnership, organisation, year)
+    return MetricValue(
+        selectors._pct(covered, total),
+        selectors._pct_words(covered, total, "students"),
+        f"Students whose final placement is in {year} and who have had, or are confirmed for, a statutory placement.",
+    )
+
+
+def fill_rate_metric(partnership, organisation=None, academic_year=None) -> MetricValue:
+    year = _year(academic_year)
+    if year is None:
+        return _no_year(academic_year)
+    filled, offered = selectors.fill_rate(partnership, organisation, year)
+    return MetricValue(
+        selectors._pct(filled, offered),
+        selectors._pct_words(filled, offered, "places"),
+        f"Places offered in {year} that are filled by a confirmed, in-progress or completed placement.",
+    )
+
+
+def educator_currency_metric(partnership, organisation=None, academic_year=None) -> MetricValue:
+    current, total = selectors.educator_currency(partnership, organisation)
+    return MetricValue(
+        selectors._pct(current, total),
+        selectors._pct_words(current, total, "practice educators"),
+        "Practice educators on the register who supported a student within two years and did CPD within a year.",
+    )
+
+
+def reviews_on_time_metric(partnership, organisation=None, academic_year=None) -> MetricValue:
+    year = _year(academic_year)
+    if year is None:
+        return _no_year(academic_year)
+    on_time, due = selectors.reviews_on_time(partnership, organisation, year)
+    return MetricValue(
+        selectors._pct(on_time, due),
+        selectors._pct_words(on_time, due, "reviews due"),
+        f"QAMP reviews (four weeks, midway, end) due so far in {year}, recorded no later than a week after the due date.",
+    )
+
+
+register_metric(
+    Metric(
+        "placements.statutory_coverage",
+        "Students with a statutory placement",
+        "Share of students in their final placement year who have, or are confirmed for, a statutory placement.",
+        "percent",
+        statutory_coverage_metric,
+    )
+)
+register_metric(
+    Metric(
+        "placements.fill_rate",
+        "Placement places filled",
+        "Share of placement places offered that are filled.",
+        "percent",
+        fill_rate_metric,
+    )
+)
+register_metric(
+    Metric(
+        "placements.educator_currency",
+        "Practice educators current",
+        "Share of practice educators on the register who are current.",
+        "percent",
+        educator_currency_metric,
+    )
+)
+register_metric(
+    Metric(
+        "placements.reviews_on_time",
+        "Quality reviews on time",
+        "Share of QAMP reviews due so far that were completed on time.",
+        "percent",
+        reviews_on_time_metric,
+    )
+)
+
+
+# --- Attention ---------------------------------------------------------------------------------
+
+
+def attention(user) -> list[AttentionItem]:
+    """For leads and coordinators, per partnership: students without a placement this year,
+    students without a statutory placement, offers with unfilled places, practice educators
+    lapsing within 90 days and quality reviews overdue.
+
+    Only partnerships where the user holds a lead or coordinator membership count (a site
+    administrator is not nagged about every partnership); an employer's coordinator sees their own
+    organisation's offers, educators and reviews. Each kind is one grouped query across all those
+    partnerships, so the dashboard's cost does not grow with them."""
+    from placements.services import own_employer
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    partnerships = {
+        m.partnership_id: m.partnership for m in memberships(user) if m.role in (Role.LEAD, Role.COORDINATOR)
+    }
+    if not partnerships:
+        return []
+    own = {pk: own_employer(user, p) for pk, p in partnerships.items()}
+
+    def mine(pk: int, employer_id: int | None) -> bool:
+        return own[pk] is None or own[pk].pk == employer_id
+
+    years = list(AcademicYear.objects.order_by("starts_on"))
+    year = selectors.current_year_from(years)
+    today = timezone.localdate()
+    items: list[AttentionItem] = []
+
+    def add(pk, title, url, query, kind, **extra):
+        """An item linking to a list filtered to the partnership (and `query`)."""
+        partnership = partnerships[pk]
+        query = {"partnership": partnership.slug, **query}
+        items.append(
+            AttentionItem(
+                title=title, url=f"{url}?{urlencode(query)}", kind=kind, partnership=partnership.name, **extra
+            )
+        )
+
+    if year is not None:
+        ids = list(partnerships)
+        next_year = selectors.next_year_after(year, years)
+        # Both student counts in one grouped query: students still to place this year, and
+        # final-year students with no statutory placement.
+        needs = selectors.needs_placement_in(year, next_year) & Q(purged_on__isnull=True)
+        unplaced, missing = {}, {}
+        for pk, n_unplaced, n_missing in (
+            Student.objects.filter(partnership__in=ids)
+            .filter(needs | Q(final_year=year))
+            .annotate(
+                placed=selectors.placement_in_year_exists(year),
+                has_statutory=selectors.statutory_placement_exists(),
+            )
+            .values_list("partnership_id")
+            .annotate(
+                unplaced=Count("id", filter=needs & Q(placed=False)),
+                missing=Count("id", filter=Q(final_year=year, has_statutory=False)),
+            )
+            .order_by()
+        ):
+            unplaced[pk], missing[pk] = n_unplaced, n_missing
+        unfilled: dict[int, int] = {}
+        for pk, employer_id, n in (
+            PlacementOffer.objects.filter(partnership__in=ids, academic_year=year)
+            .annotate(filled=Count("placements", filter=Q(placements__status__in=FILLED)))
+            .filter(filled__lt=F("places"))
+            .values_list("partnership_id", "employer_id")
+            .annotate(n=Count("id", distinct=True))
+            .order_by()
+        ):
+            if mine(pk, employer_id):
+                unfilled[pk] = unfilled.get(pk, 0) + n
+        overdue: dict[int, list] = {}
+        for review in selectors.overdue_reviews(ids, year, today):
+            if mine(review.placement.partnership_id, review.placement.offer.employer_id):
+                overdue.setdefault(review.placement.partnership_id, []).append(review)
+        label = year.label
+        for pk in partnerships:
+            if n := unplaced.get(pk):
+                add(
+                    pk,
+                    f"{n} student{_s(n)} without a placement in {label}",
+                    reverse("placements:student_list"),
+                    {"year": label, "flag": "no-placement"},
+                    "Students to place",
+                    due=year.ends_on,
+                )
+            if n := missing.get(pk):
+                add(
+                    pk,
+                    f"{n} student{_s(n)} without a statutory placement in {label}",
+                    reverse("placements:student_list"),
+                    {"year": label, "flag": "no-statutory"},
+                    "Statutory placement",
+                    due=year.ends_on,
+                )
+            if n := unfilled.get(pk):
+                add(
+                    pk,
+                    f"{n} placement offer{_s(n)} with unfilled places in {label}",
+                    reverse("placements:offer_list"),
+                    {"year": label, "unfilled": "yes"},
+                    "Unfilled places",
+                )
+            if reviews := overdue.get(pk):
+                n = len(reviews)
+                partnership = partnerships[pk]
+                items.append(
+                    AttentionItem(
+                        title=f"{n} quality review{_s(n)} overdue",
+                        url=reverse("placements:quality", args=[partnership.slug]) + f"?year={label}#overdue",
+                        kind="Quality review",
+                        partnership=partnership.name,
+                        due=reviews[0].due_on,
+                        overdue=True,
+                    )
+                )
+    # Few educators are lapsing at once, so their dates are loaded to date each item by the
+    # first lapse.
+    lapsing: dict[int, list] = {}
+    entries = (
+        RegisterEntry.objects.filter(partnership__in=list(partnerships))
+        .annotate(
+            student_since=Coalesce("educator__last_student_on", "educator__qualified_on"),
+            cpd_since=Coalesce("educator__last_cpd_on", "educator__qualified_on"),
+        )
+        .filter(selectors.currency_q(today)["lapsing"])
+        .select_related("educator")
+    )
+    for entry in entries:
+        if mine(entry.partnership_id, entry.educator.employer_id):
+            lapsing.setdefault(entry.partnership_id, []).append(entry.educator)
+    for pk, people in lapsing.items():
+        n = len(people)
+        add(
+            pk,
+            f"{n} practice educator{_s(n)} lapsing within 90 days",
+            reverse("placements:educator_list"),
+            {"status": "lapsing"},
+            "Practice educators",
+            due=min(person.currency(today).lapses_on for person in people),
+        )
+    return items
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+register_attention(attention)
+
+
+# --- Partnership page panel -------------------------------------------------------------------
+
+
+def partnership_panel(user, partnership) -> dict | None:
+    year = selectors.current_year()
+    if year is None:
+        return {"year": None}
+    report = selectors.sufficiency(partnership, year)
+    return {
+        "year": year,
+        "report": report,
+        "url": reverse("placements:sufficiency")
+        + "?"
+        + urlencode({"partnership": partnership.slug, "year": year.label}),
+    }
+
+
+register_partnership_panel(
+    PartnershipPanel(
+        key="placements",
+        title="Placements",
+        template="placements/_partnership_panel.html",
+        context=partnership_panel,
+        order=40,
+    )
+)

@@ -1,0 +1,251 @@
+"""Placements: the list, placing a student on an offer (with the rules and the flags to
+confirm), one placement with its quality reviews, status changes and recording a review."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from partnerships.access import Perm, object_or_404
+from placements import exports, services
+from placements.forms import PlacementForm, ReviewForm, StatusForm
+from placements.models import (
+    FILLED,
+    TRANSITIONS,
+    Placement,
+    PlacementStatus,
+    ReviewPoint,
+    Stage,
+    Student,
+)
+from placements.views.common import (
+    PAGE_SIZE,
+    all_years,
+    cleaned,
+    export_format,
+    filter_employers,
+    form_page,
+    manage_context,
+    narrow,
+    positive_int,
+    visible_partnerships,
+)
+from portal.audit import history_for
+from portal.forms import add_service_errors, saved_meanwhile
+from portal.paging import paginate, query_params
+
+
+@login_required
+def placement_list(request: HttpRequest) -> HttpResponse:
+    partnerships = visible_partnerships(request.user)
+    qs = narrow(Placement.objects.visible_to(request.user), request.user, partnerships)
+    selected = query_params(request, "partnership", "year", "status", "stage", "q", "employer")
+    if selected["partnership"]:
+        qs = qs.filter(partnership__slug=selected["partnership"])
+    if selected["year"]:
+        qs = qs.filter(academic_year__label=selected["year"])
+    if selected["status"] in PlacementStatus.values:
+        qs = qs.filter(status=selected["status"])
+    if selected["stage"] in Stage.values:
+        qs = qs.filter(stage=selected["stage"])
+    if positive_int(selected["employer"]):
+        qs = qs.filter(offer__employer_id=positive_int(selected["employer"]))
+    if selected["q"]:
+        qs = qs.filter(Q(student__reference__icontains=selected["q"]) | Q(student__name__icontains=selected["q"]))
+    qs = qs.select_related(
+        "student", "student__university", "offer", "offer__employer", "academic_year", "partnership"
+    ).order_by("-starts_on", "-id")
+    fmt = export_format(request)
+    if fmt:
+        return exports.download("placements", exports.PLACEMENTS, qs.iterator(chunk_size=2000), fmt)
+    paged = paginate(request, qs, PAGE_SIZE)
+    return render(
+        request,
+        "placements/placement_list.html",
+        {
+            **paged,
+            "partnerships": partnerships,
+            **manage_context(request.user, partnerships, selected["partnership"]),
+            "years": all_years(),
+            "employers": filter_employers(request.user),
+            "statuses": PlacementStatus.choices,
+            "stages": Stage.choices,
+            "selected": selected,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
+    student = object_or_404(
+        Student.objects.select_related("partnership", "programme"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
+    )
+    own = services.own_employer(request.user, student.partnership)
+    form = PlacementForm(
+        request.POST or None,
+        partnership=student.partnership,
+        own_employer=own,
+        initial={"planned_days": student.programme.final_placement_days, "stage": "final"},
+    )
+    warnings: list[str] = []
+    choice = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        where = (data["offer"], data["stage"], data["starts_on"], data["ends_on"])
+        # Refusals first (checked again under a lock when saving), then the flags to confirm.
+        problems = services.allocation_problems(student, *where)
+        if problems:
+            add_service_errors(form, ValidationError(problems))
+        else:
+            warnings = services.allocation_warnings(student, *where)
+            # The flags are confirmed only for the exact choice they were shown for.
+            choice = f"{data['offer'].pk}:{data['stage']}:{data['starts_on']}:{data['ends_on']}"
+            if not warnings or request.POST.get("confirm_warnings") == choice:
+                try:
+                    placement = services.allocate(
+                        request.user,
+                        student,
+                        **cleaned(form, ["offer", "stage", "starts_on", "ends_on", "planned_days", "status"]),
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                    warnings = []
+                except PermissionDenied:
+                    form.add_error("offer", "You can only place students on your own organisation's offers")
+                    warnings = []
+                else:
+                    for warning in warnings:
+                        messages.warning(request, warning)
+                    messages.success(request, f"{student.reference} placed at {placement.offer.team}")
+                    return redirect(placement)
+    return form_page(
+        request,
+        form=form,
+        title="Place the student",
+        caption=str(student),
+        intro="Choose an offer with a free place. The dates must not overlap the student's other placements.",
+        submit_label="Save placement",
+        cancel_url=student.get_absolute_url(),
+        extra={"warnings": warnings, "confirm_value": choice if warnings else ""},
+    )
+
+
+def _placement_for(request, pk, perm=Perm.VIEW) -> Placement:
+    return object_or_404(
+        Placement.objects.select_related(
+            "partnership",
+            "student",
+            "student__university",
+            "offer",
+            "offer__employer",
+            "offer__practice_educator",
+            "academic_year",
+        ),
+        request.user,
+        perm,
+        pk=pk,
+    )
+
+
+@login_required
+def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = _placement_for(request, pk)
+    reviews = list(placement.reviews.order_by("completed_on"))
+    due = placement.review_due_dates()
+    today = timezone.localdate()
+    points = [
+        {
+            "label": label,
+            "due_on": due[point],
+            "reviews": [r for r in reviews if r.point == point],
+            "overdue": due[point] < today and placement.status in FILLED and not any(r.point == point for r in reviews),
+        }
+        for point, label in ReviewPoint.choices
+    ]
+    can_manage = services.can_manage_employer(request.user, placement.partnership, placement.offer.employer_id)
+    return render(
+        request,
+        "placements/placement_detail.html",
+        {
+            "placement": placement,
+            "points": points,
+            "can_manage": can_manage,
+            "events": history_for(target=placement, limit=10),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = _placement_for(request, pk, Perm.MANAGE_PLACEMENTS)
+    services.require_employer(request.user, placement.partnership, placement.offer.employer_id)
+    allowed = [(s, PlacementStatus(s).label) for s in PlacementStatus.values if s in TRANSITIONS[placement.status]]
+    if not allowed:
+        messages.info(request, f"This placement is {placement.get_status_display().lower()}: its status cannot change.")
+        return redirect(placement)
+    form = StatusForm(
+        request.POST or None,
+        allowed=allowed,
+        initial={"revision": placement.revision, "completed_days": placement.completed_days},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_status(
+                request.user,
+                placement,
+                status=data["status"],
+                completed_days=data.get("completed_days"),
+                end_reason=data.get("end_reason", ""),
+                end_notes=data.get("end_notes", ""),
+                ended_on=data.get("ended_on"),
+                base_revision=data.get("revision"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Placement status updated")
+            return redirect(placement)
+    return form_page(
+        request,
+        form=form,
+        title="Update the placement's status",
+        caption=str(placement),
+        submit_label="Update status",
+        cancel_url=placement.get_absolute_url(),
+        extra={"saved_values": saved_meanwhile(form, placement)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = _placement_for(request, pk, Perm.MANAGE_PLACEMENTS)
+    services.require_employer(request.user, placement.partnership, placement.offer.employer_id)
+    form = ReviewForm(request.POST or None, initial={"completed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_review(request.user, placement, data=cleaned(form, ReviewForm.Meta.fields))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Review recorded")
+            return redirect(placement)
+    return form_page(
+        request,
+        form=form,
+        title="Record a quality review",
+        caption=str(placement),
+        intro="Reviews at four weeks, midway and at the end cover learning opportunities, support and "
+        "the student's progress. Recording the same point and role again replaces it.",
+        submit_label="Save review",
+        cancel_url=placement.get_absolute_url(),
+    )

@@ -1,0 +1,99 @@
+"""Helpers shared by the placement pages: reading filters from the query string, paging,
+exports, form pages and the partnership/employer lists that filters offer."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from partnerships.access import Perm, can
+from partnerships.models import EMPLOYER_KINDS, Organisation, OrganisationKind, Partnership
+from placements import exports
+from placements.models import AcademicYear
+
+PAGE_SIZE = 50  # lists are long and scanned, so more rows per page than the portal default
+
+
+def positive_int(value) -> int | None:
+    """A positive id from the query string, or None (also for numbers no id column can hold)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def export_format(request) -> str | None:
+    fmt = request.GET.get("export")
+    return fmt if fmt in ("csv", "xlsx") else None
+
+
+def maybe_download(request, filename: str, columns, objects):
+    """The list as a download when the query string asks for one (?export=csv or xlsx), else None."""
+    fmt = export_format(request)
+    return exports.download(filename, columns, objects, fmt) if fmt else None
+
+
+def visible_partnerships(user) -> list[Partnership]:
+    return list(Partnership.objects.visible_to(user).only("id", "name", "slug").order_by("name"))
+
+
+def all_years() -> list[AcademicYear]:
+    return list(AcademicYear.objects.order_by("-starts_on"))
+
+
+def narrow(qs, user, partnerships):
+    """Add the user's partnership ids as a literal list to a visible_to() queryset: the result is
+    the same, but PostgreSQL can then walk the (partnership, order) index instead of sorting
+    every visible row, which keeps late pages of long lists fast."""
+    if user.is_site_admin:
+        return qs
+    return qs.filter(partnership_id__in=[p.pk for p in partnerships])
+
+
+def filter_organisations(user, kinds) -> list[Organisation]:
+    """Organisations of these kinds in the user's partnerships, for a filter's select."""
+    return list(
+        Organisation.objects.filter(kind__in=kinds, partner_roles__partnership__in=Partnership.objects.visible_to(user))
+        .distinct()
+        .order_by("name")
+        .only("id", "name")
+    )
+
+
+def filter_employers(user):
+    return filter_organisations(user, EMPLOYER_KINDS)
+
+
+def filter_universities(user):
+    return filter_organisations(user, [OrganisationKind.UNIVERSITY])
+
+
+def manage_context(user, partnerships, selected_slug: str) -> dict:
+    """Partnerships to show "Add ..." and "Import" buttons for: the filtered one, or all the user
+    may manage when they are few (a site administrator would otherwise get dozens)."""
+    allowed = [p for p in partnerships if can(user, p, Perm.MANAGE_PLACEMENTS)]
+    if selected_slug:
+        manageable = [p for p in allowed if p.slug == selected_slug]
+    else:
+        manageable = allowed if len(allowed) <= 3 else []
+    return {"manageable": manageable, "manage_hint": bool(allowed) and not manageable and not selected_slug}
+
+
+def form_page(request, *, form, title, caption="", intro="", submit_label="Save", cancel_url="", extra=None):
+    return render(
+        request,
+        "placements/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "caption": caption,
+            "intro": intro,
+            "submit_label": submit_label,
+            "cancel_url": cancel_url,
+            **(extra or {}),
+        },
+    )
+
+
+def cleaned(form, names) -> dict:
+    return {name: form.cleaned_data[name] for name in names}

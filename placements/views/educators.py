@@ -1,0 +1,199 @@
+"""The practice educator register: list with currency counts and filters, one educator (with
+their currency explained), adding, changing and downloading everything held on them."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from partnerships.access import Perm, can, can_see, partnership_or_404
+from partnerships.models import Partnership
+from placements import exports, selectors, services
+from placements.forms import EducatorForm
+from placements.models import EducatorStatus, PracticeEducator
+from placements.views.common import (
+    PAGE_SIZE,
+    cleaned,
+    export_format,
+    filter_employers,
+    form_page,
+    manage_context,
+    positive_int,
+    visible_partnerships,
+)
+from portal.audit import history_for
+from portal.forms import add_service_errors, saved_meanwhile
+from portal.paging import paginate, query_params
+
+
+@login_required
+def educator_list(request: HttpRequest) -> HttpResponse:
+    partnerships = visible_partnerships(request.user)
+    selected = query_params(request, "partnership", "status", "stage", "employer", "q")
+    qs = PracticeEducator.objects.visible_to(request.user)
+    if selected["partnership"]:
+        partnership = next((p for p in partnerships if p.slug == selected["partnership"]), None)
+        qs = qs.on_register_of(partnership) if partnership else qs.none()
+    if selected["stage"] in ("1", "2"):
+        qs = qs.filter(peps_stage=int(selected["stage"]))
+    if selected["employer"] == "independent":
+        qs = qs.filter(employer__isnull=True)
+    elif positive_int(selected["employer"]):
+        qs = qs.filter(employer_id=positive_int(selected["employer"]))
+    if selected["q"]:
+        qs = qs.filter(Q(full_name__icontains=selected["q"]) | Q(email__icontains=selected["q"]))
+    today = timezone.localdate()
+    # The counts cover the filters above but not the currency filter, so they always show the
+    # whole picture (current, lapsing, lapsed) for the register being looked at.
+    counts = selectors.educator_counts(qs, today)
+    qs = selectors.with_currency_dates(qs)
+    conditions = selectors.currency_q(today)
+    if selected["status"] in conditions:
+        qs = qs.filter(conditions[selected["status"]])
+    qs = qs.select_related("employer").order_by("full_name", "id")
+    fmt = export_format(request)
+    if fmt:
+        return exports.download("practice-educators", exports.EDUCATORS, _with_status(qs.iterator(), today), fmt)
+    paged = paginate(request, qs, PAGE_SIZE)
+    page_obj = paged["page_obj"]
+    page_obj.object_list = list(_with_status(page_obj.object_list, today))
+    return render(
+        request,
+        "placements/educator_list.html",
+        {
+            **paged,
+            "partnerships": partnerships,
+            **manage_context(request.user, partnerships, selected["partnership"]),
+            "counts": counts,
+            "employers": filter_employers(request.user),
+            "statuses": EducatorStatus.choices,
+            "selected": selected,
+        },
+    )
+
+
+def _with_status(educators, today):
+    for educator in educators:
+        educator.status = educator.currency(today)
+        yield educator
+
+
+def _educator_for(request, pk) -> tuple[PracticeEducator, list[Partnership]]:
+    """The educator if they are on a register the user can see, and those registers."""
+    educator = PracticeEducator.objects.visible_to(request.user).select_related("employer").filter(pk=pk).first()
+    if educator is None:
+        raise Http404("No such practice educator")
+    registers = [
+        p
+        for p in Partnership.objects.filter(register_entries__educator=educator).order_by("name")
+        if can_see(request.user, p)
+    ]
+    return educator, registers
+
+
+def _managing_register(request, educator, registers) -> Partnership:
+    """A register where the user may maintain this educator: 403 for a member whose role does not
+    allow it, or for an employer's coordinator when the educator works for someone else."""
+    if not any(can(request.user, p, Perm.MANAGE_PLACEMENTS) for p in registers):
+        raise PermissionDenied("Your role does not allow changing practice educators.")
+    for p in registers:
+        if services.can_manage_employer(request.user, p, educator.employer_id):
+            return p
+    raise PermissionDenied("You can only maintain your own organisation's practice educators.")
+
+
+@login_required
+def educator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    educator, registers = _educator_for(request, pk)
+    offers = educator.offers.filter(partnership__in=registers).select_related("employer", "academic_year")[:50]
+    return render(
+        request,
+        "placements/educator_detail.html",
+        {
+            "educator": educator,
+            "currency": educator.currency(),
+            "registers": registers,
+            "offers": offers,
+            "can_manage": any(services.can_manage_employer(request.user, p, educator.employer_id) for p in registers),
+            "events": history_for(target=educator, limit=10),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def educator_create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
+    own = services.own_employer(request.user, partnership)
+    form = EducatorForm(request.POST or None, partnership=partnership, own_employer=own, initial={"employer": own})
+    if request.method == "POST" and form.is_valid():
+        try:
+            educator = services.add_educator(request.user, partnership, data=cleaned(form, services.EDUCATOR_FIELDS))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{educator.full_name} is on the register")
+            return redirect(educator)
+    return form_page(
+        request,
+        form=form,
+        title="Add a practice educator",
+        caption=partnership.name,
+        intro="A practice educator is current while they have supported a student within the last two "
+        "years and done CPD within the last year.",
+        submit_label="Add to register",
+        cancel_url=reverse("placements:educator_list"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def educator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    educator, registers = _educator_for(request, pk)
+    partnership = _managing_register(request, educator, registers)
+    form = EducatorForm(
+        request.POST or None,
+        instance=copy.copy(educator),
+        partnership=partnership,
+        own_employer=services.own_employer(request.user, partnership),
+        initial={"revision": educator.revision},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            educator = services.update_educator(
+                request.user,
+                educator,
+                data=cleaned(form, services.EDUCATOR_FIELDS),
+                base_revision=form.cleaned_data.get("revision"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Practice educator saved")
+            return redirect(educator)
+    return form_page(
+        request,
+        form=form,
+        title="Change practice educator",
+        caption=educator.full_name,
+        cancel_url=educator.get_absolute_url(),
+        extra={"saved_values": saved_meanwhile(form, educator)},
+    )
+
+
+@login_required
+def educator_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything held on one practice educator, for a subject access request."""
+    educator, registers = _educator_for(request, pk)
+    _managing_register(request, educator, registers)
+    data = services.export_educator_record(request.user, educator, registers)
+    return exports.json_download(f"practice-educator-{educator.pk}", data)

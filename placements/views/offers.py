@@ -1,0 +1,216 @@
+"""Placement offers: the list (with filters and downloads), one offer, adding and changing
+offers, and the setting audit."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from partnerships.access import Perm, object_or_404, partnership_or_404
+from placements import exports, selectors, services
+from placements.forms import OfferForm, SettingAuditForm
+from placements.models import FILLED, HOLDS_PLACE, OfferStage, Placement, PlacementOffer, ServiceArea, SettingAudit
+from placements.views.common import (
+    PAGE_SIZE,
+    all_years,
+    cleaned,
+    export_format,
+    filter_employers,
+    form_page,
+    manage_context,
+    narrow,
+    positive_int,
+    visible_partnerships,
+)
+from portal.audit import history_for
+from portal.forms import add_service_errors, saved_meanwhile
+from portal.paging import paginate, query_params
+
+
+@login_required
+def offer_list(request: HttpRequest) -> HttpResponse:
+    partnerships = visible_partnerships(request.user)
+    selected = query_params(request, "partnership", "year", "stage", "area", "statutory", "unfilled", "employer")
+    qs = narrow(PlacementOffer.objects.visible_to(request.user), request.user, partnerships)
+    if selected["partnership"]:
+        qs = qs.filter(partnership__slug=selected["partnership"])
+    if selected["year"]:
+        qs = qs.filter(academic_year__label=selected["year"])
+    if selected["stage"] in OfferStage.values:
+        qs = qs.filter(stage=selected["stage"])
+    if selected["area"] in ServiceArea.values:
+        qs = qs.filter(service_area=selected["area"])
+    if selected["statutory"] in ("yes", "no"):
+        qs = qs.filter(statutory=selected["statutory"] == "yes")
+    if positive_int(selected["employer"]):
+        qs = qs.filter(employer_id=positive_int(selected["employer"]))
+    fmt = export_format(request)
+    # Filled counts are aggregated only where needed (the unfilled filter, downloads); for a page
+    # they are fetched for its 50 offers alone, so a long list does not aggregate every offer.
+    if selected["unfilled"] == "yes" or fmt:
+        qs = qs.annotate(filled=Count("placements", filter=Q(placements__status__in=FILLED)))
+    if selected["unfilled"] == "yes":
+        qs = qs.filter(filled__lt=F("places"))
+    qs = qs.select_related("employer", "academic_year", "partnership", "practice_educator", "audit").order_by(
+        "-academic_year__starts_on", "employer__name", "team", "id"
+    )
+    if fmt:
+        return exports.download("placement-offers", exports.OFFERS, qs.iterator(chunk_size=2000), fmt)
+    paged = paginate(request, qs, PAGE_SIZE)
+    page_obj = paged["page_obj"]
+    offers = list(page_obj.object_list)
+    filled = dict(
+        Placement.objects.filter(offer__in=[o.pk for o in offers], status__in=FILLED)
+        .values_list("offer_id")
+        .annotate(Count("id"))
+        .order_by()
+    )
+    for offer in offers:
+        offer.filled = filled.get(offer.pk, 0)
+    page_obj.object_list = offers
+    return render(
+        request,
+        "placements/offer_list.html",
+        {
+            **paged,
+            "partnerships": partnerships,
+            **manage_context(request.user, partnerships, selected["partnership"]),
+            "years": all_years(),
+            "employers": filter_employers(request.user),
+            "stages": OfferStage.choices,
+            "areas": ServiceArea.choices,
+            "selected": selected,
+        },
+    )
+
+
+def _offer_for(request, pk, perm=Perm.VIEW) -> PlacementOffer:
+    return object_or_404(
+        PlacementOffer.objects.select_related("partnership", "employer", "academic_year", "practice_educator"),
+        request.user,
+        perm,
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
+    own = services.own_employer(request.user, partnership)
+    initial = {"academic_year": selectors.current_year(), "employer": own}
+    form = OfferForm(request.POST or None, partnership=partnership, own_employer=own, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = services.create_offer(request.user, partnership, data=cleaned(form, services.OFFER_FIELDS))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Offer added: {offer.places} places at {offer.team}")
+            return redirect(offer)
+    return form_page(
+        request,
+        form=form,
+        title="Add a placement offer",
+        caption=partnership.name,
+        intro="One offer is a team's places for one stage in one academic year.",
+        submit_label="Add offer",
+        cancel_url=reverse("placements:offer_list") + f"?partnership={slug}",
+    )
+
+
+@login_required
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _offer_for(request, pk)
+    placements = list(offer.placements.select_related("student", "student__university").order_by("starts_on"))
+    held = sum(1 for p in placements if p.status in HOLDS_PLACE)
+    return render(
+        request,
+        "placements/offer_detail.html",
+        {
+            "offer": offer,
+            "placements": placements,
+            "held": held,
+            "free": max(0, offer.places - held),
+            "audit": SettingAudit.objects.filter(offer=offer).first(),
+            "can_manage": services.can_manage_employer(request.user, offer.partnership, offer.employer_id),
+            "events": history_for(target=offer, limit=10),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _offer_for(request, pk, Perm.MANAGE_PLACEMENTS)
+    services.require_employer(request.user, offer.partnership, offer.employer_id)
+    own = services.own_employer(request.user, offer.partnership)
+    form = OfferForm(
+        request.POST or None,
+        instance=copy.copy(offer),
+        partnership=offer.partnership,
+        own_employer=own,
+        initial={"revision": offer.revision},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = services.update_offer(
+                request.user,
+                offer,
+                data=cleaned(form, services.OFFER_FIELDS),
+                base_revision=form.cleaned_data.get("revision"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Offer saved")
+            return redirect(offer)
+    return form_page(
+        request,
+        form=form,
+        title="Change the offer",
+        caption=str(offer),
+        submit_label="Save changes",
+        cancel_url=offer.get_absolute_url(),
+        extra={"saved_values": saved_meanwhile(form, offer)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = _offer_for(request, pk, Perm.MANAGE_PLACEMENTS)
+    services.require_employer(request.user, offer.partnership, offer.employer_id)
+    audit = SettingAudit.objects.filter(offer=offer).first() or SettingAudit(offer=offer)
+    form = SettingAuditForm(request.POST or None, instance=copy.copy(audit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_setting_audit(
+                request.user,
+                offer,
+                data=cleaned(form, SettingAuditForm.Meta.fields),
+                base_revision=form.cleaned_data.get("revision") or 0,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Setting audit saved")
+            return redirect(offer)
+    return form_page(
+        request,
+        form=form,
+        title="Setting audit",
+        caption=str(offer),
+        intro="Tick what is ready for a student, then record when the audit was completed and shared "
+        "with the university.",
+        cancel_url=offer.get_absolute_url(),
+        extra={"saved_values": saved_meanwhile(form, audit)},
+    )

@@ -1,0 +1,296 @@
+"""Planning pages: sufficiency (do we have enough placements?), programmes and the demand they
+bring, employers' committed places, and placement quality."""
+
+from __future__ import annotations
+
+import copy
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from partnerships.access import Perm, can, object_or_404, partnership_or_404, require
+from partnerships.models import Partnership
+from placements import exports, selectors, services
+from placements.forms import CommitmentForm, DemandForm, ProgrammeForm
+from placements.models import PlacementOffer, Programme, ProgrammeDemand
+from placements.views.common import all_years, cleaned, export_format, form_page, maybe_download
+from portal.forms import add_service_errors, saved_meanwhile
+from portal.paging import query_params
+
+
+@login_required
+def sufficiency(request: HttpRequest) -> HttpResponse:
+    # The partnership and the year come from the lists the page needs for its selects anyway,
+    # which keeps this page's query count low and flat.
+    partnerships = list(Partnership.objects.visible_to(request.user).order_by("name"))
+    slug = query_params(request, "partnership")["partnership"] or (
+        partnerships[0].slug if len(partnerships) == 1 else ""
+    )
+    years = all_years()
+    context = {"partnerships": partnerships, "years": years, "selected_slug": slug}
+    if not slug:
+        return render(request, "placements/sufficiency.html", context)
+    partnership = next((p for p in partnerships if p.slug == slug), None)
+    if partnership is None:
+        raise Http404("No such partnership")
+    require(request.user, partnership, Perm.VIEW)
+    year_label = query_params(request, "year")["year"]
+    if year_label:
+        year = next((y for y in years if y.label == year_label), None)
+        if year is None:
+            raise Http404("No such academic year")
+    else:
+        year = selectors.current_year_from(years)
+    if year is None:
+        return render(request, "placements/sufficiency.html", {**context, "partnership": partnership})
+    report = selectors.sufficiency(partnership, year)
+    fmt = export_format(request)
+    if fmt:
+        # Two tables on the page, two downloads: ?table=employers for the commitments.
+        name = f"{partnership.slug}-{year.label.replace('/', '-')}"
+        if query_params(request, "table")["table"] == "employers":
+            return exports.download(f"commitments-{name}", exports.SUFFICIENCY_EMPLOYERS, report.employers, fmt)
+        lines = [*report.stages, report.total, report.statutory, report.non_statutory]
+        return exports.download(f"sufficiency-{name}", exports.SUFFICIENCY_STAGES, lines, fmt)
+    without, without_count = selectors.students_without_statutory_page(partnership, year)
+    next_year = selectors.next_year_after(year, years)
+    context.update(
+        partnership=partnership,
+        year=year,
+        report=report,
+        without_statutory=without,
+        without_statutory_count=without_count,
+        unplaced_count=selectors.students_without_placement(partnership, year, next_year).count(),
+        clashes=selectors.block_clashes(partnership, year),
+        can_manage=can(request.user, partnership, Perm.MANAGE_PLACEMENTS),
+        query=urlencode({"partnership": partnership.slug, "year": year.label}),
+    )
+    return render(request, "placements/sufficiency.html", context)
+
+
+# --- Programmes and demand --------------------------------------------------------------------
+
+
+@login_required
+def programme_list(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_or_404(request.user, slug, Perm.VIEW)
+    year = selectors.resolve_year(query_params(request, "year")["year"])
+    programmes = (
+        Programme.objects.filter(partnership=partnership)
+        .select_related("university")
+        .prefetch_related(
+            Prefetch("demands", queryset=ProgrammeDemand.objects.filter(academic_year=year), to_attr="year_demand")
+        )
+    )
+    download = maybe_download(request, f"programmes-{partnership.slug}", exports.programme_columns(year), programmes)
+    if download:
+        return download
+    return render(
+        request,
+        "placements/programme_list.html",
+        {
+            "partnership": partnership,
+            "programmes": programmes,
+            "year": year,
+            "years": all_years(),
+            "can_manage": can(request.user, partnership, Perm.MANAGE_PLACEMENTS),
+        },
+    )
+
+
+PROGRAMME_INTRO = (
+    "The practice days default to the national requirements: a first placement of 70 days, a final placement "
+    "of 100 days, 30 skills days and at least one statutory placement. Change them where a programme differs."
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
+    form = ProgrammeForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_programme(request.user, partnership, data=cleaned(form, ProgrammeForm.Meta.fields))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Programme added")
+            return redirect("placements:programme_list", slug=slug)
+    return form_page(
+        request,
+        form=form,
+        title="Add a programme",
+        caption=partnership.name,
+        intro=PROGRAMME_INTRO,
+        submit_label="Add programme",
+        cancel_url=reverse("placements:programme_list", args=[slug]),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = object_or_404(
+        Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
+    )
+    form = ProgrammeForm(
+        request.POST or None,
+        instance=copy.copy(programme),
+        partnership=programme.partnership,
+        initial={"revision": programme.revision},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_programme(
+                request.user,
+                programme.partnership,
+                data=cleaned(form, ProgrammeForm.Meta.fields),
+                programme=programme,
+                base_revision=form.cleaned_data.get("revision"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Programme saved")
+            return redirect("placements:programme_list", slug=programme.partnership.slug)
+    return form_page(
+        request,
+        form=form,
+        title="Change the programme",
+        caption=str(programme),
+        intro=PROGRAMME_INTRO,
+        cancel_url=reverse("placements:programme_list", args=[programme.partnership.slug]),
+        extra={"saved_values": saved_meanwhile(form, programme)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = object_or_404(
+        Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
+    )
+    year = selectors.resolve_year(query_params(request, "year")["year"])
+    current = ProgrammeDemand.objects.filter(programme=programme, academic_year=year).first()
+    initial = {
+        "academic_year": year,
+        "first_placements": current.first_placements if current else 0,
+        "final_placements": current.final_placements if current else 0,
+        "revision": current.revision if current else 0,  # 0: no figures recorded for the year yet
+    }
+    form = DemandForm(request.POST or None, initial=initial)
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_demand(
+                request.user,
+                programme,
+                data["academic_year"],
+                first=data["first_placements"],
+                final=data["final_placements"],
+                base_revision=data.get("revision") or 0,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            chosen = ProgrammeDemand.objects.filter(programme=programme, academic_year=data["academic_year"]).first()
+            saved = saved_meanwhile(form, chosen) if chosen else None
+        else:
+            messages.success(request, f"Demand for {programme.name} in {data['academic_year']} saved")
+            return redirect(
+                reverse("placements:programme_list", args=[programme.partnership.slug])
+                + f"?year={data['academic_year'].label}"
+            )
+    return form_page(
+        request,
+        form=form,
+        title="Students needing placements",
+        caption=str(programme),
+        intro="How many of this programme's students need a first placement, and how many a final placement, "
+        "in the year. The sufficiency page compares these numbers with the places offered.",
+        submit_label="Save demand",
+        cancel_url=reverse("placements:programme_list", args=[programme.partnership.slug]),
+        extra={"saved_values": saved},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
+    own = services.own_employer(request.user, partnership)
+    form = CommitmentForm(
+        request.POST or None,
+        partnership=partnership,
+        own_employer=own,
+        initial={"academic_year": selectors.current_year(), "employer": own},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_commitment(request.user, partnership, data["employer"], data["academic_year"], data["places"])
+        except PermissionDenied:
+            form.add_error("employer", "You can only record your own organisation's commitment")
+        else:
+            messages.success(request, f"Commitment for {data['employer']} saved")
+            return redirect(
+                reverse("placements:sufficiency")
+                + "?"
+                + urlencode({"partnership": slug, "year": data["academic_year"].label})
+            )
+    return form_page(
+        request,
+        form=form,
+        title="Record places committed",
+        caption=partnership.name,
+        intro="Use this when the memorandum of cooperation does not record the employer's placement "
+        "numbers. Where it does, the memorandum's figure is used.",
+        cancel_url=reverse("placements:sufficiency") + f"?partnership={slug}",
+    )
+
+
+# --- Quality ----------------------------------------------------------------------------------
+
+
+@login_required
+def quality(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_or_404(request.user, slug, Perm.VIEW)
+    label = query_params(request, "year")["year"]
+    year = selectors.resolve_year(label)
+    if label and year is None:
+        raise Http404("No such academic year")
+    context = {"partnership": partnership, "year": year, "years": all_years()}
+    if year is None:
+        return render(request, "placements/quality.html", context)
+    rows = selectors.quality_by_employer(partnership, year)
+    download = maybe_download(
+        request, f"quality-{partnership.slug}-{year.label.replace('/', '-')}", exports.QUALITY_BY_EMPLOYER, rows
+    )
+    if download:
+        return download
+    on_time, due = selectors.reviews_on_time(partnership, year=year)
+    audits = PlacementOffer.objects.filter(partnership=partnership, academic_year=year).aggregate(
+        offers=Count("id"),
+        audited=Count("id", filter=Q(audit__completed_on__isnull=False)),
+        shared=Count("id", filter=Q(audit__shared_with_hei_on__isnull=False)),
+    )
+    overdue = selectors.overdue_reviews([partnership.pk], year)
+    context.update(
+        rows=rows,
+        ended=list(selectors.ended_early(partnership, year)[:100]),
+        on_time=on_time,
+        due=due,
+        audits=audits,
+        overdue=overdue[:100],
+        overdue_count=len(overdue),
+        querystring_without_page=urlencode({"year": year.label}),
+    )
+    return render(request, "placements/quality.html", context)

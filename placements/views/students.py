@@ -1,0 +1,201 @@
+"""Students: the list (with the flags coordinators act on), one student, adding and changing a
+student, and the download of everything held on them."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from partnerships.access import Perm, can, object_or_404, partnership_or_404
+from placements import exports, selectors, services
+from placements.forms import StudentForm
+from placements.models import FILLED, Placement, Programme, Student
+from placements.views.common import (
+    PAGE_SIZE,
+    all_years,
+    cleaned,
+    export_format,
+    filter_universities,
+    form_page,
+    manage_context,
+    narrow,
+    positive_int,
+    visible_partnerships,
+)
+from portal.audit import history_for
+from portal.forms import add_service_errors, saved_meanwhile
+from portal.paging import paginate, query_params
+
+FLAGS = {
+    "no-statutory": "Without a statutory placement",
+    "no-placement": "Without a placement in the year",
+}
+
+
+@login_required
+def student_list(request: HttpRequest) -> HttpResponse:
+    partnerships = visible_partnerships(request.user)
+    years = all_years()
+    selected = query_params(request, "partnership", "year", "flag", "q", "university")
+    qs = narrow(Student.objects.visible_to(request.user), request.user, partnerships)
+    if selected["partnership"]:
+        qs = qs.filter(partnership__slug=selected["partnership"])
+    year = next((y for y in years if y.label == selected["year"]), None)
+    if selected["flag"] == "no-placement":
+        # Needing a placement in the year (a final one, or a first one before next year's final)
+        # and with none arranged; without a year chosen, the current year.
+        year = year or selectors.current_year_from(years)
+        if year is None:
+            qs = qs.none()
+        else:
+            next_year = selectors.next_year_after(year, years)
+            qs = qs.filter(selectors.needs_placement_in(year, next_year), purged_on__isnull=True)
+            qs = qs.annotate(placed=selectors.placement_in_year_exists(year)).filter(placed=False)
+    elif year is not None:
+        qs = qs.filter(final_year=year)
+    elif selected["year"]:
+        qs = qs.none()
+    if selected["flag"] == "no-statutory":
+        qs = qs.annotate(has_statutory=selectors.statutory_placement_exists()).filter(has_statutory=False)
+    if positive_int(selected["university"]):
+        qs = qs.filter(university_id=positive_int(selected["university"]))
+    if selected["q"]:
+        qs = qs.filter(Q(reference__icontains=selected["q"]) | Q(name__icontains=selected["q"]))
+    qs = qs.select_related("university", "programme", "final_year", "partnership").order_by("reference", "id")
+    fmt = export_format(request)
+    if fmt:
+        if selected["flag"] != "no-statutory":
+            qs = qs.annotate(has_statutory=selectors.statutory_placement_exists())
+        qs = qs.annotate(placement_count=Count("placements"))
+        return exports.download("students", exports.STUDENTS, qs.iterator(chunk_size=2000), fmt)
+    paged = paginate(request, qs, PAGE_SIZE)
+    page_obj = paged["page_obj"]
+    # Whether each student on this page has a statutory placement: one query for the page
+    # rather than a subquery evaluated across the whole list.
+    students = list(page_obj.object_list)
+    covered = set(
+        Placement.objects.filter(
+            student__in=[st.pk for st in students], offer__statutory=True, status__in=FILLED
+        ).values_list("student_id", flat=True)
+    )
+    for student in students:
+        student.has_statutory = student.pk in covered
+    page_obj.object_list = students
+    return render(
+        request,
+        "placements/student_list.html",
+        {
+            **paged,
+            "partnerships": partnerships,
+            **manage_context(request.user, partnerships, selected["partnership"]),
+            "years": years,
+            "flag_year": year if selected["flag"] == "no-placement" else None,
+            "universities": filter_universities(request.user),
+            "flags": FLAGS.items(),
+            "selected": selected,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def student_create(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
+    form = StudentForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            student = services.save_student(request.user, partnership, data=cleaned(form, services.STUDENT_FIELDS))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Student {student.reference} added")
+            return redirect(student)
+    if not Programme.objects.filter(partnership=partnership).exists():
+        messages.info(request, "Add the universities' programmes first: each student belongs to one.")
+    return form_page(
+        request,
+        form=form,
+        title="Add a student",
+        caption=partnership.name,
+        intro="Keep personal data to a minimum: the university's reference is enough.",
+        submit_label="Add student",
+        cancel_url=reverse("placements:student_list"),
+    )
+
+
+def _student_for(request, pk, perm=Perm.VIEW) -> Student:
+    return object_or_404(
+        Student.objects.select_related("partnership", "university", "programme", "final_year"),
+        request.user,
+        perm,
+        pk=pk,
+    )
+
+
+@login_required
+def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    student = _student_for(request, pk)
+    placements = list(
+        student.placements.select_related("offer", "offer__employer", "academic_year").order_by("starts_on")
+    )
+    return render(
+        request,
+        "placements/student_detail.html",
+        {
+            "student": student,
+            "placements": placements,
+            "has_statutory": any(p.offer.statutory and p.status in FILLED for p in placements),
+            "can_manage": can(request.user, student.partnership_id, Perm.MANAGE_PLACEMENTS),
+            "events": history_for(target=student, limit=10),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    student = _student_for(request, pk, Perm.MANAGE_PLACEMENTS)
+    form = StudentForm(
+        request.POST or None,
+        instance=copy.copy(student),
+        partnership=student.partnership,
+        initial={"revision": student.revision},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            student = services.save_student(
+                request.user,
+                student.partnership,
+                data=cleaned(form, services.STUDENT_FIELDS),
+                student=student,
+                base_revision=form.cleaned_data.get("revision"),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Student saved")
+            return redirect(student)
+    return form_page(
+        request,
+        form=form,
+        title="Change student details",
+        caption=str(student),
+        cancel_url=student.get_absolute_url(),
+        extra={"saved_values": saved_meanwhile(form, student)},
+    )
+
+
+@login_required
+def student_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything held on one student, for a subject access request. The download is recorded
+    in the audit trail: personal data left the portal."""
+    student = _student_for(request, pk, Perm.MANAGE_PLACEMENTS)
+    return exports.json_download(f"student-{student.pk}", services.export_student_record(request.user, student))

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "Portal core"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from portal import checks, lookups  # noqa: F401  (checks registers the system checks)
+        from portal.middleware import mark_session_touched
+
+        user_logged_in.connect(mark_session_touched, dispatch_uid="portal.mark_session_touched")
+        lookups.register()

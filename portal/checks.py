@@ -1,0 +1,13 @@
+"""System checks of our own (registered in PortalConfig.ready)."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def secret_key_is_set(app_configs, **kwargs):
+    """`check --deploy` names the missing key in the same words as the server does when it stops."""
+    # Read through _wrapped: Django's settings object raises its own, vaguer error for an empty key.
+    if settings._wrapped.SECRET_KEY:
+        return []
+    return [Error(settings.MISSING_SECRET_KEY_MESSAGE, id="portal.E001")]

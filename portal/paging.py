@@ -1,0 +1,23 @@
+"""Lists: filters read from the query string, and pagination that keeps them."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE) -> dict:
+    """Template context for includes/pagination.html: `page_obj` and `querystring_without_page`.
+
+    A page number out of range or not a number shows the nearest real page instead of an error."""
+    page_obj = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page_obj": page_obj, "querystring_without_page": query.urlencode()}
+
+
+def query_params(request, *names: str) -> dict[str, str]:
+    """Filter values from the query string, cleaned so that odd input (control characters, very
+    long text) cannot reach the database as an error. A missing filter is an empty string."""
+    return {name: request.GET.get(name, "").replace("\x00", "").strip()[:80] for name in names}

@@ -1,0 +1,57 @@
+"""Rendering PDFs from HTML templates with WeasyPrint (the same templates language as pages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+
+def render_pdf(template_name: str, context: dict, *, metadata: dict | None = None) -> bytes:
+    """Render `template_name` to PDF bytes. Static files (CSS, images) resolve from static/.
+
+    `metadata` sets document properties: title, author, subject, keywords.
+    """
+    return html_to_pdf(render_to_string(template_name, context), metadata=metadata)
+
+
+def loads_only_static_files(url: str) -> bool:
+    """PDFs load stylesheets and images from static/ (or data: URLs) only: never a web address or
+    another file on the server, whatever a template ends up holding (a person's text is escaped,
+    but a URL they typed must never become a request made by the server)."""
+    parts = urlsplit(url)
+    if parts.scheme == "data":
+        return True
+    static = (Path(settings.BASE_DIR) / "static").resolve()
+    return parts.scheme == "file" and Path(unquote(parts.path)).resolve().is_relative_to(static)
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class StaticFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not loads_only_static_files(url):
+                raise ValueError(f"A PDF does not load {url[:100]}: only the portal's own static files")
+            return super().fetch(url, headers)
+
+    return StaticFilesOnly(allowed_protocols={"file", "data"})
+
+
+def html_to_pdf(html: str, *, metadata: dict | None = None) -> bytes:
+    from weasyprint import HTML  # imported lazily: Pango is only needed when a PDF is made
+
+    document = HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=_fetcher()).render()
+    if metadata:
+        # WeasyPrint names the PDF's Author "authors" (a list) and its Subject "description".
+        if metadata.get("title"):
+            document.metadata.title = metadata["title"]
+        if metadata.get("author"):
+            document.metadata.authors = [metadata["author"]]
+        if metadata.get("subject"):
+            document.metadata.description = metadata["subject"]
+        if metadata.get("keywords"):
+            document.metadata.keywords = list(metadata["keywords"])
+    return document.write_pdf()

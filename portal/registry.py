@@ -1,0 +1,175 @@
+"""Small registries that let apps contribute to the core without the core importing them.
+
+* Live metrics: memoranda and placements register figures (statutory coverage, fill rate,
+  memorandum signed...) that the health check reads to suggest ratings.
+* Dashboard attention items: every app contributes "needs your attention" entries.
+* Dashboard panels: blocks shown on the dashboard (for example "your partnerships").
+
+Apps register from their AppConfig.ready() so the registries are full before any request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """A live figure. `value` is a number (a percentage 0-100 for unit "percent") or None when
+    there is no data; `display` is the figure in words ("82% (41 of 50 students)"); `detail`
+    explains how it was worked out."""
+
+    value: float | None
+    display: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A live figure the health check can use to suggest a rating.
+
+    `compute(partnership, organisation=None, academic_year=None)` returns a MetricValue.
+    `organisation` narrows it to one partner organisation; `academic_year` is a label such as
+    "2026/27". `higher_is_better` tells the health check which way thresholds run.
+    """
+
+    key: str
+    label: str
+    description: str
+    unit: str  # "percent", "count", "days" or "yes/no" (1 = yes, 0 = no)
+    compute: Callable[..., MetricValue]
+    higher_is_better: bool = True
+
+
+_metrics: dict[str, Metric] = {}
+
+
+def register_metric(metric: Metric) -> Metric:
+    _metrics[metric.key] = metric
+    return metric
+
+
+def get_metric(key: str) -> Metric | None:
+    return _metrics.get(key)
+
+
+def all_metrics() -> list[Metric]:
+    return sorted(_metrics.values(), key=lambda m: m.key)
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """Something the signed-in user should do now."""
+
+    title: str
+    url: str
+    kind: str  # short tag shown beside it, e.g. "Signature", "Review due", "Overdue action"
+    partnership: str = ""
+    due: date | None = None
+    overdue: bool = False
+
+
+AttentionProvider = Callable[[Any], Iterable[AttentionItem]]
+_attention: list[AttentionProvider] = []
+
+
+def register_attention(provider: AttentionProvider) -> AttentionProvider:
+    if provider not in _attention:
+        _attention.append(provider)
+    return provider
+
+
+def attention_for(user) -> list[AttentionItem]:
+    items: list[AttentionItem] = []
+    for provider in _attention:
+        items.extend(provider(user))
+    return sorted(items, key=lambda i: (not i.overdue, i.due or date.max, i.title))
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A block on the dashboard: `context(user)` returns the template context, or None to hide."""
+
+    template: str
+    context: Callable[[Any], dict | None]
+    order: int = 100
+    extra: dict = field(default_factory=dict)
+
+
+_panels: list[DashboardPanel] = []
+
+
+def register_panel(panel: DashboardPanel) -> DashboardPanel:
+    if all(p.template != panel.template for p in _panels):
+        _panels.append(panel)
+    return panel
+
+
+def panels_for(user) -> list[tuple[str, dict]]:
+    rendered = []
+    for panel in sorted(_panels, key=lambda p: p.order):
+        ctx = panel.context(user)
+        if ctx is not None:
+            rendered.append((panel.template, ctx))
+    return rendered
+
+
+@dataclass(frozen=True)
+class PartnershipPanel:
+    """A section on the partnership page contributed by another app (memoranda, health checks,
+    placements). `context(user, partnership)` returns the template context, or None when there
+    is nothing to show this user. The template receives it as `panel`, plus `partnership`.
+
+    The partnership page lists the sections as tabs and loads each one when it is first shown
+    (partnerships.views.partnership_section), so opening the page costs none of their queries."""
+
+    key: str  # used as the section's id / tab anchor, e.g. "memoranda"
+    title: str
+    template: str
+    context: Callable[[Any, Any], dict | None]
+    order: int = 100
+
+
+_partnership_panels: list[PartnershipPanel] = []
+
+
+def register_partnership_panel(panel: PartnershipPanel) -> PartnershipPanel:
+    if all(p.key != panel.key for p in _partnership_panels):
+        _partnership_panels.append(panel)
+    return panel
+
+
+def partnership_sections() -> list[PartnershipPanel]:
+    """The registered sections in page order (their contexts are not computed)."""
+    return sorted(_partnership_panels, key=lambda p: p.order)
+
+
+def find_partnership_section(key: str) -> PartnershipPanel | None:
+    return next((p for p in _partnership_panels if p.key == key), None)
+
+
+def partnership_panels_for(user, partnership) -> list[tuple[PartnershipPanel, dict]]:
+    """Every section with its context computed (for tests and whole-page renderings)."""
+    rendered = []
+    for panel in sorted(_partnership_panels, key=lambda p: p.order):
+        ctx = panel.context(user, partnership)
+        if ctx is not None:
+            rendered.append((panel, ctx))
+    return rendered
+
+
+# --- Scheduled reminders ----------------------------------------------------------------------
+# `manage.py send_reminders` (run daily by cron) calls every registered sender with today's date.
+# Each sender must be idempotent (never sends the same reminder twice) and returns how many it sent.
+_reminder_senders: dict[str, Callable[[date], int]] = {}
+
+
+def register_reminder_sender(name: str, sender: Callable[[date], int]) -> None:
+    _reminder_senders[name] = sender
+
+
+def reminder_senders() -> dict[str, Callable[[date], int]]:
+    return dict(_reminder_senders)

@@ -1,0 +1,83 @@
+"""Core views: the dashboard, the health probe and the account pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal.forms import LoginForm, SetPasswordPortalForm
+from portal.registry import attention_for, panels_for
+
+# The most pressing items show at once; the rest are one click away, so the page stays a glance.
+ATTENTION_SHOWN = 8
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """What needs doing now, for this user; the blocks come from the apps' registrations."""
+    attention = attention_for(request.user)
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "attention": attention[:ATTENTION_SHOWN],
+            "attention_more": attention[ATTENTION_SHOWN:],
+            "attention_count": len(attention),
+            "overdue_count": sum(1 for item in attention if item.overdue),
+            "panels": panels_for(request.user),
+        },
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and uptime checks: 200 when the database answers, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means "not ready"
+        return JsonResponse(
+            {"status": "error", "database": "unreachable", "reason": exc.__class__.__name__},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordPortalForm
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The link in an invitation e-mail: the new person chooses a password and is signed in.
+
+    It uses Django's password-reset tokens, so the link stops working once a password is set
+    (the token covers the password hash) and after PASSWORD_RESET_TIMEOUT."""
+
+    form_class = SetPasswordPortalForm
+    extra_context = {"invitation": True}
+    post_reset_login = True
+    post_reset_login_backend = "partnerships.auth.PortalBackend"
+    success_url = reverse_lazy("dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is set and you are signed in. Welcome to the portal.")
+        return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,19 @@
+"""WSGI entry point for gunicorn (`gunicorn portal.wsgi`); runserver loads it too.
+
+Serving is where the secret key is needed (sessions, password-reset and invitation links), so
+this is where a missing SECRET_KEY stops the portal, with a message that says what to do.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+application = get_wsgi_application()
+
+from django.conf import settings  # noqa: E402  (settings are configured by the line above)
+
+# Read through _wrapped: Django's settings object raises its own, vaguer error for an empty key.
+if not settings._wrapped.SECRET_KEY:
+    raise ImproperlyConfigured(settings.MISSING_SECRET_KEY_MESSAGE)

@@ -1,0 +1,69 @@
+"""Who may open each placements page. The world's coordinator represents the world's employer,
+so they maintain that employer's offers (the objects below belong to it)."""
+
+from placements.models import ImportBatch, ImportKind, ImportStatus
+from tests.access import LOGIN, MEMBER_ROLES, Row, members, roles, signed_in
+from tests.placements.factories import placements_world
+
+
+def _obj(name):
+    return lambda w: {"pk": placements_world(w)[name].pk}
+
+
+def _slug(w):
+    return {"slug": w.partnership.slug}
+
+
+def _batch(w):
+    from django.core.files.base import ContentFile
+
+    batch = ImportBatch(
+        partnership=w.partnership,
+        kind=ImportKind.OFFERS,
+        original_name="offers.csv",
+        status=ImportStatus.HAS_ERRORS,
+        row_count=1,
+        errors=[[2, "Employer is missing"]],
+    )
+    batch.file.save("offers.csv", ContentFile(b"employer\n\n"), save=True)
+    return {"pk": batch.pk}
+
+
+MANAGE = roles("coordinator", "lead")
+
+ROWS: list[Row] = [
+    Row("placements:list", signed_in()),
+    Row("placements:sufficiency", signed_in(), note="without a partnership it asks for one"),
+    Row("placements:sufficiency", members(), query="partnership=matrix-tp", extra={"with": "partnership"}),
+    Row("placements:offer_list", signed_in()),
+    Row("placements:offer_detail", members(), kwargs=_obj("offer")),
+    Row("placements:offer_edit", MANAGE, kwargs=_obj("offer")),
+    Row("placements:offer_audit", MANAGE, kwargs=_obj("offer")),
+    Row("placements:offer_create", MANAGE, kwargs=_slug),
+    Row("placements:student_list", signed_in()),
+    Row("placements:student_detail", members(), kwargs=_obj("student")),
+    Row("placements:student_edit", MANAGE, kwargs=_obj("student")),
+    Row("placements:student_create", MANAGE, kwargs=_slug),
+    Row("placements:student_export", MANAGE, kwargs=_obj("student"), note="everything held on one student"),
+    Row("placements:placement_create", MANAGE, kwargs=_obj("student")),
+    Row("placements:placement_detail", members(), kwargs=_obj("placement")),
+    Row("placements:placement_status", MANAGE, kwargs=_obj("placement")),
+    Row("placements:review_create", MANAGE, kwargs=_obj("placement")),
+    Row("placements:programme_list", members(), kwargs=_slug),
+    Row("placements:programme_create", MANAGE, kwargs=_slug),
+    Row("placements:programme_edit", MANAGE, kwargs=_obj("programme")),
+    Row("placements:demand_edit", MANAGE, kwargs=_obj("programme")),
+    Row("placements:commitment_edit", MANAGE, kwargs=_slug),
+    Row("placements:quality", members(), kwargs=_slug),
+    Row("placements:import_start", MANAGE, kwargs=_slug),
+    Row("placements:data_protection", MANAGE, kwargs=_slug, note="leads change it; coordinators see it"),
+    Row("placements:import_detail", MANAGE, kwargs=_batch),
+    Row("placements:import_template", signed_in(), kwargs=lambda w: {"kind": "offers", "fmt": "csv"}),
+    Row("placements:educator_list", signed_in()),
+    Row("placements:educator_detail", members(), kwargs=_obj("educator")),
+    Row("placements:educator_edit", MANAGE, kwargs=_obj("educator")),
+    Row("placements:educator_export", MANAGE, kwargs=_obj("educator"), note="everything held on one educator"),
+    Row("placements:educator_create", MANAGE, kwargs=_slug),
+]
+
+__all__ = ["ROWS", "LOGIN", "MEMBER_ROLES"]

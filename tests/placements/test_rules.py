@@ -1,0 +1,267 @@
+"""The placement rules, each with the message a coordinator sees."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from placements import selectors, services
+from placements.models import Placement, PlacementStatus
+from portal.exceptions import InvalidTransition
+from portal.models import AuditEvent
+from tests import factories as f
+from tests.placements.factories import (
+    AcademicYearFactory,
+    OfferFactory,
+    PlacementFactory,
+    ProgrammeFactory,
+    StudentFactory,
+    placements_world,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pw(world):
+    return placements_world(world)
+
+
+def _allocate(world, student, offer, start=dt.date(2027, 1, 11), end=dt.date(2027, 6, 4), stage="final", role="lead"):
+    return services.allocate(
+        world.user(role), student, offer=offer, stage=stage, starts_on=start, ends_on=end, planned_days=100
+    )
+
+
+def test_allocating_writes_the_placement_and_an_audit_event(world, pw):
+    student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+    placement = _allocate(world, student, pw["offer"])
+    assert placement.status == PlacementStatus.PROPOSED
+    event = AuditEvent.objects.filter(action="placement.created").get()
+    assert student.reference in event.summary
+
+
+def test_an_offer_cannot_be_over_allocated(world, pw):
+    # The world's offer has 2 places and one is taken already.
+    second = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+    third = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+    _allocate(world, second, pw["offer"])
+    with pytest.raises(ValidationError) as exc:
+        _allocate(world, third, pw["offer"])
+    assert "has no place left: all 2 are taken" in str(exc.value)
+    assert Placement.objects.filter(student=third).count() == 0
+
+
+def test_a_placement_that_ended_early_frees_its_place(world, pw):
+    services.change_status(
+        world.user("lead"),
+        pw["placement"],
+        status=PlacementStatus.ENDED_EARLY,
+        end_reason="student-health",
+        ended_on=dt.date(2027, 2, 1),
+    )
+    for _ in range(2):
+        student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+        _allocate(world, student, pw["offer"])
+
+
+def test_a_students_placements_cannot_overlap(world, pw):
+    other = OfferFactory(
+        partnership=world.partnership, employer=world.employer, academic_year=pw["year"], stage="first"
+    )
+    with pytest.raises(ValidationError) as exc:
+        _allocate(world, pw["student"], other, start=dt.date(2027, 6, 4), end=dt.date(2027, 7, 30), stage="first")
+    message = str(exc.value)
+    assert "already has a placement at" in message and "cannot overlap" in message
+    assert "4 June 2027" in message
+    # The day after the first ends is fine.
+    _allocate(world, pw["student"], other, start=dt.date(2027, 6, 5), end=dt.date(2027, 7, 30), stage="first")
+
+
+def test_an_offer_for_one_stage_refuses_the_other(world, pw):
+    student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+    with pytest.raises(ValidationError) as exc:
+        _allocate(world, student, pw["offer"], stage="first")
+    assert "is for a final placement, not a first placement" in str(exc.value)
+
+
+def test_students_without_a_statutory_placement_are_flagged(world, pw):
+    lonely = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+    non_statutory = OfferFactory(
+        partnership=world.partnership, employer=world.employer, academic_year=pw["year"], statutory=False
+    )
+    proposed_only = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+    PlacementFactory(offer=non_statutory, student=lonely)
+    PlacementFactory(offer=pw["offer"], student=proposed_only, status="proposed")
+    flagged = set(
+        selectors.students_without_statutory(world.partnership, pw["year"]).values_list("reference", flat=True)
+    )
+    # Placed on a statutory offer and confirmed: covered. Proposed only: not yet.
+    assert flagged == {lonely.reference, proposed_only.reference}
+
+
+def test_a_non_statutory_final_placement_warns_when_the_student_has_none(world, pw):
+    student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+    offer = OfferFactory(
+        partnership=world.partnership, employer=world.employer, academic_year=pw["year"], statutory=False
+    )
+    warnings = services.allocation_warnings(student, offer, "final", dt.date(2027, 1, 11), dt.date(2027, 6, 4))
+    assert any("will finish without the statutory placement" in w for w in warnings)
+
+
+def test_overlapping_blocks_of_two_universities_in_one_team_are_flagged(world, pw):
+    other_uni = f.UniversityFactory(name="Other University")
+    f.PartnerFactory(partnership=world.partnership, organisation=other_uni)
+    programme = ProgrammeFactory(partnership=world.partnership, university=other_uni)
+    student = StudentFactory(partnership=world.partnership, programme=programme, final_year=pw["year"])
+    warnings = services.allocation_warnings(student, pw["offer"], "final", dt.date(2027, 3, 1), dt.date(2027, 7, 1))
+    assert any("also hosts a University of Matrix student at the same time" in w for w in warnings)
+    PlacementFactory(offer=pw["offer"], student=student, starts_on=dt.date(2027, 3, 1), ends_on=dt.date(2027, 7, 1))
+    clashes = selectors.block_clashes(world.partnership, pw["year"])
+    assert len(clashes) == 1
+    assert clashes[0].universities == ["Other University", "University of Matrix"]
+    assert (clashes[0].starts_on, clashes[0].ends_on) == (dt.date(2027, 3, 1), dt.date(2027, 6, 4))
+
+
+def test_same_university_in_one_team_is_not_a_clash(world, pw):
+    student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+    PlacementFactory(offer=pw["offer"], student=student)
+    assert selectors.block_clashes(world.partnership, pw["year"]) == []
+
+
+def test_status_follows_the_workflow(world, pw):
+    placement = pw["placement"]  # confirmed
+    lead = world.user("lead")
+    with pytest.raises(InvalidTransition) as exc:
+        services.change_status(lead, placement, status=PlacementStatus.COMPLETED)
+    assert "cannot become completed" in str(exc.value)
+    placement = services.change_status(lead, placement, status=PlacementStatus.IN_PROGRESS)
+    placement = services.change_status(lead, placement, status=PlacementStatus.COMPLETED)
+    assert placement.completed_days == placement.planned_days
+    # Completing keeps the offer's practice educator current.
+    pw["educator"].refresh_from_db()
+    assert pw["educator"].last_student_on == placement.ends_on
+
+
+def test_ending_early_needs_a_reason(world, pw):
+    with pytest.raises(ValidationError) as exc:
+        services.change_status(world.user("lead"), pw["placement"], status=PlacementStatus.ENDED_EARLY)
+    assert "Choose why the placement ended early" in str(exc.value)
+
+
+def test_an_employers_coordinator_maintains_only_their_own_offers(world, pw):
+    other_employer = f.OrganisationFactory(name="Other Council")
+    f.PartnerFactory(partnership=world.partnership, organisation=other_employer)
+    coordinator = world.user("coordinator")
+    data = {
+        "employer": other_employer,
+        "team": "Adults Team",
+        "service_area": "adults",
+        "statutory": True,
+        "stage": "first",
+        "academic_year": pw["year"],
+        "places": 1,
+    }
+    with pytest.raises(PermissionDenied):
+        services.create_offer(coordinator, world.partnership, data=data)
+    offer = services.create_offer(coordinator, world.partnership, data={**data, "employer": world.employer})
+    assert offer.employer == world.employer
+    # A lead maintains everyone's.
+    services.create_offer(world.user("lead"), world.partnership, data=data)
+
+
+def test_members_cannot_change_placement_data(world, pw):
+    with pytest.raises(PermissionDenied):
+        _allocate(world, pw["student"], pw["offer"], role="member")
+
+
+def test_reducing_places_below_those_taken_is_refused(world, pw):
+    student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+    _allocate(world, student, pw["offer"])
+    with pytest.raises(ValidationError) as exc:
+        services.update_offer(world.user("lead"), pw["offer"], data={"places": 1}, base_revision=None)
+    assert "2 students are already placed on this offer" in str(exc.value)
+
+
+def test_a_stale_offer_edit_is_refused(world, pw):
+    from portal.exceptions import StaleEdit
+
+    services.update_offer(world.user("lead"), pw["offer"], data={"places": 3}, base_revision=1)
+    with pytest.raises(StaleEdit):
+        services.update_offer(world.user("lead"), pw["offer"], data={"places": 4}, base_revision=1)
+
+
+def test_academic_year_labels_are_checked():
+    year = AcademicYearFactory.build(label="2026/28")
+    with pytest.raises(ValidationError) as exc:
+        year.full_clean()
+    assert "2026/27" in str(exc.value)
+
+
+def test_an_employers_coordinator_cannot_record_reviews_on_another_employers_placements(world, pw):
+    other = f.OrganisationFactory(name="Other Council")
+    f.PartnerFactory(partnership=world.partnership, organisation=other)
+    offer = OfferFactory(partnership=world.partnership, employer=other, academic_year=pw["year"])
+    placement = PlacementFactory(offer=offer)
+    review = {
+        "point": "four-weeks",
+        "role": "student",
+        "learning_opportunities": "good",
+        "support": "good",
+        "performance": "on-track",
+        "completed_on": dt.date(2027, 2, 8),
+    }
+    with pytest.raises(PermissionDenied):
+        services.record_review(world.user("coordinator"), placement, data=review)
+    services.record_review(world.user("lead"), placement, data=review)
+    services.record_review(world.user("coordinator"), pw["placement"], data=review)
+
+
+def test_students_needing_a_placement_this_year_without_one_are_listed(world, pw):
+    year, next_year = pw["year"], AcademicYearFactory(label="2027/28")
+    later = AcademicYearFactory(label="2028/29")
+
+    def student(final_year, **kw):
+        return StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=final_year, **kw)
+
+    final_unplaced = student(year)
+    first_unplaced = student(next_year)
+    proposed = student(year)
+    PlacementFactory(offer=pw["offer"], student=proposed, status="proposed")
+    ended = student(year)
+    PlacementFactory(offer=pw["offer"], student=ended, status="ended-early", end_reason="other")
+    student(later)  # a first-year student: no placement due yet
+    student(year, purged_on=dt.date(2026, 9, 1))
+    found = set(selectors.students_without_placement(world.partnership, year, next_year))
+    # pw["student"] is placed; a placement that ended early leaves the student to place again.
+    assert found == {final_unplaced, first_unplaced, ended}
+
+
+def test_overdue_reviews_are_those_past_the_grace_week_with_nothing_recorded(world, pw):
+    placement = pw["placement"]  # confirmed, 11 January to 4 June 2027: four weeks due 8 February
+    ended = PlacementFactory(offer=pw["offer"], status="ended-early", end_reason="other")
+    assert ended.status == "ended-early"
+    ids = [world.partnership.pk]
+    assert selectors.overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 15)) == []
+    (overdue,) = selectors.overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 16))
+    assert (overdue.placement, overdue.point_label, overdue.due_on) == (placement, "Four weeks", dt.date(2027, 2, 8))
+    from tests.placements.factories import ReviewFactory
+
+    ReviewFactory(placement=placement, point="four-weeks", completed_on=dt.date(2027, 2, 20))  # late, but done
+    assert selectors.overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 20)) == []
+    points = [o.point for o in selectors.overdue_reviews(ids, pw["year"], today=dt.date(2027, 7, 1))]
+    assert points == ["midway", "end"]
+
+
+def test_a_practice_educator_with_a_full_caseload_is_flagged(world, pw):
+    # The world's educator takes one student at once and already supports pw["student"].
+    student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+    warnings = services.allocation_warnings(student, pw["offer"], "final", dt.date(2027, 3, 1), dt.date(2027, 7, 1))
+    expected = (
+        f"{pw['educator'].full_name}, the practice educator for {pw['offer'].team}, already supports 1 student "
+        "at that time and takes at most 1 at once"
+    )
+    assert any(w.startswith(expected) for w in warnings)
+    # After the first placement ends there is room.
+    later = services.allocation_warnings(student, pw["offer"], "final", dt.date(2027, 6, 5), dt.date(2027, 9, 1))
+    assert not any("already supports" in w for w in later)

@@ -1,0 +1,42 @@
+from tests.access import LOGIN, Row, public, signed_in
+
+ROWS = [
+    Row("dashboard", signed_in()),
+    Row("healthz", public()),
+    Row(
+        "login",
+        {
+            "anonymous": 200,
+            "non_member": 302,
+            "member": 302,
+            "coordinator": 302,
+            "signatory": 302,
+            "lead": 302,
+            "admin": 302,
+        },
+    ),
+    # Signing out needs a POST; a GET is refused for everyone.
+    Row("logout", public(405)),
+    Row("password_change", signed_in()),
+    Row("password_change_done", signed_in()),
+    Row("password_reset", public()),
+    Row("password_reset_done", public()),
+    Row("password_reset_confirm", public(), kwargs=lambda w: {"uidb64": "MQ", "token": "invalid-token"}),
+    Row("password_reset_complete", public()),
+    Row("invitation_accept", public(), kwargs=lambda w: {"uidb64": "MQ", "token": "invalid-token"}),
+    Row(
+        "admin:index",
+        {
+            "anonymous": 302,
+            "non_member": 302,
+            "member": 302,
+            "coordinator": 302,
+            "signatory": 302,
+            "lead": 302,
+            "admin": 200,
+        },
+        note="Django admin redirects to its own sign-in page",
+    ),
+]
+
+__all__ = ["ROWS", "LOGIN"]

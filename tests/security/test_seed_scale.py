@@ -1,0 +1,22 @@
+"""seed_scale at small scale on PostgreSQL: counts follow the parameters."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from partnerships.models import Membership, Organisation, Partner, Partnership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_scale_builds_the_scaled_counts():
+    out = StringIO()
+    call_command("seed_scale", scale=0.05, stdout=out)
+    assert Partnership.objects.count() == 2  # 30 * 0.05 rounded
+    assert Organisation.objects.count() == 8 + 3 + 10 + 2
+    assert get_user_model().objects.filter(email__endswith="@scale.example.org").count() == 150 + 1
+    assert Membership.objects.count() == 150
+    assert Partner.objects.filter(level="lead").count() == 2
+    assert "Scale data ready" in out.getvalue()

@@ -1,0 +1,68 @@
+"""The "world" every access test starts from: one partnership, one user per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from partnerships.models import Organisation, Partner, PartnerLevel, Partnership, Role
+from portal.models import User
+from tests import factories as f
+
+ROLES = ["anonymous", "non_member", "member", "coordinator", "signatory", "lead", "admin"]
+
+
+@dataclass
+class World:
+    partnership: Partnership
+    employer: Organisation  # a local authority, partner in the partnership
+    university: Organisation
+    employer_partner: Partner
+    university_partner: Partner
+    other_partnership: Partnership  # where the non-member belongs
+    users: dict[str, User] = field(default_factory=dict)
+
+    def user(self, role: str) -> User:
+        return self.users[role]
+
+
+def build_world() -> World:
+    partnership = f.PartnershipFactory(name="Matrix Teaching Partnership", slug="matrix-tp")
+    employer = f.OrganisationFactory(name="Matrix Borough Council")
+    university = f.UniversityFactory(name="University of Matrix")
+    employer_partner = f.PartnerFactory(partnership=partnership, organisation=employer, level=PartnerLevel.LEAD)
+    university_partner = f.PartnerFactory(partnership=partnership, organisation=university)
+    other = f.PartnershipFactory(name="Elsewhere Partnership", slug="elsewhere")
+    f.PartnerFactory(partnership=other, organisation=f.OrganisationFactory(name="Elsewhere Council"))
+
+    users = {
+        "lead": f.UserFactory(email="lead@matrix.test", full_name="Lena Lead"),
+        "signatory": f.UserFactory(
+            email="signatory@matrix.test", full_name="Sam Signatory", job_title="Assistant Director"
+        ),
+        "coordinator": f.UserFactory(email="coordinator@matrix.test", full_name="Cora Coordinator"),
+        "member": f.UserFactory(email="member@matrix.test", full_name="Max Member"),
+        "non_member": f.UserFactory(email="outsider@matrix.test", full_name="Olly Outsider"),
+        "admin": f.UserFactory(email="admin@matrix.test", full_name="Ada Admin", is_staff=True, is_superuser=True),
+    }
+    f.MembershipFactory(user=users["lead"], partnership=partnership, role=Role.LEAD, organisation=employer)
+    f.MembershipFactory(
+        user=users["signatory"],
+        partnership=partnership,
+        role=Role.SIGNATORY,
+        organisation=employer,
+        job_title="Assistant Director, Children's Services",
+    )
+    f.MembershipFactory(
+        user=users["coordinator"], partnership=partnership, role=Role.COORDINATOR, organisation=employer
+    )
+    f.MembershipFactory(user=users["member"], partnership=partnership, role=Role.MEMBER)
+    f.MembershipFactory(user=users["non_member"], partnership=other, role=Role.LEAD)
+    return World(
+        partnership=partnership,
+        employer=employer,
+        university=university,
+        employer_partner=employer_partner,
+        university_partner=university_partner,
+        other_partnership=other,
+        users=users,
+    )
