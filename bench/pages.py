@@ -27,10 +27,22 @@ class Target:
     admin_label: str = ""
 
 
+def ensure_database() -> None:
+    """Create the benchmark database when it does not exist yet (it is named by DATABASE_URL)."""
+    from django.db import connection
+
+    with connection._nodb_cursor() as cursor:  # Django's own way in, through the "postgres" database
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [connection.settings_dict["NAME"]])
+        if cursor.fetchone() is None:
+            print(f"Creating the database {connection.settings_dict['NAME']} ...")
+            cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])}")
+
+
 def ensure_data(scale: float) -> None:
-    """Migrate, and build the scale dataset when it is not there yet."""
+    """Create the database if needed, migrate, and build the scale dataset when it is not there yet."""
     from portal.models import User
 
+    ensure_database()
     call_command("migrate", verbosity=0)
     if not User.objects.filter(email=ADMIN_EMAIL).exists():
         print(f"Building the scale dataset (seed_scale --scale {scale}) ...")
