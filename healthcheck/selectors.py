@@ -268,8 +268,22 @@ def partners_heatmap(partnership: Partnership, year: str) -> Heatmap:
 
 
 def filter_actions(user, *, owner: str = "", status: str = "", overdue: bool = False, partnership: str = "", today):
-    qs = Action.objects.visible_to(user).select_related(
-        "owner", "health_check__partnership", "health_check__organisation", "rating__criterion"
+    qs = (
+        Action.objects.visible_to(user)
+        .select_related("owner", "health_check__partnership", "health_check__organisation", "rating__criterion")
+        # Only what the list shows: the joined rows otherwise carry every long text field.
+        .only(
+            "description",
+            "due_on",
+            "status",
+            "health_check_id",
+            "owner__full_name",
+            "health_check__academic_year",
+            "health_check__organisation_id",
+            "health_check__partnership__name",
+            "health_check__organisation__name",
+            "rating__criterion__code",
+        )
     )
     if owner == "me":
         qs = qs.filter(owner=user)
@@ -286,16 +300,21 @@ def filter_actions(user, *, owner: str = "", status: str = "", overdue: bool = F
     return qs.order_by("due_on", "id")
 
 
-def action_owners(user, partnership: str = ""):
-    """People who own an action the user can see in one partnership (for the owner filter)."""
+def action_owners(user, partnership: str = "") -> list[tuple[str, str]]:
+    """People who own an action the user can see in one partnership, as (id as text, name) for
+    the owner filter (plain tuples: a big partnership has a couple of hundred owners)."""
     from portal.models import User
 
     actions = Action.objects.visible_to(user)
     if partnership:
         actions = actions.filter(health_check__partnership__slug=partnership)
-    return (
-        User.objects.filter(health_check_actions__in=actions).distinct().only("id", "full_name").order_by("full_name")
+    owners = (
+        User.objects.filter(health_check_actions__in=actions)
+        .distinct()
+        .order_by("full_name")
+        .values_list("id", "full_name")
     )
+    return [(str(pk), name) for pk, name in owners]
 
 
 # --- The partnership page's Health checks section ------------------------------------------------

@@ -19,7 +19,10 @@ class PortalBackend(ModelBackend):
     def get_user(self, user_id):
         rows = list(Membership.objects.filter(user_id=user_id).select_related("user", "partnership", "organisation"))
         if not rows:
-            return super().get_user(user_id)
+            user = super().get_user(user_id)
+            if user is not None:
+                remember_memberships(user, [])  # none, and known: no second look later in the request
+            return user
         user = rows[0].user
         if not self.user_can_authenticate(user):
             return None

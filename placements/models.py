@@ -19,7 +19,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import Membership, Organisation, Partnership, ScopedQuerySet
+from partnerships.models import Organisation, Partnership, ScopedQuerySet, member_partnership_ids
 from portal.dates import EARLIEST_DATE, LATEST_DATE
 
 YEAR_LABEL = re.compile(r"^(\d{4})/(\d{2})$")
@@ -271,7 +271,9 @@ class PracticeEducatorQuerySet(models.QuerySet):
             return self.none()
         if user.is_site_admin:
             return self
-        member_of = Membership.objects.filter(user=user).values("partnership_id")
+        member_of = member_partnership_ids(user)
+        if not member_of:
+            return self.none()
         return self.filter(id__in=RegisterEntry.objects.filter(partnership__in=member_of).values("educator_id"))
 
     def on_register_of(self, partnership):

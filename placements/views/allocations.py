@@ -64,6 +64,20 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     fmt = export_format(request)
     if fmt:
         return exports.download("placements", exports.PLACEMENTS, qs.iterator(chunk_size=2000), fmt)
+    # The page shows a few columns of each joined row; the download above needs them all.
+    qs = qs.only(
+        "stage",
+        "starts_on",
+        "ends_on",
+        "status",
+        "academic_year__label",
+        "student__reference",
+        "student__university__name",
+        "offer__team",
+        "offer__statutory",
+        "offer__employer__name",
+        "partnership__slug",
+    )
     paged = paginate(request, qs, PAGE_SIZE)
     return render(
         request,
