@@ -25,7 +25,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.stats import percentile, run_for
+
 ROOT = Path(__file__).resolve().parent.parent
+WARMUP = 8  # sequential requests per page before sampling: more than the gunicorn workers
 
 
 def _free_port() -> int:
@@ -76,33 +79,47 @@ def stop_server(server: subprocess.Popen) -> None:
         server.kill()
 
 
-def measure(client, path: str, *, requests: int, clients: int, seconds: float, warmup: int = 3) -> dict:
-    """Sequential latency (server and client, p50/p95), then throughput with `clients` at once."""
-    from bench.stats import percentile, run_for
-
-    for _ in range(warmup):
-        client.get(path)
-    samples = [client.get(path) for _ in range(requests)]
-    statuses = sorted({s.status for s in samples})
+def _latency(samples) -> dict:
     server = [s.server_ms for s in samples if s.server_ms is not None]
     latency = [s.client_ms for s in samples]
     queries = [s.queries for s in samples if s.queries is not None]
-    load, wall = run_for([client.clone() for _ in range(clients)], lambda i, n: path, seconds)
-    errors = sum(1 for s in load if s.status != 200)
     return {
-        "path": path,
-        "status": statuses,
+        "status": sorted({s.status for s in samples}),
         "server_p50_ms": percentile(server, 50),
         "server_p95_ms": percentile(server, 95),
         "client_p50_ms": percentile(latency, 50),
         "client_p95_ms": percentile(latency, 95),
         "queries": max(queries) if queries else None,
         "bytes": samples[-1].size if samples else 0,
+    }
+
+
+def _throughput(client, path: str, clients: int, seconds: float) -> dict:
+    load, wall = run_for([client.clone() for _ in range(clients)], lambda i, n: path, seconds)
+    return {
         "throughput_rps": round(len(load) / wall, 1) if wall else None,
         "load_requests": len(load),
-        "load_errors": errors,
+        "load_errors": sum(1 for s in load if s.status != 200),
         "load_server_p95_ms": percentile([s.server_ms for s in load if s.server_ms is not None], 95),
     }
+
+
+def measure(pairs: list[tuple], *, requests: int, clients: int, seconds: float, warmup: int = WARMUP) -> list[dict]:
+    """For each (client, path): sequential latency (server and client, p50/p95), then throughput
+    with `clients` at once. The sequential requests of all the pairs are interleaved (A, B, A, B,
+    ...), so a page and the admin changelist it is compared with see the same machine: a noisy
+    moment on a shared VM slows both, not one."""
+    for _ in range(warmup):  # enough to reach every gunicorn worker, so no sample is a cold start
+        for client, path in pairs:
+            client.get(path)
+    samples: list[list] = [[] for _ in pairs]
+    for _ in range(requests):
+        for i, (client, path) in enumerate(pairs):
+            samples[i].append(client.get(path))
+    return [
+        {"path": path, **_latency(samples[i]), **_throughput(client, path, clients, seconds)}
+        for i, (client, path) in enumerate(pairs)
+    ]
 
 
 def _fmt(value, digits: int = 1) -> str:
@@ -111,23 +128,31 @@ def _fmt(value, digits: int = 1) -> str:
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
 
+def _ratio(value, base) -> float | None:
+    return round(value / base, 2) if value and base else None
+
+
 def print_table(results: dict) -> None:
-    floor = results["floor"]["server_p50_ms"] or 1
+    """Each page, with the Django admin changelist of the same data on the line below it (measured
+    interleaved with the page) and the page's ratio to the floor and to that admin line."""
     header = (
         f"{'page':38} {'as':12} {'p50 ms':>7} {'p95 ms':>7} {'cli p95':>7} {'req/s':>6} "
         f"{'SQL':>4} {'x floor':>7} {'x admin':>7}"
     )
     print(header)
     print("-" * len(header))
-    rows = [("framework floor", results["floor"])]
-    rows += [(p["label"], p) for p in results["pages"]]
-    rows += [(f"admin: {a['label']}", a) for a in results["admin"]]
+    floor = results["floor"]
+    rows = [("framework floor", floor)]
+    for page in results["pages"]:
+        rows.append((page["label"], page))
+        if page.get("admin"):
+            rows.append((f"  {page['admin']['label']}", page["admin"]))
     for label, row in rows:
-        ratio_admin = row.get("ratio_to_admin")
         print(
             f"{label[:38]:38} {row.get('as', '')[:12]:12} {_fmt(row['server_p50_ms']):>7} "
             f"{_fmt(row['server_p95_ms']):>7} {_fmt(row['client_p95_ms']):>7} {_fmt(row['throughput_rps']):>6} "
-            f"{_fmt(row['queries']):>4} {_fmt((row['server_p50_ms'] or 0) / floor):>7} {_fmt(ratio_admin, 2):>7}"
+            f"{_fmt(row['queries']):>4} {_fmt(_ratio(row['server_p50_ms'], floor['server_p50_ms'])):>7} "
+            f"{_fmt(row.get('ratio_to_admin'), 2):>7}"
         )
     for name, timing in results.get("timings", {}).items():
         print(f"{name}: {timing}")
@@ -136,7 +161,7 @@ def print_table(results: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="seed_scale size when the data is missing")
-    parser.add_argument("--requests", type=int, default=30, help="sequential requests per page")
+    parser.add_argument("--requests", type=int, default=40, help="sequential requests per page")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients in the throughput run")
     parser.add_argument("--seconds", type=float, default=4.0, help="length of each throughput run")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
@@ -181,32 +206,25 @@ def main(argv: list[str] | None = None) -> int:
             },
             "dataset": pages.dataset_counts(),
             "options": opts,
-            "floor": {"label": "framework floor", "as": "admin", **measure(clients["admin"], "/bench/floor/", **opts)},
+            "floor": {
+                "label": "framework floor",
+                "as": "admin",
+                **measure([(clients["admin"], "/bench/floor/")], **opts)[0],
+            },
             "pages": [],
-            "admin": [],
         }
-        admin_rows = {}
+        floor_p50 = results["floor"]["server_p50_ms"]
         for target in targets:
-            if target.admin_path and target.admin_path not in admin_rows:
-                row = {"label": target.admin_label, "as": "admin"}
-                row.update(measure(clients["admin"], target.admin_path, **opts))
-                admin_rows[target.admin_path] = row
-                results["admin"].append(row)
-        for target in targets:
-            row = {"label": target.label, "as": target.who}
-            row.update(measure(clients[target.who], target.path, **opts))
-            row["ratio_to_floor"] = (
-                round(row["server_p50_ms"] / results["floor"]["server_p50_ms"], 2)
-                if row["server_p50_ms"] and results["floor"]["server_p50_ms"]
-                else None
-            )
-            admin = admin_rows.get(target.admin_path)
-            row["admin_path"] = target.admin_path
-            row["ratio_to_admin"] = (
-                round(row["server_p50_ms"] / admin["server_p50_ms"], 2)
-                if admin and row["server_p50_ms"] and admin["server_p50_ms"]
-                else None
-            )
+            pairs = [(clients[target.who], target.path)]
+            if target.admin_path:
+                pairs.append((clients["admin"], target.admin_path))
+            measured = measure(pairs, **opts)
+            row = {"label": target.label, "as": target.who, **measured[0]}
+            row["ratio_to_floor"] = _ratio(row["server_p50_ms"], floor_p50)
+            if target.admin_path:
+                admin = {"label": f"admin: {target.admin_label}", "as": "admin", **measured[1]}
+                row["admin"] = admin
+                row["ratio_to_admin"] = _ratio(row["server_p50_ms"], admin["server_p50_ms"])
             results["pages"].append(row)
         if not args.only:
             results["timings"] = pages.timings(clients)
