@@ -111,8 +111,30 @@ def load_run(base_url: str, people: dict, targets: list, *, users: int, seconds:
     return summary
 
 
-def interrupted_import(rows: int = 10_000, kill_after: float = 2.0) -> dict:
-    """Kill a running import part-way and show nothing was half-written."""
+def _wait_for_writes(backend_pid: int, table: str = "placements_student", timeout: float = 60.0) -> bool:
+    """Wait until the child's transaction has begun inserting into `table`: it then holds a
+    RowExclusiveLock on it until it ends, so (unlike sampling its current statement) this cannot
+    miss a fast batch."""
+    from django.db import connection
+
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "WHERE l.pid = %s AND l.mode = 'RowExclusiveLock' AND c.relname = %s",
+                [backend_pid, table],
+            )
+            if cursor.fetchone():
+                return True
+            time.sleep(0.005)
+    return False
+
+
+def interrupted_import(rows: int = 10_000) -> dict:
+    """Kill (SIGKILL) a running import once it has begun writing rows, and show nothing was
+    half-written. The child holds its transaction open after the last row (see
+    bench.pages.run_import_in_child), so the kill lands inside the transaction on any machine."""
     from bench import pages
 
     before = pages.import_footprint()
@@ -123,21 +145,32 @@ def interrupted_import(rows: int = 10_000, kill_after: float = 2.0) -> dict:
         stdout=subprocess.PIPE,
         text=True,
     )
-    # Wait until the child says it has started writing, then kill it mid-transaction.
-    line = child.stdout.readline().strip()
-    time.sleep(kill_after)
-    killed_while_running = child.poll() is None
+    backend_pid = int(child.stdout.readline().split()[1])
+    assert child.stdout.readline().strip() == "importing"
+    writing = _wait_for_writes(backend_pid)
+    still_running = child.poll() is None
     child.send_signal(signal.SIGKILL)
     child.wait()
-    time.sleep(1)  # PostgreSQL notices the dead client and rolls its transaction back
+    said = child.stdout.read().split()
+    # PostgreSQL notices the dead client and rolls its transaction back; wait for its session to go.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for _ in range(100):
+            cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend_pid])
+            if cursor.fetchone() is None:
+                break
+            time.sleep(0.05)
     after = pages.import_footprint()
     return {
         "rows": rows,
-        "child_said": line,
-        "killed_while_running": killed_while_running,
+        "seen_writing": writing,
+        "killed_while_running": still_running,
+        "killed_during": "writing rows" if "written" not in said else "after the last row, before the commit",
         "before": before,
         "after": after,
-        "unchanged": before == after,
+        # Only meaningful when the child was seen writing rows when it was killed.
+        "unchanged": writing and before == after,
     }
 
 
@@ -197,7 +230,10 @@ def main(argv: list[str] | None = None) -> int:
         f"and {f['last_error_s']} s"
     )
     imp = results["interrupted_import"]
-    print(f"interrupted import: killed while running={imp['killed_while_running']}, unchanged={imp['unchanged']}")
+    print(
+        f"interrupted import: {imp['rows']} rows, killed {imp['killed_during']} "
+        f"(running={imp['killed_while_running']}); database unchanged={imp['unchanged']}"
+    )
     Path(args.out).write_text(json.dumps(results, indent=2))
     return 0
 

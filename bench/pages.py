@@ -257,13 +257,17 @@ def _import_setup(rows: int, prefix: str):
     )
     teams = 100
     for t in range(teams):
-        PlacementOffer.objects.get_or_create(
+        offer, _ = PlacementOffer.objects.get_or_create(
             partnership=partnership,
             employer=employer,
             academic_year=year,
             team=f"Bench import team {t:03d}",
             defaults={"places": rows // teams + 1, "service_area": "children", "statutory": True, "stage": "final"},
         )
+        # Room for this import on top of whatever an earlier import that was let finish left here.
+        needed = offer.placements.count() + rows // teams + 1
+        if offer.places < needed:
+            PlacementOffer.objects.filter(pk=offer.pk).update(places=needed)
     header = (
         "reference,university,programme,final_year,placement_employer,placement_team,placement_year,"
         "placement_stage,placement_starts_on,placement_ends_on,status\n"
@@ -313,11 +317,18 @@ def import_footprint() -> dict[str, int]:
     }
 
 
-def run_import_in_child(rows: int) -> None:
-    """Entry point for bench.load's interrupted import: commits unless it is killed first."""
+def run_import_in_child(rows: int, hold: float = 60.0) -> None:
+    """Entry point for bench.load's interrupted import: commits unless it is killed first.
+
+    It says when it starts and when it has written every row; then it holds the transaction open
+    for `hold` seconds before committing, so a kill after "importing" always lands inside the
+    transaction (while rows are being written, or after, before the commit) whatever the speed of
+    the machine."""
     import django
 
     django.setup()
+    from django.db import connection
+
     from placements import importers
 
     coordinator, partnership, content = _import_setup(rows, prefix=f"KILL{int(time.time()) % 100000:05d}-")
@@ -325,7 +336,12 @@ def run_import_in_child(rows: int) -> None:
     # The upload (check) step writes an ImportBatch; do it inside the same transaction as the import
     # so the footprint compares the whole operation.
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            print(f"backend {cursor.fetchone()[0]}", flush=True)
         batch = importers.upload(coordinator, partnership, kind="students", file=upload)
         print("importing", flush=True)
         importers.run_import(coordinator, batch)
+        print("written", flush=True)
+        time.sleep(hold)
     print("finished", flush=True)
