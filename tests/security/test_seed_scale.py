@@ -20,3 +20,12 @@ def test_seed_scale_builds_the_scaled_counts():
     assert Membership.objects.count() == 150
     assert Partner.objects.filter(level="lead").count() == 2
     assert "Scale data ready" in out.getvalue()
+
+
+def test_seed_scale_refuses_a_database_that_already_has_partnerships(world):
+    from django.core.management.base import CommandError
+
+    before = Organisation.objects.count()
+    with pytest.raises(CommandError, match="fills an empty database"):
+        call_command("seed_scale", scale=0.05, stdout=StringIO())
+    assert Organisation.objects.count() == before

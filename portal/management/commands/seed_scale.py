@@ -42,9 +42,21 @@ class Command(BaseCommand):
             raise CommandError("seed_scale creates known passwords; it refuses to run with DEBUG off unless --force.")
         if scale <= 0:
             raise CommandError("--scale must be above 0.")
+        from partnerships.models import Partnership
+
+        if Partnership.objects.exists():
+            raise CommandError(
+                "seed_scale fills an empty database, and this one already has partnerships. "
+                "Point DATABASE_URL at a new database (make bench creates one) and run it again."
+            )
         params = {k: (v if k in UNSCALED else max(1, round(v * scale))) for k, v in DEFAULTS.items()}
         ctx: dict = {}
         started = time.monotonic()
+        with transaction.atomic():  # all of it or nothing: a failure leaves no half-built dataset
+            self._build(ctx, params)
+        self.stdout.write(self.style.SUCCESS(f"Scale data ready in {time.monotonic() - started:.1f} s."))
+
+    def _build(self, ctx: dict, params: dict) -> None:
         for config in apps.get_app_configs():
             try:
                 module = import_module(f"{config.name}.scale")
@@ -53,7 +65,5 @@ class Command(BaseCommand):
                     raise
                 continue
             t0 = time.monotonic()
-            with transaction.atomic():
-                module.build(ctx, params, self.stdout)
+            module.build(ctx, params, self.stdout)
             self.stdout.write(f"  {config.label}: {time.monotonic() - t0:.1f} s")
-        self.stdout.write(self.style.SUCCESS(f"Scale data ready in {time.monotonic() - started:.1f} s."))
