@@ -52,3 +52,5 @@ urlpatterns = [
     path("", include("placements.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "portal.views.server_error"

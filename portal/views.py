@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -81,3 +84,18 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500, called while the exception is being handled. A lost database
+    connection (the database restarting, or connections dropped by an operator) is a moment's
+    outage, not a fault in the page: say so with a 503 and Retry-After, so people and proxies try
+    again; the next request connects afresh (CONN_HEALTH_CHECKS). Plain templates: nothing here may
+    need the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        connection.close_if_unusable_or_obsolete()
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
+        return response
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
