@@ -15,3 +15,6 @@ urlpatterns = [
     path("bench/floor/", floor, name="bench_floor"),
     path("", include("portal.urls")),
 ]
+
+# The portal's error handlers come with its URLconf only when it is the root one.
+handler500 = "portal.views.server_error"
