@@ -90,11 +90,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """Django's handler500, called while the exception is being handled. A lost database
     connection (the database restarting, or connections dropped by an operator) is a moment's
     outage, not a fault in the page: say so with a 503 and Retry-After, so people and proxies try
-    again; the next request connects afresh (CONN_HEALTH_CHECKS). Plain templates: nothing here may
-    need the database."""
+    again; the next request connects afresh. Plain templates: nothing here may need the database."""
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
-        connection.close_if_unusable_or_obsolete()
+        # Drop the broken connection now, so the next request in this process connects afresh
+        # (a web server's request_finished does this too, the test client does not). Only when a
+        # connection exists and failed: asking about a missing one would try to connect.
+        if connection.connection is not None and connection.errors_occurred:
+            connection.close_if_unusable_or_obsolete()
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
         return response
