@@ -80,7 +80,7 @@ def dataset_counts() -> dict[str, int]:
     from memoranda.models import Memorandum, MemorandumVersion, Signature
     from partnerships.models import Organisation, Partnership
     from placements.models import Placement, PracticeEducator, Student
-    from portal.models import User
+    from portal.models import AuditEvent, User
 
     models = {
         "partnerships": Partnership,
@@ -95,6 +95,7 @@ def dataset_counts() -> dict[str, int]:
         "students": Student,
         "placements": Placement,
         "practice_educators": PracticeEducator,
+        "audit_events": AuditEvent,
     }
     return {name: model.objects.count() for name, model in models.items()}
 

@@ -99,8 +99,8 @@ class AuditEvent(models.Model):
     target_label = models.CharField(max_length=300, blank=True)
     # Plain integers, not foreign keys: the core must not depend on the apps built on it, and
     # the trail must outlive the objects it describes.
-    partnership_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    partnership_id = models.BigIntegerField(null=True, blank=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True)
     summary = models.CharField(max_length=500, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
@@ -108,7 +108,14 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        # History panels ask for the newest events of one partnership, organisation or object:
+        # each index ends in id, so the newest ten are read straight off it, however long the
+        # trail and however long ago that partnership last changed anything.
+        indexes = [
+            models.Index(fields=["partnership_id", "id"], name="audit_partnership_newest"),
+            models.Index(fields=["organisation_id", "id"], name="audit_organisation_newest"),
+            models.Index(fields=["target_type", "target_id", "id"], name="audit_target_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from partnerships.models import Membership, Organisation, Partner, Partnership
+from portal.audit import verify_chain
+from portal.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +22,10 @@ def test_seed_scale_builds_the_scaled_counts():
     assert Membership.objects.count() == 150
     assert Partner.objects.filter(level="lead").count() == 2
     assert "Scale data ready" in out.getvalue()
+    # The trail is as big as asked for, spread over the partnerships, and a valid chain.
+    assert AuditEvent.objects.count() == 10000
+    assert AuditEvent.objects.values("partnership_id").distinct().count() == 2
+    assert verify_chain() == []
 
 
 def test_seed_scale_refuses_a_database_that_already_has_partnerships(world):
