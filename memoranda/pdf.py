@@ -21,9 +21,10 @@ def _audit_references(memorandum, version) -> list[dict]:
     """The audit-trail events that recorded sending and signing this version (id and hash), so
     the certificate can be checked against the portal's tamper-evident trail."""
     refs = []
-    for event in reversed(history_for(target=memorandum, limit=1000)):
+    # Every such event, however long the memorandum's history: a certificate must not lose one.
+    for event in reversed(history_for(target=memorandum, actions=_EVIDENCE_ACTIONS, limit=None)):
         changes = event.changes or {}
-        if event.action in _EVIDENCE_ACTIONS and changes.get("sha256", [None, None])[1] == version.sha256:
+        if changes.get("sha256", [None, None])[1] == version.sha256:
             refs.append({"id": event.pk, "hash": event.hash, "what": event.summary})
     return refs
 

@@ -109,13 +109,25 @@ def verify_chain(batch_size: int = 2000) -> list[ChainProblem]:
     return problems
 
 
-def history_for(*, partnership_id: int | None = None, organisation_id: int | None = None, target=None, limit: int = 20):
-    """The most recent events for a history panel."""
+def history_for(
+    *,
+    partnership_id: int | None = None,
+    organisation_id: int | None = None,
+    target=None,
+    actions: Iterable[str] | None = None,
+    limit: int | None = 20,
+):
+    """The most recent events for a history panel, newest first; `actions` keeps only those
+    kinds of event, and `limit=None` returns every one (for evidence, where a cut-off would
+    silently drop a record)."""
     qs = AuditEvent.objects.select_related("actor")
+    if actions is not None:
+        qs = qs.filter(action__in=list(actions))
     if target is not None:
         qs = qs.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
     if partnership_id is not None:
         qs = qs.filter(partnership_id=partnership_id)
     if organisation_id is not None:
         qs = qs.filter(organisation_id=organisation_id)
-    return list(qs.order_by("-id")[:limit])
+    qs = qs.order_by("-id")
+    return list(qs if limit is None else qs[:limit])

@@ -9,7 +9,9 @@ from pypdf import PdfReader
 
 from memoranda import services
 from memoranda.models import MemorandumVersion, sha256_of
-from tests.memoranda.factories import active_memorandum, awaiting_memorandum, draft_memorandum
+from portal.audit import record
+from portal.models import User
+from tests.memoranda.factories import active_memorandum, awaiting_memorandum, draft_memorandum, sign_as
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +42,24 @@ def test_the_signed_pdf_has_cover_sections_signatures_evidence_and_page_numbers(
     assert reader.metadata.title == "Matrix memorandum"
     assert reader.metadata.author == "Matrix Teaching Partnership"
     assert "version 1" in reader.metadata.subject
+
+
+def test_the_certificate_keeps_every_sending_and_signing_event_however_long_the_history(world):
+    m, version = awaiting_memorandum(world)
+    sign_as(world.user("signatory"), version)
+    # Years of other activity on the memorandum between the first signature and the last.
+    for n in range(1001):
+        record(
+            world.user("lead"), "memorandum.comment_added", m, summary=f"Comment {n}", partnership_id=m.partnership_id
+        )
+    sign_as(User.objects.get(email="uma@matrix.test"), version)
+    version.refresh_from_db()
+    _, text = _text(version.pdf.read())
+    references = text.split("Audit trail references", 1)[1].split("How to check this document")[0]
+    assert references.count("Sent version 1 for signature") == 1
+    assert "Signed version 1 for Matrix Borough Council" in references
+    assert "Signed version 1 for University of Matrix" in references
+    assert "Comment" not in references
 
 
 def test_a_draft_pdf_is_watermarked_and_html_in_the_text_is_escaped(world, client_for):
