@@ -263,7 +263,10 @@ class DemandForm(RevisionMixin, PortalForm):
     final_placements = forms.IntegerField(label="Students needing a final placement", min_value=0, max_value=5000)
 
 
-class CommitmentForm(PortalModelForm):
+class CommitmentForm(RevisionMixin, PortalModelForm):
+    """The places committed by one employer in one year. The page opens on an employer and year
+    (chosen on the sufficiency page, or the first) with the number recorded now and its revision."""
+
     class Meta:
         model = EmployerCommitment
         fields = ["employer", "academic_year", "places"]

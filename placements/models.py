@@ -174,6 +174,8 @@ class EmployerCommitment(models.Model):
     employer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="placement_commitments")
     academic_year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="commitments")
     places = models.PositiveIntegerField()
+    # Incremented on every change; a save based on an older revision is refused (no lost updates).
+    revision = models.PositiveIntegerField(default=1)
 
     objects = ScopedQuerySet.as_manager()
 

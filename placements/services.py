@@ -166,14 +166,45 @@ def set_demand(
 
 
 @transaction.atomic
-def set_commitment(actor, partnership, employer: Organisation, academic_year: AcademicYear, places: int):
+def set_commitment(
+    actor,
+    partnership,
+    employer: Organisation,
+    academic_year: AcademicYear,
+    places: int,
+    *,
+    base_revision: int | None = None,
+) -> EmployerCommitment:
+    """Record the places an employer committed for a year. `base_revision` is the revision of the
+    commitment the form showed for that employer and year (0: none recorded); a different one means
+    the number changed since, or the form showed another employer's, and the save is refused."""
     require_employer(actor, partnership, employer.pk)
-    commitment, created = EmployerCommitment.objects.select_for_update().get_or_create(
-        partnership=partnership, employer=employer, academic_year=academic_year, defaults={"places": places}
+    commitment = (
+        EmployerCommitment.objects.select_for_update()
+        .filter(partnership=partnership, employer=employer, academic_year=academic_year)
+        .first()
     )
-    old = None if created else commitment.places
+    if commitment is None:
+        commitment = EmployerCommitment(
+            partnership=partnership, employer=employer, academic_year=academic_year, places=places, revision=0
+        )
+        old = None
+    else:
+        old = commitment.places
+    if base_revision is not None and commitment.revision != base_revision:
+        raise StaleEdit(
+            f"The places committed by {employer.name} in {academic_year} changed after you opened this page, "
+            f"or were not the ones it showed: {commitment.places} are recorded now. Check the number, then save again.",
+            current_revision=commitment.revision,
+        )
     commitment.places = places
-    commitment.save()
+    commitment.revision += 1
+    try:
+        with transaction.atomic():
+            commitment.save()
+    except IntegrityError:
+        # Someone recorded this employer's first commitment for the year at the same moment.
+        raise StaleEdit(current_revision=1) from None
     record(
         actor,
         "commitment.set",

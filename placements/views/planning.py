@@ -19,8 +19,8 @@ from partnerships.access import Perm, can, object_or_404, partnership_or_404, re
 from partnerships.models import Partnership
 from placements import exports, selectors, services
 from placements.forms import CommitmentForm, DemandForm, ProgrammeForm
-from placements.models import PlacementOffer, Programme, ProgrammeDemand
-from placements.views.common import all_years, cleaned, export_format, form_page, maybe_download
+from placements.models import EmployerCommitment, PlacementOffer, Programme, ProgrammeDemand
+from placements.views.common import all_years, cleaned, export_format, form_page, maybe_download, positive_int
 from portal.forms import add_service_errors, saved_meanwhile
 from portal.paging import query_params
 
@@ -227,18 +227,44 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
     own = services.own_employer(request.user, partnership)
-    form = CommitmentForm(
-        request.POST or None,
-        partnership=partnership,
-        own_employer=own,
-        initial={"academic_year": selectors.current_year(), "employer": own},
+    form = CommitmentForm(request.POST or None, partnership=partnership, own_employer=own)
+    # The employer and year the page opens on: chosen on the sufficiency page, else the person's
+    # own organisation (or the first employer) and the current year; with the number recorded now.
+    wanted = query_params(request, "employer", "year")
+    employers = form.fields["employer"].queryset
+    employer = own or employers.filter(pk=positive_int(wanted["employer"]) or 0).first() or employers.first()
+    year = selectors.resolve_year(wanted["year"]) or selectors.current_year()
+    current = (
+        EmployerCommitment.objects.filter(partnership=partnership, employer=employer, academic_year=year).first()
+        if employer and year
+        else None
     )
+    form.initial.update(
+        employer=employer,
+        academic_year=year,
+        places=current.places if current else None,
+        revision=current.revision if current else 0,  # 0: nothing recorded for them that year yet
+    )
+    saved = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.set_commitment(request.user, partnership, data["employer"], data["academic_year"], data["places"])
+            services.set_commitment(
+                request.user,
+                partnership,
+                data["employer"],
+                data["academic_year"],
+                data["places"],
+                base_revision=data.get("revision") or 0,
+            )
         except PermissionDenied:
             form.add_error("employer", "You can only record your own organisation's commitment")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            chosen = EmployerCommitment.objects.filter(
+                partnership=partnership, employer=data["employer"], academic_year=data["academic_year"]
+            ).first()
+            saved = saved_meanwhile(form, chosen) if chosen else None
         else:
             messages.success(request, f"Commitment for {data['employer']} saved")
             return redirect(
@@ -254,6 +280,7 @@ def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
         intro="Use this when the memorandum of cooperation does not record the employer's placement "
         "numbers. Where it does, the memorandum's figure is used.",
         cancel_url=reverse("placements:sufficiency") + f"?partnership={slug}",
+        extra={"saved_values": saved},
     )
 
 

@@ -14,6 +14,12 @@ def _slug(w):
     return {"slug": w.partnership.slug}
 
 
+def _slug_with_years(w):
+    """The partnership, after building the placements world (academic years, offers)."""
+    placements_world(w)
+    return _slug(w)
+
+
 def _batch(w):
     from django.core.files.base import ContentFile
 
@@ -53,7 +59,7 @@ ROWS: list[Row] = [
     Row("placements:programme_create", MANAGE, kwargs=_slug),
     Row("placements:programme_edit", MANAGE, kwargs=_obj("programme")),
     Row("placements:demand_edit", MANAGE, kwargs=_obj("programme")),
-    Row("placements:commitment_edit", MANAGE, kwargs=_slug),
+    Row("placements:commitment_edit", MANAGE, kwargs=_slug_with_years),
     Row("placements:quality", members(), kwargs=_slug),
     Row("placements:import_start", MANAGE, kwargs=_slug),
     Row("placements:data_protection", MANAGE, kwargs=_slug, note="leads change it; coordinators see it"),

@@ -210,15 +210,22 @@ def test_programme_demand_and_commitment_pages(world, pw, client_for):
     assert "University of Matrix,MA Social Work,MA (postgraduate),70,100,30,1,2026/27,12,9" in exported
     html = client.get("/placements/partnership/matrix-tp/programmes/?year=2026/27").content.decode()
     assert "MA Social Work" in html
-    client.post(
-        "/placements/partnership/matrix-tp/commitments/",
-        {"employer": world.employer.pk, "academic_year": pw["year"].pk, "places": "6"},
-    )
-    client.post(
-        "/placements/partnership/matrix-tp/commitments/",
-        {"employer": world.employer.pk, "academic_year": pw["year"].pk, "places": "7"},
-    )
+    url = "/placements/partnership/matrix-tp/commitments/"
+    data = {"employer": world.employer.pk, "academic_year": pw["year"].pk}
+    client.post(url, {**data, "places": "6", "revision": "0"})  # none recorded when the page opened
+    # Changing it: the page opens on the employer and year with the number and its revision.
+    page = client.get(f"{url}?employer={world.employer.pk}&year=2026/27").content.decode()
+    assert 'name="places" value="6"' in page and 'name="revision" value="1"' in page
+    client.post(url, {**data, "places": "7", "revision": "1"})
     assert EmployerCommitment.objects.get().places == 7
+    # A save from a page that did not show the number recorded now is refused, and says what it is.
+    refused = client.post(url, {**data, "places": "9", "revision": "0"}).content.decode()
+    assert "changed after you opened this page" in refused and "7 are recorded now" in refused
+    assert EmployerCommitment.objects.get().places == 7
+    # The sufficiency page links each employer's entered number to this page, opened on it.
+    sufficiency = client.get("/placements/sufficiency/?partnership=matrix-tp&year=2026/27").content.decode()
+    assert f"{url}?employer={world.employer.pk}&amp;year=2026/27" in sufficiency
+    assert "Change<span class=\"govuk-visually-hidden\"> the places committed by Matrix Borough Council" in sufficiency
 
 
 def test_student_reference_must_be_unique(world, pw, client_for):
