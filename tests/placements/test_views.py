@@ -225,7 +225,7 @@ def test_programme_demand_and_commitment_pages(world, pw, client_for):
     # The sufficiency page links each employer's entered number to this page, opened on it.
     sufficiency = client.get("/placements/sufficiency/?partnership=matrix-tp&year=2026/27").content.decode()
     assert f"{url}?employer={world.employer.pk}&amp;year=2026/27" in sufficiency
-    assert "Change<span class=\"govuk-visually-hidden\"> the places committed by Matrix Borough Council" in sufficiency
+    assert 'Change<span class="govuk-visually-hidden"> the places committed by Matrix Borough Council' in sufficiency
 
 
 def test_student_reference_must_be_unique(world, pw, client_for):
