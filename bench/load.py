@@ -235,7 +235,17 @@ def main(argv: list[str] | None = None) -> int:
         f"(running={imp['killed_while_running']}); database unchanged={imp['unchanged']}"
     )
     Path(args.out).write_text(json.dumps(results, indent=2))
-    return 0
+    # The three claims, as an exit status an operator's script can check.
+    failures = []
+    if results["load"]["errors"]:
+        failures.append("errors under load")
+    if f["errors_after_recovery"] or any(status != 503 for status in f["error_statuses"]):
+        failures.append("the fault run did not recover cleanly")
+    if not imp["unchanged"]:
+        failures.append("the interrupted import left the database changed")
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
