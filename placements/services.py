@@ -62,9 +62,21 @@ def require_employer(user, partnership, employer_id: int | None) -> None:
         raise PermissionDenied("You can only maintain your own organisation's placement offers and educators.")
 
 
-def _check_revision(obj, base_revision: int | None) -> None:
+def _check_revision(obj, base_revision: int | None, message: str = "") -> None:
     if base_revision is not None and obj.revision != base_revision:
-        raise StaleEdit(current_revision=obj.revision)
+        raise StaleEdit(message, current_revision=obj.revision)
+
+
+def _save_next_revision(obj) -> None:
+    """Save `obj` one revision on. A record that is one per something (a year's demand, an offer's
+    audit, an employer's commitment) may be created by two people at the same moment: the second
+    meets the unique constraint, which is a stale edit like any other."""
+    obj.revision += 1
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        raise StaleEdit(current_revision=1) from None
 
 
 def _apply(obj, data: dict) -> dict:
@@ -147,13 +159,7 @@ def set_demand(
     _check_revision(demand, base_revision)
     before = snapshot(demand, ["first_placements", "final_placements"])
     demand.first_placements, demand.final_placements = first, final
-    demand.revision += 1
-    try:
-        with transaction.atomic():
-            demand.save()
-    except IntegrityError:
-        # Someone recorded the year's first figures at the same moment.
-        raise StaleEdit(current_revision=1) from None
+    _save_next_revision(demand)
     record(
         actor,
         "demand.set",
@@ -191,20 +197,14 @@ def set_commitment(
         old = None
     else:
         old = commitment.places
-    if base_revision is not None and commitment.revision != base_revision:
-        raise StaleEdit(
-            f"The places committed by {employer.name} in {academic_year} changed after you opened this page, "
-            f"or were not the ones it showed: {commitment.places} are recorded now. Check the number, then save again.",
-            current_revision=commitment.revision,
-        )
+    _check_revision(
+        commitment,
+        base_revision,
+        f"The places committed by {employer.name} in {academic_year} changed after you opened this page, "
+        f"or were not the ones it showed: {commitment.places} are recorded now. Check the number, then save again.",
+    )
     commitment.places = places
-    commitment.revision += 1
-    try:
-        with transaction.atomic():
-            commitment.save()
-    except IntegrityError:
-        # Someone recorded this employer's first commitment for the year at the same moment.
-        raise StaleEdit(current_revision=1) from None
+    _save_next_revision(commitment)
     record(
         actor,
         "commitment.set",
@@ -296,12 +296,7 @@ def save_setting_audit(actor, offer: PlacementOffer, *, data: dict, base_revisio
     _check_revision(audit, base_revision)
     before = _apply(audit, data)
     audit.full_clean()
-    audit.revision += 1
-    try:
-        with transaction.atomic():
-            audit.save()
-    except IntegrityError:
-        raise StaleEdit(current_revision=1) from None  # the first audit was saved at the same moment
+    _save_next_revision(audit)
     record(
         actor,
         "setting_audit.saved",

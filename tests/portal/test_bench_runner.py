@@ -9,9 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg2
 import pytest
 from django.conf import settings
+
+from tests.pg import run_outside_django, server_settings
 
 pytestmark = pytest.mark.postgres
 
@@ -20,21 +21,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def bench_database_url():
-    db = settings.DATABASES["default"]
-    name = f"{db['NAME']}_benchsmoke"
-    user = db.get("USER") or "postgres"
-    host, port = db.get("HOST") or "localhost", db.get("PORT") or 5432
-    url = f"postgres://{user}@{host}:{port}/{name}"
+    name = f"{settings.DATABASES['default']['NAME']}_benchsmoke"
+    server = server_settings()
 
     def drop():
-        conn = psycopg2.connect(dbname="postgres", user=user, host=host, port=port, password=db.get("PASSWORD"))
-        conn.autocommit = True
-        with conn.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.close()
+        run_outside_django(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     drop()
-    yield url
+    yield f"postgres://{server['user']}@{server['host']}:{server['port']}/{name}"
     drop()
 
 

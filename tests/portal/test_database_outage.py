@@ -2,29 +2,13 @@
 sessions), a request caught in the middle gets a clear "unavailable for a moment" page with a 503
 and Retry-After, not a 500, and the next request connects afresh without restarting anything."""
 
-import psycopg2
 import pytest
-from django.conf import settings
 from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 
 from portal.views import server_error
+from tests.pg import run_outside_django
 from tests.world import build_world
-
-
-def _terminate(pid: int) -> None:
-    db = settings.DATABASES["default"]
-    other = psycopg2.connect(
-        dbname=db["NAME"],
-        user=db.get("USER") or "postgres",
-        host=db.get("HOST") or "localhost",
-        port=db.get("PORT") or 5432,
-        password=db.get("PASSWORD"),
-    )
-    other.autocommit = True
-    with other.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    other.close()
 
 
 @pytest.mark.postgres
@@ -37,7 +21,7 @@ def test_a_dropped_connection_shows_a_503_and_the_next_request_recovers():
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        _terminate(cursor.fetchone()[0])
+        run_outside_django("SELECT pg_terminate_backend(%s)", [cursor.fetchone()[0]])
 
     caught = client.get("/")
     assert caught.status_code == 503
