@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SITE_URL", "https://portal.example.org")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@localhost:5432/portal_bench")
         return 2

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 
 from healthcheck.models import Action, ActionReminder
+from portal.links import absolute_url
 
 
 def send_overdue_action_reminders(today: date) -> int:
@@ -28,7 +28,7 @@ def send_overdue_action_reminders(today: date) -> int:
         try:
             with transaction.atomic():
                 ActionReminder.objects.create(action=action, due_on=action.due_on)
-                url = settings.SITE_URL + reverse("healthcheck:action_edit", args=[action.pk])
+                url = absolute_url(reverse("healthcheck:action_edit", args=[action.pk]))
                 send_mail(
                     f"Overdue action: {action.description[:80]}",
                     f"The action you own in {action.health_check.partnership} "

@@ -492,6 +492,9 @@ def add_evidence(
     elif kind == EvidenceKind.LINK:
         if not url:
             raise ValidationError({"url": "Enter the link, starting with https://"})
+        # Evidence goes to boards and the regulator: a plain http:// link can be altered on the way.
+        if not url.lower().startswith("https://"):
+            raise ValidationError({"url": "Enter a secure link, starting with https:// (not http://)"})
         evidence.url = url
     elif kind == EvidenceKind.FILE:
         if upload is None:

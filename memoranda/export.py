@@ -8,12 +8,13 @@ import io
 import tempfile
 import zipfile
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from memoranda.models import Memorandum, MemorandumVersion, Status, VersionStatus
 from portal.downloads import cell_text
+from portal.links import absolute_url
 
 MANIFEST_COLUMNS = [
     "file",
@@ -83,7 +84,7 @@ def build_zip(partnership, versions: list[MemorandumVersion]):
             f"Active signed memoranda of {partnership.name}, exported {timezone.localdate():%d %B %Y}.\n\n"
             "manifest.csv lists each PDF with the SHA-256 fingerprint of its signed text (version_sha256)\n"
             "and of the PDF file itself (pdf_sha256). Check any file at "
-            f"{settings.SITE_URL}/memoranda/verify/\n",
+            f"{absolute_url(reverse('memoranda:verify'))}\n",
         )
     spool.seek(0)
     return spool

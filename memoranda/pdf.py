@@ -4,13 +4,14 @@ is not fully signed."""
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from memoranda.canonical import canonical_content, places_table
 from memoranda.models import VersionStatus
 from memoranda.selectors import party_lines
 from portal.audit import history_for
+from portal.links import absolute_url
 from portal.pdf import render_pdf
 
 DRAFT_MARK = "DRAFT - not signed"
@@ -46,7 +47,7 @@ def pdf_context(memorandum, version=None) -> dict:
         "draft": not signed,
         "draft_mark": DRAFT_MARK,
         "generated_at": timezone.now(),
-        "verify_url": settings.SITE_URL + "/memoranda/verify/",
+        "verify_url": absolute_url(reverse("memoranda:verify")),
     }
 
 

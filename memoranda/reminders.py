@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from memoranda.mail import send_now
 from memoranda.models import Memorandum, MemorandumVersion, ReminderSent, Status, VersionStatus
 from partnerships.models import Membership, Role
+from portal.links import absolute_url
 
 SIGNATURE_REMINDER_DAYS = 7
 REVIEW_STAGES = [(7, "7"), (30, "30"), (60, "60")]
@@ -67,7 +67,7 @@ def _review_reminders(today: date) -> int:
             "memorandum": memorandum,
             "overdue": stage == "overdue",
             "days": (memorandum.review_date - today).days,
-            "review_url": settings.SITE_URL + reverse("memoranda:review", kwargs={"pk": memorandum.pk}),
+            "review_url": absolute_url(reverse("memoranda:review", kwargs={"pk": memorandum.pk})),
         }
         key = f"review:{memorandum.review_date.isoformat()}:{stage}"
         sent += _send_once(memorandum, key, "reminder_review", context, leads.get(memorandum.partnership_id, []))
@@ -97,7 +97,7 @@ def _signature_reminders(today: date) -> int:
             "memorandum": version.memorandum,
             "version": version,
             "organisation": party["organisation"],
-            "sign_url": settings.SITE_URL + reverse("memoranda:sign", kwargs={"pk": version.memorandum_id}),
+            "sign_url": absolute_url(reverse("memoranda:sign", kwargs={"pk": version.memorandum_id})),
         }
         key = f"signature:v{version.pk}:org{party['organisation_id']}"
         person = users.get(party["signatory_id"])

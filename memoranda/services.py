@@ -13,7 +13,6 @@ import hashlib
 import re
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -49,6 +48,7 @@ from partnerships.access import Perm, membership_of, require
 from partnerships.models import EMPLOYER_KINDS, Membership, OrganisationKind, Role
 from portal.audit import record
 from portal.exceptions import InvalidTransition, StaleEdit
+from portal.links import absolute_url
 
 SIGNING_METHOD = "Signed online in the portal: password re-entered, full name typed, authority declared"
 REVIEW_WARNING_DAYS = 60
@@ -138,10 +138,6 @@ def _clean_text(value: str, *, field: str, label: str, limit: int, required: boo
 
 def _heading(value: str) -> str:
     return _clean_text(value, field="heading", label="heading", limit=200, required=True).strip()
-
-
-def _site_link(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def _leads(partnership_id: int) -> list:
@@ -666,7 +662,7 @@ def send_for_signature(actor, memorandum: Memorandum, *, base_revision: int) -> 
         {
             "memorandum": memorandum,
             "version": version,
-            "sign_url": _site_link(reverse("memoranda:sign", kwargs={"pk": memorandum.pk})),
+            "sign_url": absolute_url(reverse("memoranda:sign", kwargs={"pk": memorandum.pk})),
             "parties": content["parties"],
         },
         signatories,
@@ -846,9 +842,9 @@ def _activate(actor, memorandum: Memorandum, version: MemorandumVersion) -> None
             "memorandum": memorandum,
             "version": version,
             "superseded": superseded,
-            "url": _site_link(memorandum.get_absolute_url()),
-            "pdf_url": _site_link(reverse("memoranda:pdf", kwargs={"pk": memorandum.pk})),
-            "verify_url": _site_link(reverse("memoranda:verify")),
+            "url": absolute_url(memorandum.get_absolute_url()),
+            "pdf_url": absolute_url(reverse("memoranda:pdf", kwargs={"pk": memorandum.pk})),
+            "verify_url": absolute_url(reverse("memoranda:verify")),
         },
         people,
     )
@@ -899,7 +895,7 @@ def decline(actor, version: MemorandumVersion, *, reason: str) -> MemorandumVers
             "decliner": actor,
             "organisation": party["organisation"],
             "reason": reason,
-            "url": _site_link(memorandum.get_absolute_url()),
+            "url": absolute_url(memorandum.get_absolute_url()),
         },
         _leads(memorandum.partnership_id) + others,
     )
@@ -929,7 +925,7 @@ def withdraw(actor, memorandum: Memorandum, *, reason: str) -> MemorandumVersion
             "memorandum": memorandum,
             "version": version,
             "reason": reason,
-            "url": _site_link(memorandum.get_absolute_url()),
+            "url": absolute_url(memorandum.get_absolute_url()),
         },
         [p.signatory for p in memorandum.parties.select_related("signatory")],
     )
@@ -1032,7 +1028,7 @@ def end_memorandum(actor, memorandum: Memorandum, *, reason: str, ended_on: date
     if old in (Status.ACTIVE, Status.EXPIRED):
         send_on_commit(
             "ended",
-            {"memorandum": memorandum, "url": _site_link(memorandum.get_absolute_url())},
+            {"memorandum": memorandum, "url": absolute_url(memorandum.get_absolute_url())},
             [p.signatory for p in memorandum.parties.select_related("signatory")],
         )
     return memorandum
@@ -1084,7 +1080,7 @@ def record_review(
         )
         send_on_commit(
             "reviewed_unchanged",
-            {"memorandum": locked, "note": note, "url": _site_link(locked.get_absolute_url())},
+            {"memorandum": locked, "note": note, "url": absolute_url(locked.get_absolute_url())},
             [p.signatory for p in locked.parties.select_related("signatory")],
         )
     elif outcome == ReviewOutcome.AMEND:

@@ -43,6 +43,7 @@ from partnerships.models import (
 )
 from portal.audit import diff, record, snapshot
 from portal.exceptions import StaleEdit
+from portal.links import absolute_url
 from portal.models import User
 
 logger = logging.getLogger(__name__)
@@ -651,7 +652,7 @@ def _refuse_losing_the_last_lead(membership: Membership, new_role: str | None) -
 def _invitation_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return settings.SITE_URL + reverse("invitation_accept", kwargs={"uidb64": uid, "token": token})
+    return absolute_url(reverse("invitation_accept", kwargs={"uidb64": uid, "token": token}))
 
 
 def _send_invitation(user: User, partnership: Partnership, membership: Membership, actor: User) -> None:
@@ -664,7 +665,7 @@ def _send_invitation(user: User, partnership: Partnership, membership: Membershi
         "inviter": actor,
         "link": _invitation_link(user),
         "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
-        "site_url": settings.SITE_URL,
+        "login_url": absolute_url(reverse("login")),
     }
     subject = f"You are invited to join {partnership.name} on the partnership portal"
     body = render_to_string("partnerships/email/invitation.txt", context)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from portal.links import site_url_message, site_url_problem
+
 
 @register(Tags.security, deploy=True)
 def secret_key_is_set(app_configs, **kwargs):
@@ -11,3 +13,12 @@ def secret_key_is_set(app_configs, **kwargs):
     if settings._wrapped.SECRET_KEY:
         return []
     return [Error(settings.MISSING_SECRET_KEY_MESSAGE, id="portal.E001")]
+
+
+@register(Tags.security, deploy=True)
+def site_url_is_public(app_configs, **kwargs):
+    """Links in e-mails and signed PDFs are built from SITE_URL, so production needs a real one."""
+    if settings.DEBUG:
+        return []
+    problem = site_url_problem(settings.SITE_URL)
+    return [Error(site_url_message(problem), id="portal.E002")] if problem else []

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
@@ -207,9 +209,18 @@ class PortalPasswordResetForm(GOVUKFormMixin, PasswordResetForm):
     def get_users(self, email):
         return get_user_model()._default_manager.filter(email__iexact=email.strip(), is_active=True)
 
+    def save(self, *args, **kwargs):
+        # The link in the e-mail comes from SITE_URL, never from the request's Host header, which
+        # the client chooses (portal/links.py).
+        parts = urlsplit(settings.SITE_URL)
+        kwargs["domain_override"] = parts.netloc
+        kwargs["use_https"] = parts.scheme == "https"
+        kwargs["extra_email_context"] = {**(kwargs.get("extra_email_context") or {}), "site_url": settings.SITE_URL}
+        return super().save(*args, **kwargs)
+
 
 class ConfirmPasswordForm(PortalForm):
-    """Re-enter the password before signing or signing off (see portal.reauth)."""
+    """Re-enter the password before signing or signing off (failures count as sign-in failures)."""
 
     password = forms.CharField(
         label="Your password",

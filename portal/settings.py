@@ -45,7 +45,9 @@ if not SECRET_KEY and (DEBUG or TESTING):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if (DEBUG or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address for every link in e-mails and PDFs (portal/links.py). No default in
+# production: the deploy check and gunicorn's start-up refuse an unset or local address.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if (DEBUG or TESTING) else "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

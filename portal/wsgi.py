@@ -1,7 +1,8 @@
 """WSGI entry point for gunicorn (`gunicorn portal.wsgi`); runserver loads it too.
 
 Serving is where the secret key is needed (sessions, password-reset and invitation links), so
-this is where a missing SECRET_KEY stops the portal, with a message that says what to do.
+this is where a missing SECRET_KEY stops the portal, with a message that says what to do; a
+missing or local SITE_URL stops it too, since every e-mailed and printed link is built from it.
 """
 
 import os
@@ -17,3 +18,10 @@ from django.conf import settings  # noqa: E402  (settings are configured by the 
 # Read through _wrapped: Django's settings object raises its own, vaguer error for an empty key.
 if not settings._wrapped.SECRET_KEY:
     raise ImproperlyConfigured(settings.MISSING_SECRET_KEY_MESSAGE)
+
+# Links in e-mails and PDFs come from SITE_URL (portal/links.py); a local or missing address in
+# production would mail links nobody can open, so the server does not start with one.
+from portal.links import site_url_message, site_url_problem  # noqa: E402
+
+if not settings.DEBUG and not settings.TESTING and (problem := site_url_problem(settings.SITE_URL)):
+    raise ImproperlyConfigured(site_url_message(problem))

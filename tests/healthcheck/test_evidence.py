@@ -106,6 +106,16 @@ def test_a_link_must_be_a_web_address_and_a_note_needs_text(world, client_for):
     assert not Evidence.objects.exists()
 
 
+def test_a_link_must_use_https_and_what_was_typed_is_kept(world, client_for):
+    hc = hf.health_check(world)
+    client = client_for("coordinator")
+    page = _add(client, hc, kind="link", title="Report", url="http://example.org/report").content.decode()
+    assert "Enter a secure link, starting with https://" in page
+    assert 'value="http://example.org/report"' in page
+    assert not Evidence.objects.exists()
+    assert _add(client, hc, kind="link", title="Report", url="HTTPS://example.org/r").status_code == 302
+
+
 def test_removing_evidence_deletes_the_stored_file(world, client_for, django_capture_on_commit_callbacks):
     hc = hf.health_check(world)
     client = client_for("coordinator")

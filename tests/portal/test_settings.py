@@ -11,7 +11,8 @@ from django.conf import settings
 BASE = str(settings.BASE_DIR)
 # Variables a developer's shell or the test run itself may have set; production has none of them.
 # (The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE, which the deploy check rightly refuses.)
-LOCAL_ONLY = {"SECRET_KEY", "DEBUG", "PORTAL_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+LOCAL_ONLY = {"SECRET_KEY", "DEBUG", "PORTAL_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL"}
+PRODUCTION_SITE = "https://portal.example.org"
 PRODUCTION_KEY = "a-long-random-production-secret-key-for-the-deploy-check-0123456789"
 
 
@@ -43,7 +44,7 @@ def test_serving_in_production_without_a_secret_key_stops_with_a_clear_message()
 
 
 def test_serving_in_production_with_a_secret_key_loads():
-    result = _run("import portal.wsgi; print('loaded')", DEBUG="0", SECRET_KEY=PRODUCTION_KEY)
+    result = _run("import portal.wsgi; print('loaded')", DEBUG="0", SECRET_KEY=PRODUCTION_KEY, SITE_URL=PRODUCTION_SITE)
     assert result.returncode == 0, result.stderr
     assert "loaded" in result.stdout
 
@@ -91,6 +92,39 @@ def test_deploy_check_passes_with_production_settings():
         DEBUG="0",
         SECRET_KEY=PRODUCTION_KEY,
         ALLOWED_HOSTS="portal.example.org",
+        SITE_URL=PRODUCTION_SITE,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("site_url", "says"),
+    [
+        (None, "SITE_URL is not set."),
+        ("http://127.0.0.1:8000", "points at this machine"),
+        ("https://localhost", "points at this machine"),
+        ("http://portal.example.org", "uses http://"),
+    ],
+)
+def test_the_deploy_check_and_serving_refuse_a_missing_or_local_site_url(site_url, says):
+    env = {"DEBUG": "0", "SECRET_KEY": PRODUCTION_KEY, "ALLOWED_HOSTS": "portal.example.org"}
+    if site_url is not None:
+        env["SITE_URL"] = site_url
+    check = _manage("check", "--deploy", **env)
+    assert check.returncode != 0
+    assert "portal.E002" in check.stderr + check.stdout and says in check.stderr + check.stdout
+    serving = _run("import portal.wsgi", **env)
+    assert serving.returncode != 0 and says in serving.stderr
+
+
+def test_the_deploy_check_accepts_a_public_https_site_url():
+    result = _manage(
+        "check",
+        "--deploy",
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="portal.example.org",
+        SITE_URL=PRODUCTION_SITE,
+    )
+    assert "portal.E002" not in result.stderr + result.stdout
