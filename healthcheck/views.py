@@ -410,7 +410,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     health_check = _health_check(request, pk, Perm.SIGN_OFF_HEALTH_CHECK)
     if not services.can_sign_off(request.user, health_check):
         raise PermissionDenied(f"Only a signatory for {health_check.organisation} can sign off this health check.")
-    form = ConfirmPasswordForm(request.POST or None, user=request.user)
+    form = ConfirmPasswordForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         try:
             signed = services.sign_off(request.user, health_check)

@@ -692,6 +692,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     form = SignForm(
         request.POST or None,
         user=request.user,
+        request=request,
         organisation=party["organisation"],
         initial={"position": party["signatory_position"], "expected_sha256": version.sha256},
     )

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 
 from portal.dates import EARLIEST_DATE, LATEST_DATE
 from portal.exceptions import StaleEdit
+from portal.reauth import TooManyAttempts, confirm_password
 
 # Dates are typed or picked in the browser's date field (sent as 2026-09-14); the other formats
 # are what people type when the browser shows a plain text box.
@@ -229,13 +230,20 @@ class ConfirmPasswordForm(PortalForm):
         strip=False,
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, request=None, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if self.user is None or not self.user.check_password(password):
+        try:
+            confirmed = self.user is not None and confirm_password(self.request, self.user, password)
+        except TooManyAttempts:
+            raise forms.ValidationError(
+                "Too many wrong passwords. Wait 15 minutes, then try again", code="locked"
+            ) from None
+        if not confirmed:
             raise forms.ValidationError("The password is not correct")
         return password
 
