@@ -7,10 +7,13 @@ CI) a missing piece is a failure instead.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 
 from tests.world import World, build_world
@@ -47,6 +50,19 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(
                     pytest.mark.skip(reason="needs Chromium: install it (Debian/Ubuntu: apt-get install chromium)")
                 )
+
+
+# The suite's "now": a Monday morning in term. Every test runs on this clock (ticking forward from
+# it), so no result depends on the day the suite is run; CI also runs a subset with the system
+# clock moved on by faketime to prove it (.ci/run). A test that needs another day moves the clock
+# itself: `frozen_clock.move_to(...)`, or builds its dates from FROZEN_NOW.
+FROZEN_NOW = dt.datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
