@@ -37,6 +37,7 @@ from healthcheck.suggestions import live_suggestion
 from partnerships.access import Perm, can, membership_of, require
 from partnerships.models import Membership, Organisation, Partnership
 from portal.audit import diff, record, snapshot
+from portal.concurrency import fresh, refuse_stale
 from portal.exceptions import InvalidTransition, StaleEdit
 from portal.files import check_upload
 
@@ -50,21 +51,6 @@ def _require_site_admin(actor) -> None:
 
 def _lock_framework(framework: Framework) -> Framework:
     return Framework.objects.select_for_update().get(pk=framework.pk)
-
-
-def _fresh(queryset, obj):
-    """The area or criterion as saved now (the framework row is locked), or a refusal if someone
-    removed it meanwhile."""
-    current = queryset.filter(pk=obj.pk).first()
-    if current is None:
-        raise ValidationError(f"This {obj._meta.verbose_name} was removed meanwhile by someone else.")
-    return current
-
-
-def _refuse_stale(obj, base_revision) -> None:
-    """A change based on an older revision than the one saved is refused (no lost updates)."""
-    if base_revision != obj.revision:
-        raise StaleEdit(current_revision=obj.revision)
 
 
 def _require_draft(framework: Framework) -> None:
@@ -97,7 +83,7 @@ def update_framework(actor, framework: Framework, *, name: str, description: str
     _require_site_admin(actor)
     locked = _lock_framework(framework)
     _require_draft(locked)
-    _refuse_stale(locked, base_revision)
+    refuse_stale(locked, base_revision)
     before = snapshot(locked, ["name", "description"])
     locked.name, locked.description = name, description
     locked.full_clean()
@@ -181,8 +167,8 @@ def save_area(actor, framework: Framework, area: Area | None, *, data: dict, bas
     if area is not None and area.framework_id != locked.pk:
         raise ValidationError("This area belongs to another framework.")
     if area is not None:
-        area = _fresh(Area.objects, area)
-        _refuse_stale(area, base_revision)
+        area = fresh(Area.objects, area)
+        refuse_stale(area, base_revision)
         area.revision += 1
     clash = locked.areas.filter(code__iexact=data["code"]).exclude(pk=getattr(area, "pk", None))
     if clash.exists():
@@ -238,8 +224,8 @@ def save_criterion(
     locked = _lock_framework(framework)
     _require_draft(locked)
     if criterion is not None:
-        criterion = _fresh(Criterion.objects.select_related("area"), criterion)
-        _refuse_stale(criterion, base_revision)
+        criterion = fresh(Criterion.objects.select_related("area"), criterion)
+        refuse_stale(criterion, base_revision)
         criterion.revision += 1
     area = data["area"]
     if area.framework_id != locked.pk or (criterion is not None and criterion.area.framework_id != locked.pk):

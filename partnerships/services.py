@@ -42,7 +42,7 @@ from partnerships.models import (
     Role,
 )
 from portal.audit import diff, record, snapshot
-from portal.exceptions import StaleEdit
+from portal.concurrency import fresh, refuse_stale
 from portal.links import absolute_url
 from portal.models import User
 
@@ -118,24 +118,6 @@ def _day(value: date) -> str:
     return dateformat.format(value, "j F Y")
 
 
-def _check_stale(locked, base_revision) -> None:
-    try:
-        stale = int(base_revision) != locked.revision
-    except (TypeError, ValueError):
-        stale = True
-    if stale:
-        raise StaleEdit(current_revision=locked.revision)
-
-
-def _fresh(queryset, obj: models.Model):
-    """The object as it is now in the database (inside the transaction), or a refusal if someone
-    removed it meanwhile: two people acting on the same thing at once must not cause an error page."""
-    current = queryset.filter(pk=obj.pk).first()
-    if current is None:
-        raise ValidationError(f"This {obj._meta.verbose_name} was removed meanwhile by someone else.")
-    return current
-
-
 def _lock(partnership: Partnership) -> Partnership:
     """Serialise changes inside one partnership (one lead partner, at least one lead...)."""
     return Partnership.objects.select_for_update().get(pk=partnership.pk)
@@ -182,8 +164,8 @@ def create_organisation(actor: User, *, data: dict) -> Organisation:
 @transaction.atomic
 def update_organisation(actor: User, organisation: Organisation, *, data: dict, base_revision) -> Organisation:
     require_organisation_edit(actor, organisation)
-    locked = _fresh(Organisation.objects.select_for_update(), organisation)
-    _check_stale(locked, base_revision)
+    locked = fresh(Organisation.objects.select_for_update(), organisation)
+    refuse_stale(locked, base_revision)
     changes = _apply(locked, data, ORGANISATION_FIELDS, _refuse_duplicate_organisation)
     if not changes:
         return locked
@@ -264,7 +246,7 @@ def create_partnership(actor: User, *, data: dict, lead_organisation: Organisati
 def update_partnership(actor: User, partnership: Partnership, *, data: dict, base_revision) -> Partnership:
     require(actor, partnership, Perm.EDIT_PARTNERSHIP)
     locked = _lock(partnership)
-    _check_stale(locked, base_revision)
+    refuse_stale(locked, base_revision)
     changes = _apply(locked, data, PARTNERSHIP_FIELDS, _refuse_duplicate_partnership)
     if not changes:
         return locked
@@ -329,8 +311,8 @@ def add_partner(actor: User, partnership: Partnership, *, data: dict) -> Partner
 def update_partner(actor: User, partner: Partner, *, data: dict, base_revision) -> Partner:
     require(actor, partner.partnership_id, Perm.EDIT_PARTNERSHIP)
     _lock(partner.partnership)
-    locked = _fresh(Partner.objects.select_related("organisation", "partnership"), partner)
-    _check_stale(locked, base_revision)
+    locked = fresh(Partner.objects.select_related("organisation", "partnership"), partner)
+    refuse_stale(locked, base_revision)
     changes = _apply(locked, data, PARTNER_FIELDS, _refuse_second_lead_partner)
     if not changes:
         return locked
@@ -353,7 +335,7 @@ def end_partner(actor: User, partner: Partner, *, left_on: date) -> Partner:
     """Record that an organisation left. It stays on the record (memoranda and history name it)."""
     require(actor, partner.partnership_id, Perm.EDIT_PARTNERSHIP)
     _lock(partner.partnership)
-    locked = _fresh(Partner.objects.select_related("organisation"), partner)
+    locked = fresh(Partner.objects.select_related("organisation"), partner)
     if locked.left_on is not None:
         raise ValidationError(
             {"left_on": f"{locked.organisation.name} already left on {_day(locked.left_on)}. Change the date instead."}
@@ -400,8 +382,8 @@ def add_aim(actor: User, partnership: Partnership, *, data: dict) -> Aim:
 @transaction.atomic
 def update_aim(actor: User, aim: Aim, *, data: dict, base_revision) -> Aim:
     require(actor, aim.partnership_id, Perm.EDIT_PARTNERSHIP)
-    locked = _fresh(Aim.objects.select_for_update(), aim)
-    _check_stale(locked, base_revision)
+    locked = fresh(Aim.objects.select_for_update(), aim)
+    refuse_stale(locked, base_revision)
     changes = _apply(locked, data, AIM_FIELDS)
     if changes:
         locked.revision += 1
@@ -420,7 +402,7 @@ def update_aim(actor: User, aim: Aim, *, data: dict, base_revision) -> Aim:
 @transaction.atomic
 def delete_aim(actor: User, aim: Aim) -> None:
     require(actor, aim.partnership_id, Perm.EDIT_PARTNERSHIP)
-    aim = _fresh(Aim.objects.select_for_update(), aim)
+    aim = fresh(Aim.objects.select_for_update(), aim)
     outcomes = aim.outcomes.count()
     record(
         actor,
@@ -485,8 +467,8 @@ def update_outcome(
     actor: User, outcome: Outcome, *, data: dict, base_revision, responsibilities: dict[int, str] | None = None
 ) -> Outcome:
     require(actor, outcome.aim.partnership_id, Perm.EDIT_PARTNERSHIP)
-    locked = _fresh(Outcome.objects.select_for_update().select_related("aim"), outcome)
-    _check_stale(locked, base_revision)
+    locked = fresh(Outcome.objects.select_for_update().select_related("aim"), outcome)
+    refuse_stale(locked, base_revision)
     changes = _apply(locked, data, OUTCOME_FIELDS)
     changes.update(_set_responsibilities(locked, responsibilities or {}))
     if changes:
@@ -507,7 +489,7 @@ def update_outcome(
 @transaction.atomic
 def delete_outcome(actor: User, outcome: Outcome) -> None:
     require(actor, outcome.aim.partnership_id, Perm.EDIT_PARTNERSHIP)
-    outcome = _fresh(Outcome.objects.select_for_update().select_related("aim"), outcome)
+    outcome = fresh(Outcome.objects.select_for_update().select_related("aim"), outcome)
     record(
         actor,
         "outcome.deleted",
@@ -561,8 +543,8 @@ def add_group(actor: User, partnership: Partnership, *, data: dict) -> Governanc
 @transaction.atomic
 def update_group(actor: User, group: GovernanceGroup, *, data: dict, base_revision) -> GovernanceGroup:
     require(actor, group.partnership_id, Perm.EDIT_PARTNERSHIP)
-    locked = _fresh(GovernanceGroup.objects.select_for_update(), group)
-    _check_stale(locked, base_revision)
+    locked = fresh(GovernanceGroup.objects.select_for_update(), group)
+    refuse_stale(locked, base_revision)
     changes = _apply(locked, data, GROUP_FIELDS, _check_group)
     if changes:
         locked.revision += 1
@@ -598,8 +580,8 @@ def record_meeting(actor: User, group: GovernanceGroup, *, data: dict) -> Meetin
 @transaction.atomic
 def update_meeting(actor: User, meeting: Meeting, *, data: dict, base_revision) -> Meeting:
     require(actor, meeting.group.partnership_id, Perm.RECORD_MEETING)
-    locked = _fresh(Meeting.objects.select_for_update().select_related("group"), meeting)
-    _check_stale(locked, base_revision)
+    locked = fresh(Meeting.objects.select_for_update().select_related("group"), meeting)
+    refuse_stale(locked, base_revision)
     changes = _apply(locked, data, MEETING_FIELDS)
     if changes:
         locked.revision += 1
@@ -754,8 +736,8 @@ def invite_member(
 def change_membership(actor: User, membership: Membership, *, data: dict, base_revision) -> Membership:
     require(actor, membership.partnership_id, Perm.MANAGE_MEMBERS)
     partnership = _lock(membership.partnership)
-    locked = _fresh(Membership.objects.select_related("user", "organisation"), membership)
-    _check_stale(locked, base_revision)
+    locked = fresh(Membership.objects.select_related("user", "organisation"), membership)
+    refuse_stale(locked, base_revision)
     _refuse_losing_the_last_lead(locked, data.get("role", locked.role))
     changes = _apply(locked, data, MEMBERSHIP_FIELDS, lambda m: _check_represents(partnership, m.role, m.organisation))
     if not changes:
@@ -778,7 +760,7 @@ def change_membership(actor: User, membership: Membership, *, data: dict, base_r
 def remove_membership(actor: User, membership: Membership) -> None:
     require(actor, membership.partnership_id, Perm.MANAGE_MEMBERS)
     partnership = _lock(membership.partnership)
-    locked = _fresh(Membership.objects.select_related("user"), membership)
+    locked = fresh(Membership.objects.select_related("user"), membership)
     _refuse_losing_the_last_lead(locked, None)
     record(
         actor,

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from partnerships import selectors, services
 from partnerships.access import (
@@ -41,28 +40,23 @@ from partnerships.forms import (
 )
 from partnerships.models import Aim, GovernanceGroup, Meeting, Membership, Organisation, Outcome, Partner, Role
 from portal.audit import history_for
-from portal.forms import saved_meanwhile, submit
+from portal.flows import GET_POST, form_page
 from portal.paging import paginate
 from portal.registry import find_partnership_section, partnership_sections
 
-GET_POST = require_http_methods(["GET", "POST"])
-
 
 def _form_flow(request, form, service, *, success, next_url, stale_check=None, **page) -> HttpResponse:
-    """The one way these pages handle a form: show it; on POST run the service; if it saved, say
-    so and move on; if not, show the form again with the errors and what was typed.
-
-    `success` and `next_url` may be callables taking the service's result. `stale_check` is the
-    object whose saved version to show after a stale edit. `page` is the context of
-    partnerships/form_page.html (title, intro, partnership, cancel_url...)."""
-    if request.method == "POST":
-        saved, result = submit(form, service)
-        if saved:
-            messages.success(request, success(result) if callable(success) else success)
-            return redirect(next_url(result) if callable(next_url) else next_url)
-        if stale_check is not None:
-            page["saved_values"] = saved_meanwhile(form, stale_check)
-    return render(request, "partnerships/form_page.html", {"form": form, **page})
+    """portal.flows.form_page on partnerships/form_page.html (title, intro, partnership, cancel_url...)."""
+    return form_page(
+        request,
+        form,
+        service,
+        template="partnerships/form_page.html",
+        success=success,
+        next_url=next_url,
+        stale_check=stale_check,
+        **page,
+    )
 
 
 def _tab_url(partnership, tab: str) -> str:
