@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from django import forms
@@ -12,24 +10,12 @@ from django.utils import timezone
 from healthcheck.models import ActionStatus, Area, Criterion, Framework, Rag
 from healthcheck.services import latest_published
 from partnerships.models import Organisation
+from portal import academic_years
 from portal.forms import NoNullCharsMixin, PortalForm, RevisionMixin
 from portal.models import User
 from portal.registry import all_metrics
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
-
-
-def academic_year_of(day: date) -> str:
-    """The academic year (September to August) a day falls in, e.g. "2026/27"."""
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def academic_year_choices(today: date | None = None, back: int = 4) -> list[tuple[str, str]]:
-    today = today or timezone.localdate()
-    current = int(academic_year_of(today)[:4])
-    years = [f"{y}/{(y + 1) % 100:02d}" for y in range(current + 1, current - back - 1, -1)]
-    return [(y, y) for y in years]
 
 
 def _date_field(label: str, help_text: str = "For example, 2027-03-31") -> forms.DateField:
@@ -78,8 +64,8 @@ class StartForm(NoNullCharsMixin, PortalForm):
         self.fields["organisation"].queryset = Organisation.objects.filter(
             partner_roles__partnership=partnership
         ).order_by("name")
-        self.fields["academic_year"].choices = academic_year_choices()
-        self.fields["academic_year"].initial = academic_year_of(timezone.localdate())
+        self.fields["academic_year"].choices = [(y, y) for y in academic_years.recent(timezone.localdate())]
+        self.fields["academic_year"].initial = academic_years.label_of(timezone.localdate())
         published = latest_published()
         self.fields["framework"].queryset = Framework.objects.filter(pk__in=[f.pk for f in published]).order_by("name")
         default = next((f for f in published if f.family == "default"), published[0] if published else None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.hashing import sha256_of_file
 from portal.models import AuditEvent
 
 # Bump when the shape below changes; old versions keep their own shape and hash.
@@ -119,11 +120,9 @@ def check_version(version, *, check_audit: bool = True, check_pdf: bool = False)
                 "the version record has been altered."
             )
     if check_pdf and version.pdf:
-        import hashlib
-
         try:
             with version.pdf.open("rb") as handle:
-                digest = hashlib.sha256(handle.read()).hexdigest()
+                digest = sha256_of_file(handle)
         except OSError:
             digest = None
         if digest != version.pdf_sha256:

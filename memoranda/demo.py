@@ -26,10 +26,11 @@ from django.utils import timezone
 
 from memoranda import clock, services
 from memoranda.checklist import AREAS
-from memoranda.mail import suppressed
 from memoranda.models import Kind, Memorandum, MemorandumVersion, Seniority, Status
 from memoranda.services import add_months
 from partnerships.models import Membership, OrganisationKind, Partnership, Role
+from portal import academic_years
+from portal.mail import suppressed
 
 try:
     from partnerships.demo import DEMO_PARTNERSHIP_SLUGS, DEMO_PASSWORD
@@ -126,11 +127,6 @@ def _signatories(partnership) -> dict[int, Membership]:
         if m.organisation_id not in chosen or m.user.email == "signatory@example.org":
             chosen[m.organisation_id] = m
     return chosen
-
-
-def _academic_year(day: date) -> str:
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def _at(day: date, hour: int = 10, minute: int = 0) -> datetime:
@@ -265,7 +261,7 @@ def _west_london(story: Story, today: date) -> None:
             story.name_signatories(amendment)
         version = story.send(amendment, on=effective - timedelta(days=35))
         story.sign(version)
-    year = _academic_year(today)
+    year = academic_years.label_of(today)
     operational = f"Practice learning operational agreement {year}"
     if not story.exists(operational):
         numbers = {n: 6 + (i * 3) % 9 for i, n in enumerate(boroughs)}
@@ -293,7 +289,7 @@ def _salford(story: Story, today: date) -> None:
     if not story.exists(title):
         # In force for a year and seven weeks: its review is overdue.
         story.signed(title, Kind.PRINCIPLES, names, effective=add_months(today - timedelta(days=50), -12))
-    next_year = _academic_year(today + timedelta(days=365))
+    next_year = academic_years.label_of(today + timedelta(days=365))
     draft = f"Placements and ASYE operational agreement {next_year}"
     if not story.exists(draft):
         m = story.draft(

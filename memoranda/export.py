@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import tempfile
 import zipfile
@@ -14,6 +13,7 @@ from django.utils.text import slugify
 
 from memoranda.models import Memorandum, MemorandumVersion, Status, VersionStatus
 from portal.downloads import cell_text
+from portal.hashing import sha256_of_bytes
 from portal.links import absolute_url
 
 MANIFEST_COLUMNS = [
@@ -75,7 +75,7 @@ def build_zip(partnership, versions: list[MemorandumVersion]):
                     "; ".join(p["organisation"] for p in version.parties),
                     version.sha256,
                     version.pdf_sha256,
-                    "yes" if hashlib.sha256(data).hexdigest() == version.pdf_sha256 else "NO - file altered",
+                    "yes" if sha256_of_bytes(data) == version.pdf_sha256 else "NO - file altered",
                 ]
             )
         archive.writestr("manifest.csv", manifest.getvalue())

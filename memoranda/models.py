@@ -12,8 +12,6 @@ numbers run on across a lineage (1, 2, 3...), so "version 3" names one text for 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 
 from django.conf import settings
@@ -22,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.models import Organisation, Partnership, ScopedQuerySet
+from portal.hashing import sha256_of
 
 # A section may hold a long annex, but not a whole book: beyond this the page and the PDF slow
 # down and the text stops being the "short, plain" agreement partners asked for.
@@ -191,14 +190,6 @@ class PlaceCommitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.places} placements in {self.academic_year}"
-
-
-def canonical_json(data) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def sha256_of(data) -> str:
-    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
 
 class VersionStatus(models.TextChoices):

@@ -14,10 +14,10 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from memoranda.mail import send_now
 from memoranda.models import Memorandum, MemorandumVersion, ReminderSent, Status, VersionStatus
 from partnerships.models import Membership, Role
 from portal.links import absolute_url
+from portal.mail import send_now
 
 SIGNATURE_REMINDER_DAYS = 7
 REVIEW_STAGES = [(7, "7"), (30, "30"), (60, "60")]
@@ -70,7 +70,9 @@ def _review_reminders(today: date) -> int:
             "review_url": absolute_url(reverse("memoranda:review", kwargs={"pk": memorandum.pk})),
         }
         key = f"review:{memorandum.review_date.isoformat()}:{stage}"
-        sent += _send_once(memorandum, key, "reminder_review", context, leads.get(memorandum.partnership_id, []))
+        sent += _send_once(
+            memorandum, key, "memoranda/email/reminder_review", context, leads.get(memorandum.partnership_id, [])
+        )
     return sent
 
 
@@ -101,7 +103,9 @@ def _signature_reminders(today: date) -> int:
         }
         key = f"signature:v{version.pk}:org{party['organisation_id']}"
         person = users.get(party["signatory_id"])
-        sent += _send_once(version.memorandum, key, "reminder_signature", context, [person] if person else [])
+        sent += _send_once(
+            version.memorandum, key, "memoranda/email/reminder_signature", context, [person] if person else []
+        )
     return sent
 
 

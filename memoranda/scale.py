@@ -11,7 +11,6 @@ the verification page reports these versions as lacking an audit record: bench d
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
 import uuid
 
@@ -33,6 +32,7 @@ from memoranda.models import (
     sha256_of,
 )
 from memoranda.services import add_months
+from portal.hashing import sha256_of_bytes
 
 TODAY = dt.date(2026, 11, 23)  # the demo and bench "now"
 SECTIONS = 12
@@ -164,7 +164,7 @@ def build(ctx: dict, params: dict, stdout) -> None:
 
         first_m, first_v = signed[0]
         pdf = render_memorandum_pdf(first_m, first_v)
-        digest = hashlib.sha256(pdf).hexdigest()
+        digest = sha256_of_bytes(pdf)
         for m, version in signed:
             version.pdf.save(f"scale-memorandum-{m.pk}-v{version.number}.pdf", ContentFile(pdf), save=False)
             version.pdf_sha256 = digest

@@ -9,8 +9,6 @@ only when the transaction commits.
 from __future__ import annotations
 
 import calendar
-import hashlib
-import re
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +20,6 @@ from django.urls import reverse
 from memoranda import clock
 from memoranda.canonical import canonical_content, check_version
 from memoranda.checklist import AREAS
-from memoranda.mail import send_on_commit
 from memoranda.models import (
     COMMENT_MAX_CHARS,
     COMMITMENTS_MAX_CHARS,
@@ -46,9 +43,12 @@ from memoranda.models import (
 )
 from partnerships.access import Perm, membership_of, require
 from partnerships.models import EMPLOYER_KINDS, Membership, OrganisationKind, Role
+from portal import academic_years
 from portal.audit import record
 from portal.exceptions import InvalidTransition, StaleEdit
+from portal.hashing import sha256_of_bytes
 from portal.links import absolute_url
+from portal.mail import send_on_commit
 
 SIGNING_METHOD = "Signed online in the portal: password re-entered, full name typed, authority declared"
 REVIEW_WARNING_DAYS = 60
@@ -456,13 +456,9 @@ def update_party(
     return party
 
 
-ACADEMIC_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
-
-
 def check_academic_year(label: str) -> str:
-    match = ACADEMIC_YEAR.match(label or "")
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]) or not 2000 <= int(match[1]) <= 2100:
-        raise ValidationError({"academic_year": 'Enter an academic year like "2026/27"'})
+    if problem := academic_years.problem(label):
+        raise ValidationError({"academic_year": problem})
     return label
 
 
@@ -658,7 +654,7 @@ def send_for_signature(actor, memorandum: Memorandum, *, base_revision: int) -> 
     )
     signatories = [p.signatory for p in full.parties.all()]
     send_on_commit(
-        "sign_request",
+        "memoranda/email/sign_request",
         {
             "memorandum": memorandum,
             "version": version,
@@ -791,7 +787,7 @@ def store_signed_pdf(memorandum: Memorandum, version: MemorandumVersion) -> None
     pdf = render_memorandum_pdf(memorandum, version)
     if version.pdf:
         version.pdf.delete(save=False)
-    version.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    version.pdf_sha256 = sha256_of_bytes(pdf)
     version.pdf.save(f"memorandum-{memorandum.pk}-version-{version.number}.pdf", ContentFile(pdf), save=False)
     version.save(update_fields=["pdf", "pdf_sha256"])
 
@@ -837,7 +833,7 @@ def _activate(actor, memorandum: Memorandum, version: MemorandumVersion) -> None
     )
     people = [p.signatory for p in memorandum.parties.select_related("signatory")] + _leads(memorandum.partnership_id)
     send_on_commit(
-        "signed",
+        "memoranda/email/signed",
         {
             "memorandum": memorandum,
             "version": version,
@@ -888,7 +884,7 @@ def decline(actor, version: MemorandumVersion, *, reason: str) -> MemorandumVers
     )
     others = [p.signatory for p in memorandum.parties.select_related("signatory") if p.signatory_id != actor.pk]
     send_on_commit(
-        "declined",
+        "memoranda/email/declined",
         {
             "memorandum": memorandum,
             "version": version,
@@ -920,7 +916,7 @@ def withdraw(actor, memorandum: Memorandum, *, reason: str) -> MemorandumVersion
         summary=f"Withdrew version {version.number} from signing; back to draft",
     )
     send_on_commit(
-        "withdrawn",
+        "memoranda/email/withdrawn",
         {
             "memorandum": memorandum,
             "version": version,
@@ -1027,7 +1023,7 @@ def end_memorandum(actor, memorandum: Memorandum, *, reason: str, ended_on: date
     )
     if old in (Status.ACTIVE, Status.EXPIRED):
         send_on_commit(
-            "ended",
+            "memoranda/email/ended",
             {"memorandum": memorandum, "url": absolute_url(memorandum.get_absolute_url())},
             [p.signatory for p in memorandum.parties.select_related("signatory")],
         )
@@ -1079,7 +1075,7 @@ def record_review(
             partnership_id=locked.partnership_id,
         )
         send_on_commit(
-            "reviewed_unchanged",
+            "memoranda/email/reviewed_unchanged",
             {"memorandum": locked, "note": note, "url": absolute_url(locked.get_absolute_url())},
             [p.signatory for p in locked.parties.select_related("signatory")],
         )

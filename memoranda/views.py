@@ -5,8 +5,6 @@ JavaScript and every URL has a row in the access matrix."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,9 +47,11 @@ from memoranda.pdf import render_memorandum_pdf
 from memoranda.text import word_diff
 from partnerships.access import Perm, can, can_see, object_or_404, partnership_or_404
 from partnerships.models import Partnership
+from portal import academic_years
 from portal.exceptions import InvalidTransition, StaleEdit
 from portal.files import check_upload, private_file_response
 from portal.forms import add_service_errors
+from portal.hashing import sha256_of_file
 
 PAGE_SIZE = 25
 
@@ -92,11 +92,6 @@ def _base(form) -> int:
 
 def _render_form(request, template: str, context: dict, status: int = 200) -> HttpResponse:
     return render(request, template, context, status=status)
-
-
-def _academic_year_of(day) -> str:
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 # --- Lists ----------------------------------------------------------------------------------------
@@ -427,9 +422,8 @@ def places(request: HttpRequest, pk: int) -> HttpResponse:
     memorandum = _memorandum(request, pk, Perm.DRAFT_MEMORANDUM)
     if refused := _refused(request, memorandum, "edit"):
         return refused
-    this_year = _academic_year_of(timezone.localdate())
-    start = int(this_year[:4])
-    years = [f"{y}/{(y + 1) % 100:02d}" for y in range(start - 1, start + 4)]
+    this_year = academic_years.label_of(timezone.localdate())
+    years = academic_years.recent(timezone.localdate(), back=1, ahead=3)
     year = (request.POST.get("academic_year") or request.GET.get("year") or this_year).strip()[:10]
     error = None
     try:
@@ -1026,10 +1020,8 @@ def verify(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error("pdf", exc.messages[0])
             else:
-                digest = hashlib.sha256()
-                for chunk in upload.chunks():
-                    digest.update(chunk)
-                sha, matched_by = digest.hexdigest(), "pdf"
+                upload.seek(0)
+                sha, matched_by = sha256_of_file(upload), "pdf"
         if not form.errors:
             version = selectors.find_version_by_hash(sha)
             result = {"sha256": sha, "matched_by": matched_by, "version": version}

@@ -8,7 +8,6 @@ they run under a row lock; rules about one row live here in constraints and `cle
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.models import Organisation, Partnership, ScopedQuerySet, member_partnership_ids
-from portal.dates import EARLIEST_DATE, LATEST_DATE
+from portal import academic_years
 
-YEAR_LABEL = re.compile(r"^(\d{4})/(\d{2})$")
+YEAR_LABEL = academic_years.LABEL
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -67,30 +66,10 @@ class AcademicYear(models.Model):
         if problem := self.label_problem(self.label):
             raise ValidationError({"label": problem})
 
-    @classmethod
-    def label_problem(cls, label: str) -> str | None:
-        """What is wrong with a year's label, in words (None if nothing): checked before any date
-        is made from it, since 9999/00 would end in the year 10000."""
-        match = YEAR_LABEL.match(label or "")
-        if not match:
-            return "Enter the year as four digits, a slash and two digits, like 2026/27"
-        first, second = int(match.group(1)), int(match.group(2))
-        if (first + 1) % 100 != second:
-            return f"The second year must follow the first: {first}/{(first + 1) % 100:02d}"
-        if not EARLIEST_DATE.year <= first < LATEST_DATE.year:
-            return f"Enter an academic year between {EARLIEST_DATE.year}/{(EARLIEST_DATE.year + 1) % 100:02d} and {LATEST_DATE.year - 1}/{LATEST_DATE.year % 100:02d}"
-        return None
-
-    @classmethod
-    def default_dates(cls, label: str) -> tuple[dt.date, dt.date]:
-        first = int(label[:4])
-        return dt.date(first, 9, 1), dt.date(first + 1, 8, 31)
-
-    @classmethod
-    def for_date(cls, day: dt.date) -> str:
-        """The label of the academic year (1 September to 31 August) containing `day`."""
-        first = day.year if day.month >= 9 else day.year - 1
-        return f"{first}/{(first + 1) % 100:02d}"
+    # The label rules and dates live in portal.academic_years; these name them for callers of the model.
+    label_problem = staticmethod(academic_years.problem)
+    default_dates = staticmethod(academic_years.bounds)
+    for_date = staticmethod(academic_years.label_of)
 
 
 # --- Programmes and demand --------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 from memoranda import demo
 from memoranda.canonical import check_version
 from memoranda.models import Memorandum, MemorandumVersion, Status, VersionStatus
+from portal import academic_years
 from portal.audit import verify_chain
 from portal.models import User
 from portal.registry import attention_for
@@ -44,7 +45,7 @@ def test_the_demo_has_every_state_sends_no_mail_and_runs_twice(django_capture_on
     assert verify_chain() == []
 
     signatory = User.objects.get(email="signatory@example.org")
-    year = demo._academic_year(timezone.localdate())
+    year = academic_years.label_of(timezone.localdate())
     assert [i.title for i in attention_for(signatory) if i.kind == "Signature"] == [
         f"Sign Practice learning operational agreement {year} for London Borough of Ealing"
     ]

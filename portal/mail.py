@@ -1,5 +1,10 @@
-"""E-mails about memoranda, written as templates (templates/memoranda/email/<name>.txt, first
-line the subject) and sent one per person so each greeting and link is their own."""
+"""E-mail: the one way the portal writes and sends it.
+
+Each message is a template (`templates/<app>/email/<name>.txt`, first line the subject), rendered
+once per person so each greeting and link is their own, and sent after the transaction that
+caused it commits, so a change that is rolled back sends nothing. Links in them come from
+portal.links.absolute_url.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +36,8 @@ def _people(recipients) -> dict:
 
 
 def render_email(template: str, context: dict, person) -> tuple[str, str]:
-    text = render_to_string(f"memoranda/email/{template}.txt", {**context, "person": person}).strip()
+    """(subject, body) of `template` (e.g. "memoranda/email/signature_request") for one person."""
+    text = render_to_string(f"{template}.txt", {**context, "person": person}).strip()
     subject, _, body = text.partition("\n")
     return subject.strip(), body.strip() + "\n"
 
@@ -46,7 +52,7 @@ def send_now(template: str, context: dict, recipients) -> list[str]:
 
 
 def send_on_commit(template: str, context: dict, recipients) -> None:
-    """Send after the current transaction commits, so a rolled-back change sends nothing."""
+    """Send after the current transaction commits."""
     people = list(_people(recipients).values())
     if people:
         transaction.on_commit(lambda: send_now(template, context, people))
