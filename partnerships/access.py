@@ -6,8 +6,8 @@
   raises PermissionDenied (403) for a member whose role does not allow it. Services call
   `require()` themselves, so a state change is checked even when no view is involved.
 
-A user's memberships are loaded once per user object and cached on it, so checks cost no
-queries after the first.
+A user's memberships are loaded once per user object and cached on it (partnerships.models),
+so checks cost no queries after the first.
 """
 
 from __future__ import annotations
@@ -18,7 +18,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from partnerships.models import Membership, Organisation, Partner, Partnership, Role
+from partnerships.models import (  # noqa: F401 (the membership cache is part of this module's interface)
+    Membership,
+    Organisation,
+    Partner,
+    Partnership,
+    Role,
+    forget_memberships,
+    membership_of,
+    memberships,
+    remember_memberships,
+)
 
 
 class Perm(StrEnum):
@@ -56,51 +66,9 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
 ADMIN_PERMS = frozenset(PERMISSIONS) - {Perm.SIGN_MEMORANDUM, Perm.SIGN_OFF_HEALTH_CHECK}
 
 
-def _memberships(user) -> dict[int, Membership]:
-    cache = getattr(user, "_partnership_memberships", None)
-    if cache is None:
-        # The partnership comes along (one join) so dashboards can name it without another query.
-        cache = {
-            m.partnership_id: m
-            for m in Membership.objects.filter(user=user).select_related("organisation", "partnership")
-        }
-        user._partnership_memberships = cache
-    return cache
-
-
-def memberships(user) -> list[Membership]:
-    """This user's memberships (with organisation and partnership), from the per-user cache."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    return list(_memberships(user).values())
-
-
-def remember_memberships(user, memberships: list[Membership]) -> None:
-    """Fill the per-user cache from memberships already loaded (see partnerships.auth)."""
-    user._partnership_memberships = {m.partnership_id: m for m in memberships}
-
-
-def forget_memberships(user) -> None:
-    """Drop the per-user cache (after a membership of this user changes)."""
-    if hasattr(user, "_partnership_memberships"):
-        del user._partnership_memberships
-
-
-def membership_of(user, partnership: Partnership | int) -> Membership | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    partnership_id = partnership if isinstance(partnership, int) else partnership.pk
-    return _memberships(user).get(partnership_id)
-
-
 def partnership_ids_with_role(user, *roles: str) -> list[int]:
     """The partnerships in which this user holds one of `roles` (from the cached memberships)."""
     return [m.partnership_id for m in memberships(user) if m.role in roles]
-
-
-def role_of(user, partnership: Partnership | int) -> str | None:
-    membership = membership_of(user, partnership)
-    return membership.role if membership else None
 
 
 def can(user, partnership: Partnership | int, perm: Perm) -> bool:

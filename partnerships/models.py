@@ -132,21 +132,29 @@ def member_partnership_ids(user) -> list[int]:
     The ids come from the per-request membership cache (loaded with the user, see
     partnerships.auth), so scoping costs no query of its own: a short constant list also plans
     faster than a subquery, and a person in no partnership gets `.none()` with no query at all."""
-    from partnerships.access import memberships  # access imports this module
-
     return sorted(m.partnership_id for m in memberships(user))
 
 
-class PartnershipQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet):
+    """The one scoping rule, for every model that belongs to a partnership: site administrators
+    see all; others see what belongs to partnerships they hold a membership of. Subclasses set
+    `partnership_field` to the lookup path to the partnership (default "partnership")."""
+
+    partnership_field = "partnership"
+
     def visible_to(self, user):
-        """The one scoping rule: site administrators see all; others see partnerships they
-        hold a membership of."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_site_admin:
             return self
         member_of = member_partnership_ids(user)
-        return self.filter(id__in=member_of) if member_of else self.none()
+        if not member_of:
+            return self.none()
+        return self.filter(**{f"{self.partnership_field}__in": member_of})
+
+
+class PartnershipQuerySet(ScopedQuerySet):
+    partnership_field = "id"
 
 
 class Partnership(models.Model):
@@ -179,23 +187,6 @@ class Partnership(models.Model):
             if partner.level == PartnerLevel.LEAD and partner.is_current:
                 return partner
         return None
-
-
-class ScopedQuerySet(models.QuerySet):
-    """Base for every model that belongs to a partnership. Subclasses set `partnership_field`
-    to the lookup path to the partnership (default "partnership")."""
-
-    partnership_field = "partnership"
-
-    def visible_to(self, user):
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_site_admin:
-            return self
-        member_of = member_partnership_ids(user)
-        if not member_of:
-            return self.none()
-        return self.filter(**{f"{self.partnership_field}__in": member_of})
 
 
 class PartnerLevel(models.TextChoices):
@@ -276,6 +267,48 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) in {self.partnership}"
+
+
+# --- The per-user membership cache ----------------------------------------------------------
+# Loaded once per user object (partnerships.auth fills it with the user), so scoping and
+# permission checks (partnerships.access) cost no queries after the first.
+
+
+def _memberships(user) -> dict[int, Membership]:
+    cache = getattr(user, "_partnership_memberships", None)
+    if cache is None:
+        # The partnership comes along (one join) so dashboards can name it without another query.
+        cache = {
+            m.partnership_id: m
+            for m in Membership.objects.filter(user=user).select_related("organisation", "partnership")
+        }
+        user._partnership_memberships = cache
+    return cache
+
+
+def memberships(user) -> list[Membership]:
+    """This user's memberships (with organisation and partnership), from the per-user cache."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return list(_memberships(user).values())
+
+
+def remember_memberships(user, loaded: list[Membership]) -> None:
+    """Fill the per-user cache from memberships already loaded (see partnerships.auth)."""
+    user._partnership_memberships = {m.partnership_id: m for m in loaded}
+
+
+def forget_memberships(user) -> None:
+    """Drop the per-user cache (after a membership of this user changes)."""
+    if hasattr(user, "_partnership_memberships"):
+        del user._partnership_memberships
+
+
+def membership_of(user, partnership: Partnership | int) -> Membership | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    partnership_id = partnership if isinstance(partnership, int) else partnership.pk
+    return _memberships(user).get(partnership_id)
 
 
 class Aim(models.Model):

@@ -17,10 +17,8 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.encoding import force_bytes
@@ -44,6 +42,7 @@ from partnerships.models import (
 from portal.audit import diff, record, snapshot
 from portal.concurrency import fresh, refuse_stale
 from portal.links import absolute_url
+from portal.mail import send_now
 from portal.models import User
 
 logger = logging.getLogger(__name__)
@@ -638,8 +637,9 @@ def _invitation_link(user: User) -> str:
 
 
 def _send_invitation(user: User, partnership: Partnership, membership: Membership, actor: User) -> None:
-    """Sent inside the transaction on purpose: if the mail server refuses it, nobody is added and
-    the lead is told to try again, rather than an account existing that nobody can reach."""
+    """Sent inside the transaction on purpose (portal.mail.send_now, not send_on_commit): if the
+    mail server refuses it, nobody is added and the lead is told to try again, rather than an
+    account existing that nobody can reach."""
     context = {
         "user": user,
         "partnership": partnership,
@@ -649,10 +649,8 @@ def _send_invitation(user: User, partnership: Partnership, membership: Membershi
         "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
         "login_url": absolute_url(reverse("login")),
     }
-    subject = f"You are invited to join {partnership.name} on the partnership portal"
-    body = render_to_string("partnerships/email/invitation.txt", context)
     try:
-        send_mail(subject, body, None, [user.email])
+        send_now("partnerships/email/invitation", context, [user])
     except (smtplib.SMTPException, OSError):
         logger.exception("Invitation e-mail to %s could not be sent", user.email)
         raise ValidationError(

@@ -147,8 +147,6 @@ LOGOUT_REDIRECT_URL = "login"
 # moves the expiry forward (at most once a minute, rather than a database write on every request).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "60")) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# How recently a password must have been entered for signing and sign-off without asking again.
-REAUTH_MAX_AGE_SECONDS = int(os.environ.get("REAUTH_MAX_AGE_SECONDS", "300"))
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # invitation and reset links last three days
 
 # Failed-login throttling (django-axes): lock a user name + address after 5 failures for 15 minutes.
