@@ -252,7 +252,7 @@ def test_lists_export_to_csv_and_xlsx(world, client_for):
     year = AcademicYearFactory(label="2026/27")
     OfferFactory(partnership=world.partnership, employer=world.employer, academic_year=year, team="=HYPERLINK(1)")
     OfferFactory(partnership=world.other_partnership, academic_year=year, team="Hidden Team")
-    EducatorFactory(full_name="Pat Export", employer=world.employer, registers=[world.partnership])
+    EducatorFactory(full_name="Pat Export", employer=world.employer, partnership=world.partnership)
     client = client_for("member")
     response = client.get("/placements/offers/?export=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -417,7 +417,7 @@ def test_importing_a_completed_placement_keeps_its_practice_educator_current(wor
     year = AcademicYearFactory(label="2025/26")
     ProgrammeFactory(partnership=world.partnership, university=world.university, name="BA Social Work")
     educator = EducatorFactory(
-        employer=world.employer, registers=[world.partnership], last_student_on=dt.date(2024, 5, 1)
+        employer=world.employer, partnership=world.partnership, last_student_on=dt.date(2024, 5, 1)
     )
     OfferFactory(
         partnership=world.partnership,
