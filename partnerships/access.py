@@ -41,6 +41,7 @@ class Perm(StrEnum):
     RUN_HEALTH_CHECK = "run_health_check"
     SIGN_OFF_HEALTH_CHECK = "sign_off_health_check"
     MANAGE_PLACEMENTS = "manage_placements"
+    EXPORT_STUDENTS = "export_students"
     RECORD_MEETING = "record_meeting"
 
 
@@ -57,6 +58,9 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.RUN_HEALTH_CHECK: frozenset({Role.COORDINATOR, Role.LEAD}),
     Perm.SIGN_OFF_HEALTH_CHECK: frozenset({Role.SIGNATORY}),
     Perm.MANAGE_PLACEMENTS: frozenset({Role.COORDINATOR, Role.LEAD}),
+    # Downloading students' rows (references, names) is for those who arrange placements; other
+    # members, service user and carer representatives among them, read the lists and figures.
+    Perm.EXPORT_STUDENTS: frozenset({Role.COORDINATOR, Role.LEAD}),
     # Coordinators often take the minutes of governance meetings.
     Perm.RECORD_MEETING: frozenset({Role.COORDINATOR, Role.LEAD}),
 }

@@ -15,8 +15,8 @@ class AcademicYearAdmin(AuditedAdmin):
 
 @admin.register(PracticeEducator)
 class PracticeEducatorAdmin(ReadOnlyAdmin):
-    list_display = ["full_name", "email", "employer", "peps_stage"]
-    list_select_related = ["employer"]
+    list_display = ["full_name", "email", "employer", "peps_stage", "partnership"]
+    list_select_related = ["employer", "partnership"]
     search_fields = ["full_name", "email"]
 
 

@@ -24,7 +24,6 @@ from placements.models import (
     Programme,
     ProgrammeDemand,
     QualityReview,
-    RegisterEntry,
     SettingAudit,
     Student,
 )
@@ -120,6 +119,7 @@ def _educators(partnership, employers) -> dict[int, PracticeEducator]:
     for i, employer in enumerate(employers):
         for j in range(3):
             educator, _ = PracticeEducator.objects.get_or_create(
+                partnership=partnership,
                 email=f"pe.{partnership.slug}.{i}.{j}@example.org",
                 defaults={
                     "full_name": f"{first_names[(i * 3 + j) % len(first_names)]} {last_names[(i * 5 + j) % len(last_names)]}",
@@ -134,7 +134,6 @@ def _educators(partnership, employers) -> dict[int, PracticeEducator]:
                     "max_students": 2 if j == 0 else 1,
                 },
             )
-            RegisterEntry.objects.get_or_create(partnership=partnership, educator=educator)
             if j == 0:
                 current[employer.pk] = educator
     return current

@@ -223,12 +223,14 @@ def student_record(student) -> dict:
     }
 
 
-def educator_record(educator, registers: list) -> dict:
-    """Everything the portal holds about one practice educator, as far as the partnerships in
-    `registers` (those the person exporting can see) are concerned."""
+def educator_record(educator) -> dict:
+    """Everything the portal holds about one practice educator on the register of the
+    partnership that keeps this record (another partnership's record on the same person is
+    theirs to disclose)."""
     currency = educator.currency()
+    partnership = educator.partnership
     offers = list(
-        educator.offers.filter(partnership__in=registers)
+        educator.offers.filter(partnership=partnership)
         .select_related("employer", "academic_year", "partnership")
         .order_by("id")
     )
@@ -246,7 +248,7 @@ def educator_record(educator, registers: list) -> dict:
             "students_at_once": educator.max_students,
             "currency": f"{currency.label}. {currency.explanation}",
         },
-        "on_the_registers_of": [p.name for p in registers],
+        "on_the_registers_of": [partnership.name],
         "named_on_placement_offers": [
             {
                 "partnership": o.partnership.name,
@@ -257,7 +259,7 @@ def educator_record(educator, registers: list) -> dict:
             }
             for o in offers
         ],
-        "history": _events([educator], [p.pk for p in registers]),
+        "history": _events([educator], [partnership.pk]),
     }
 
 

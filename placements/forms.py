@@ -227,12 +227,6 @@ class EducatorForm(NoNullCharsMixin, PortalModelForm):
     def clean_email(self):
         return (self.cleaned_data.get("email") or "").strip().lower()
 
-    def validate_unique(self):
-        # Adding someone already on another register reuses their record (services.add_educator),
-        # so a known email is not an error when adding; when editing it still must be unique.
-        if self.instance.pk:
-            super().validate_unique()
-
 
 class ProgrammeForm(NoNullCharsMixin, PortalModelForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)

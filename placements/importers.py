@@ -27,11 +27,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.utils import timezone
 
 from partnerships.access import Perm, require
-from partnerships.models import EMPLOYER_KINDS, Organisation
+from partnerships.models import EMPLOYER_KINDS, Organisation, Partnership
 from placements.models import (
     HOLDS_PLACE,
     YEAR_LABEL,
@@ -45,7 +46,6 @@ from placements.models import (
     PlacementStatus,
     PracticeEducator,
     Programme,
-    RegisterEntry,
     ServiceArea,
     Stage,
     Student,
@@ -417,9 +417,18 @@ def _check_offers(partnership, rows, result: CheckResult, own, lock: bool) -> No
 
 def _check_educators(partnership, rows, result: CheckResult, own, lock: bool) -> None:
     employers = _employers(partnership)
-    emails = [row.get("email", "").strip().lower() for _, row in rows]
-    existing = {e.email.lower(): e for e in PracticeEducator.objects.filter(email__in=[e for e in emails if e])}
-    on_register = set(RegisterEntry.objects.filter(partnership=partnership).values_list("educator_id", flat=True))
+    if lock:
+        # The same lock as adding one educator, so nobody adds an email this file also adds.
+        list(Partnership.objects.select_for_update().filter(pk=partnership.pk).values_list("pk"))
+    emails = {row.get("email", "").strip().lower() for _, row in rows} - {""}
+    # Only this partnership's own records: someone on another register gets a record of this
+    # partnership's when imported here, and the other partnership's record is never read.
+    existing = {
+        e.email.lower(): e
+        for e in PracticeEducator.objects.on_register_of(partnership)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+    }
     seen: dict[str, int] = {}
     for line, row in rows:
         problems: list[str] = []
@@ -468,7 +477,7 @@ def _check_educators(partnership, rows, result: CheckResult, own, lock: bool) ->
             "last_cpd_on": last_cpd,
             "max_students": most,
         }
-        if current is not None and current.pk in on_register:
+        if current is not None:
             result.updates += 1
         else:
             result.creates += 1
@@ -706,19 +715,11 @@ def _write_educators(partnership, plan) -> int:
     new, existing = [], []
     for current, email, values in plan:
         if current is None:
-            new.append(PracticeEducator(email=email, **values))
+            new.append(PracticeEducator(partnership=partnership, email=email, **values))
         else:
             existing.append((current, values))
     PracticeEducator.objects.bulk_create(new, batch_size=1000)
-    updated = len(_update_changed(PracticeEducator, existing))
-    ids = [e.pk for e in new] + [e.pk for e, _ in existing]
-    on = set(
-        RegisterEntry.objects.filter(partnership=partnership, educator_id__in=ids).values_list("educator_id", flat=True)
-    )
-    joining = [RegisterEntry(partnership=partnership, educator_id=i) for i in ids if i not in on]
-    RegisterEntry.objects.bulk_create(joining, batch_size=1000)
-    # Someone already known elsewhere who joins this register counts as a change here.
-    return updated + sum(1 for e, _ in existing if e.pk not in on)
+    return len(_update_changed(PracticeEducator, existing))
 
 
 def _write_students(partnership, plan) -> int:

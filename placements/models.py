@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import Organisation, Partnership, ScopedQuerySet, member_partnership_ids
+from partnerships.models import Organisation, Partnership, ScopedQuerySet
 from portal import academic_years
 
 YEAR_LABEL = academic_years.LABEL
@@ -245,29 +245,21 @@ def _month(day: dt.date) -> str:
     return f"{day:%B %Y}"
 
 
-class PracticeEducatorQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Educators on the register of a partnership the user belongs to."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_site_admin:
-            return self
-        member_of = member_partnership_ids(user)
-        if not member_of:
-            return self.none()
-        return self.filter(id__in=RegisterEntry.objects.filter(partnership__in=member_of).values("educator_id"))
-
+class PracticeEducatorQuerySet(ScopedQuerySet):
     def on_register_of(self, partnership):
-        return self.filter(id__in=RegisterEntry.objects.filter(partnership=partnership).values("educator_id"))
+        return self.filter(partnership=partnership)
 
 
 class PracticeEducator(models.Model):
-    """A practice educator (PEPS stage 1 or 2). One person, possibly on several partnerships'
-    registers (RegisterEntry), so their record is kept once."""
+    """A practice educator (PEPS stage 1 or 2) on one partnership's register. Someone on several
+    registers has a record in each: what one partnership records about them (name, employer, CPD)
+    is that partnership's, so joining a register never opens or changes another partnership's
+    record, nor says who is behind an email address."""
 
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="practice_educators")
     full_name = models.CharField(max_length=150)
     email = models.EmailField(
-        "email address", max_length=254, unique=True, help_text="Used to recognise the same person across registers."
+        "email address", max_length=254, help_text="Used to recognise the same person on this register."
     )
     employer = models.ForeignKey(
         Organisation,
@@ -285,13 +277,24 @@ class PracticeEducator(models.Model):
     last_cpd_on = models.DateField("last CPD", null=True, blank=True)
     max_students = models.PositiveSmallIntegerField("students at once", default=1)
     revision = models.PositiveIntegerField(default=1)
-    partnerships = models.ManyToManyField(Partnership, through="RegisterEntry", related_name="practice_educators")
+    added_on = models.DateField("added to the register", default=timezone.localdate)
 
     objects = PracticeEducatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name", "id"]
-        indexes = [models.Index(fields=["employer", "full_name"])]
+        indexes = [
+            models.Index(fields=["employer", "full_name"]),
+            models.Index(fields=["partnership", "full_name"], name="educator_partnership_name_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "partnership",
+                name="educator_email_once_per_register",
+                violation_error_message="Someone with this email address is already on this partnership's register",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -332,22 +335,6 @@ class PracticeEducator(models.Model):
             return Currency(EducatorStatus.LAPSED, lapses_on, f"Lapsed on {_d(lapses_on)}: {reason}")
         status = EducatorStatus.LAPSING if (lapses_on - today).days <= LAPSING_WINDOW_DAYS else EducatorStatus.CURRENT
         return Currency(status, lapses_on, f"Lapses on {_d(lapses_on)}: {reason}")
-
-
-class RegisterEntry(models.Model):
-    """A practice educator's place on one partnership's register."""
-
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="register_entries")
-    educator = models.ForeignKey(PracticeEducator, on_delete=models.CASCADE, related_name="register_entries")
-    added_on = models.DateField(default=timezone.localdate)
-
-    objects = ScopedQuerySet.as_manager()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["partnership", "educator"], name="educator_once_per_register")]
-
-    def __str__(self) -> str:
-        return f"{self.educator} on {self.partnership}"
 
 
 # --- Placement offers -------------------------------------------------------------------------

@@ -6,14 +6,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.access import memberships
 from partnerships.models import Role
 from placements import selectors
-from placements.models import FILLED, AcademicYear, PlacementOffer, RegisterEntry, Student
+from placements.models import FILLED, AcademicYear, PlacementOffer, PracticeEducator, Student
 from portal.registry import (
     AttentionItem,
     Metric,
@@ -243,18 +242,12 @@ def attention(user) -> list[AttentionItem]:
     # Few educators are lapsing at once, so their dates are loaded to date each item by the
     # first lapse.
     lapsing: dict[int, list] = {}
-    entries = (
-        RegisterEntry.objects.filter(partnership__in=list(partnerships))
-        .annotate(
-            student_since=Coalesce("educator__last_student_on", "educator__qualified_on"),
-            cpd_since=Coalesce("educator__last_cpd_on", "educator__qualified_on"),
-        )
-        .filter(selectors.currency_q(today)["lapsing"])
-        .select_related("educator")
-    )
-    for entry in entries:
-        if mine(entry.partnership_id, entry.educator.employer_id):
-            lapsing.setdefault(entry.partnership_id, []).append(entry.educator)
+    educators = selectors.with_currency_dates(
+        PracticeEducator.objects.filter(partnership__in=list(partnerships))
+    ).filter(selectors.currency_q(today)["lapsing"])
+    for educator in educators:
+        if mine(educator.partnership_id, educator.employer_id):
+            lapsing.setdefault(educator.partnership_id, []).append(educator)
     for pk, people in lapsing.items():
         n = len(people)
         add(

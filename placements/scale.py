@@ -21,7 +21,6 @@ from placements.models import (
     Programme,
     ProgrammeDemand,
     QualityReview,
-    RegisterEntry,
     Student,
 )
 
@@ -139,7 +138,7 @@ def build(ctx: dict, params: dict, stdout) -> None:
         # Fresh statistics, as autovacuum would gather on a live database: without them the
         # planner guesses from an empty table and the benchmark measures a bad plan.
         with connection.cursor() as cursor:
-            for model in (Student, PlacementOffer, Placement, QualityReview, PracticeEducator, RegisterEntry):
+            for model in (Student, PlacementOffer, Placement, QualityReview, PracticeEducator):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     stdout.write(
         f"    {len(offers)} offers, {len(students)} students, {len(placements)} placements, "
@@ -150,7 +149,7 @@ def build(ctx: dict, params: dict, stdout) -> None:
 def _educators(partnerships, employers, count: int, rng) -> dict[int, list[PracticeEducator]]:
     """Practice educators per partnership, employed by its employers (one in ten independent)."""
     share = max(1, count // max(1, len(partnerships)))
-    people, entries = [], []
+    people = []
     for p in partnerships:
         for i in range(share):
             since = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 1400))
@@ -158,6 +157,7 @@ def _educators(partnerships, employers, count: int, rng) -> dict[int, list[Pract
                 (
                     p,
                     PracticeEducator(
+                        partnership=p,
                         full_name=f"Scale Educator {p.pk}-{i:04d}",
                         email=f"pe{p.pk}-{i:04d}@scale.example.org",
                         employer=None if i % 10 == 0 else employers[p.pk][i % len(employers[p.pk])],
@@ -171,9 +171,7 @@ def _educators(partnerships, employers, count: int, rng) -> dict[int, list[Pract
     PracticeEducator.objects.bulk_create([e for _, e in people], batch_size=5000)
     by_partnership: dict[int, list[PracticeEducator]] = {}
     for p, educator in people:
-        entries.append(RegisterEntry(partnership=p, educator=educator))
         by_partnership.setdefault(p.pk, []).append(educator)
-    RegisterEntry.objects.bulk_create(entries, batch_size=5000)
     return by_partnership
 
 

@@ -26,7 +26,6 @@ from placements.models import (
     Programme,
     ProgrammeDemand,
     QualityReview,
-    RegisterEntry,
     SettingAudit,
     Student,
 )
@@ -595,29 +594,35 @@ EDUCATOR_FIELDS = [
 ]
 
 
+def _refuse_known_email(partnership, email: str, *, exclude_pk=None) -> None:
+    """An email address is on a register once. Only this partnership's own records are looked
+    at, so the message names nobody and says nothing about other registers."""
+    same = PracticeEducator.objects.filter(partnership=partnership, email__iexact=email)
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    if same.exists():
+        raise ValidationError({"email": "Someone with this email address is already on this partnership's register"})
+
+
 @transaction.atomic
 def add_educator(actor, partnership, *, data: dict) -> PracticeEducator:
-    """Add an educator to the partnership's register, reusing their record when the same email
-    is already on another register (one person, several registers)."""
+    """Add an educator to the partnership's register. The record is this partnership's own, even
+    when the same person is on another register: what another partnership recorded is theirs to
+    see and change, so nothing is looked up or reused across registers."""
     employer = data.get("employer")
     require_employer(actor, partnership, employer.pk if employer else None)
-    educator = PracticeEducator.objects.select_for_update().filter(email__iexact=data["email"]).first()
-    if educator is None:
-        educator = PracticeEducator(**data)
-        educator.full_clean()
-        educator.save()
-        summary = f"Added {educator.full_name} to the practice educator register"
-    else:
-        summary = f"Added {educator.full_name} (already on another register) to this register"
-    if RegisterEntry.objects.filter(partnership=partnership, educator=educator).exists():
-        raise ValidationError({"email": f"{educator.full_name} is already on this partnership's register"})
-    RegisterEntry.objects.create(partnership=partnership, educator=educator)
+    # Lock the register so two people adding the same email at once cannot both succeed.
+    list(Partnership.objects.select_for_update().filter(pk=partnership.pk).values_list("pk"))
+    _refuse_known_email(partnership, data["email"])
+    educator = PracticeEducator(partnership=partnership, **data)
+    educator.full_clean()
+    educator.save()
     record(
         actor,
         "educator.added",
         educator,
         changes=diff({}, snapshot(educator, data.keys())),
-        summary=summary,
+        summary=f"Added {educator.full_name} to the practice educator register",
         partnership_id=partnership.pk,
         organisation_id=educator.employer_id,
     )
@@ -625,11 +630,11 @@ def add_educator(actor, partnership, *, data: dict) -> PracticeEducator:
 
 
 def _educator_partnership_for(actor, educator: PracticeEducator) -> Partnership:
-    """A partnership whose register holds the educator where the actor may maintain them."""
-    for partnership in Partnership.objects.filter(register_entries__educator=educator):
-        if can_manage_employer(actor, partnership, educator.employer_id):
-            return partnership
-    raise PermissionDenied("You cannot maintain this practice educator's record.")
+    """The partnership that owns the educator's record, if the actor may maintain it there."""
+    partnership = educator.partnership
+    if not can_manage_employer(actor, partnership, educator.employer_id):
+        raise PermissionDenied("You cannot maintain this practice educator's record.")
+    return partnership
 
 
 @transaction.atomic
@@ -639,6 +644,8 @@ def update_educator(actor, educator: PracticeEducator, *, data: dict, base_revis
         require_employer(actor, partnership, data["employer"].pk if data["employer"] else None)
     locked = PracticeEducator.objects.select_for_update().get(pk=educator.pk)
     _check_revision(locked, base_revision)
+    if "email" in data:
+        _refuse_known_email(partnership, data["email"], exclude_pk=locked.pk)
     before = _apply(locked, data)
     locked.full_clean()
     locked.revision += 1
@@ -744,13 +751,13 @@ def export_student_record(actor, student: Student) -> dict:
 
 
 @transaction.atomic
-def export_educator_record(actor, educator: PracticeEducator, registers: list[Partnership]) -> dict:
-    """Everything held on one practice educator, as far as `registers` are concerned; only
-    someone who may maintain their record may download it."""
+def export_educator_record(actor, educator: PracticeEducator) -> dict:
+    """Everything the owning partnership holds on one practice educator; only someone who may
+    maintain their record there may download it."""
     from placements.exports import educator_record
 
     partnership = _educator_partnership_for(actor, educator)
-    data = educator_record(educator, registers)
+    data = educator_record(educator)
     record(
         actor,
         "educator.data_exported",

@@ -31,9 +31,12 @@ from placements.views.common import (
     export_format,
     filter_employers,
     form_page,
+    listed_partnerships,
     manage_context,
     narrow,
     positive_int,
+    student_export_partnerships,
+    student_rows_download,
     visible_partnerships,
 )
 from portal.audit import history_for
@@ -63,7 +66,9 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     ).order_by("-starts_on", "-id")
     fmt = export_format(request)
     if fmt:
-        return exports.download("placements", exports.PLACEMENTS, qs.iterator(chunk_size=2000), fmt)
+        return student_rows_download(
+            request, qs, listed_partnerships(partnerships, selected), "placements", exports.PLACEMENTS, fmt
+        )
     # The page shows a few columns of each joined row; the download above needs them all.
     qs = qs.only(
         "stage",
@@ -86,6 +91,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
             **paged,
             "partnerships": partnerships,
             **manage_context(request.user, partnerships, selected["partnership"]),
+            "can_export": bool(student_export_partnerships(request.user, listed_partnerships(partnerships, selected))),
             "years": all_years(),
             "employers": filter_employers(request.user),
             "statuses": PlacementStatus.choices,

@@ -3,9 +3,10 @@ exports, form pages and the partnership/employer lists that filters offer."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from partnerships.access import Perm, can
+from partnerships.access import Perm, can, roles_label
 from partnerships.models import EMPLOYER_KINDS, Organisation, OrganisationKind, Partnership
 from placements import exports
 from placements.models import AcademicYear
@@ -31,6 +32,28 @@ def maybe_download(request, filename: str, columns, objects):
     """The list as a download when the query string asks for one (?export=csv or xlsx), else None."""
     fmt = export_format(request)
     return exports.download(filename, columns, objects, fmt) if fmt else None
+
+
+def listed_partnerships(partnerships, selected: dict) -> list[Partnership]:
+    """The partnerships a list shows: the one filtered on, or all the user sees."""
+    slug = selected.get("partnership")
+    return [p for p in partnerships if p.slug == slug] if slug else partnerships
+
+
+def student_export_partnerships(user, partnerships) -> list[Partnership]:
+    """Of the partnerships a list covers, those whose students' rows this user may download."""
+    return [p for p in partnerships if can(user, p, Perm.EXPORT_STUDENTS)]
+
+
+def student_rows_download(request, qs, partnerships, filename: str, columns, fmt: str):
+    """A download of a list with a row per student (or per student's placement): only the rows of
+    partnerships where the user may export them, and 403 where there are none."""
+    allowed = student_export_partnerships(request.user, partnerships)
+    if not allowed:
+        raise PermissionDenied(f"Only {roles_label(Perm.EXPORT_STUDENTS)} can download students' details.")
+    if not request.user.is_site_admin:
+        qs = qs.filter(partnership_id__in=[p.pk for p in allowed])
+    return exports.download(filename, columns, qs.iterator(chunk_size=2000), fmt)
 
 
 def visible_partnerships(user) -> list[Partnership]:

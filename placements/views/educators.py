@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from partnerships.access import Perm, can, can_see, partnership_or_404
-from partnerships.models import Partnership
+from partnerships.access import Perm, can, partnership_or_404
 from placements import exports, selectors, services
 from placements.forms import EducatorForm
 from placements.models import EducatorStatus, PracticeEducator
@@ -87,44 +86,45 @@ def _with_status(educators, today):
         yield educator
 
 
-def _educator_for(request, pk) -> tuple[PracticeEducator, list[Partnership]]:
-    """The educator if they are on a register the user can see, and those registers."""
-    educator = PracticeEducator.objects.visible_to(request.user).select_related("employer").filter(pk=pk).first()
+def _educator_for(request, pk) -> PracticeEducator:
+    """The educator if their record belongs to a partnership the user is in (404 otherwise: a
+    record another partnership keeps on the same person is not theirs to see)."""
+    educator = (
+        PracticeEducator.objects.visible_to(request.user)
+        .select_related("employer", "partnership")
+        .filter(pk=pk)
+        .first()
+    )
     if educator is None:
         raise Http404("No such practice educator")
-    registers = [
-        p
-        for p in Partnership.objects.filter(register_entries__educator=educator).order_by("name")
-        if can_see(request.user, p)
-    ]
-    return educator, registers
+    return educator
 
 
-def _managing_register(request, educator, registers) -> Partnership:
-    """A register where the user may maintain this educator: 403 for a member whose role does not
-    allow it, or for an employer's coordinator when the educator works for someone else."""
-    if not any(can(request.user, p, Perm.MANAGE_PLACEMENTS) for p in registers):
+def _require_maintainer(request, educator) -> None:
+    """403 for a member whose role does not allow maintaining educators, or for an employer's
+    coordinator when the educator works for someone else."""
+    if not can(request.user, educator.partnership, Perm.MANAGE_PLACEMENTS):
         raise PermissionDenied("Your role does not allow changing practice educators.")
-    for p in registers:
-        if services.can_manage_employer(request.user, p, educator.employer_id):
-            return p
-    raise PermissionDenied("You can only maintain your own organisation's practice educators.")
+    if not services.can_manage_employer(request.user, educator.partnership, educator.employer_id):
+        raise PermissionDenied("You can only maintain your own organisation's practice educators.")
 
 
 @login_required
 def educator_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    educator, registers = _educator_for(request, pk)
-    offers = educator.offers.filter(partnership__in=registers).select_related("employer", "academic_year")[:50]
+    educator = _educator_for(request, pk)
+    partnership = educator.partnership
+    offers = educator.offers.filter(partnership=partnership).select_related("employer", "academic_year")[:50]
     return render(
         request,
         "placements/educator_detail.html",
         {
             "educator": educator,
             "currency": educator.currency(),
-            "registers": registers,
+            "register": partnership,
             "offers": offers,
-            "can_manage": any(services.can_manage_employer(request.user, p, educator.employer_id) for p in registers),
-            "events": history_for(target=educator, limit=10),
+            "can_manage": services.can_manage_employer(request.user, partnership, educator.employer_id),
+            # Records split from a shared one keep its older events: show this register's only.
+            "events": history_for(target=educator, partnership_id=partnership.pk, limit=10),
         },
     )
 
@@ -141,7 +141,7 @@ def educator_create(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{educator.full_name} is on the register")
+            messages.success(request, f"{educator.full_name} is on the register of {partnership.name}")
             return redirect(educator)
     return form_page(
         request,
@@ -158,8 +158,9 @@ def educator_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def educator_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    educator, registers = _educator_for(request, pk)
-    partnership = _managing_register(request, educator, registers)
+    educator = _educator_for(request, pk)
+    _require_maintainer(request, educator)
+    partnership = educator.partnership
     form = EducatorForm(
         request.POST or None,
         instance=copy.copy(educator),
@@ -193,7 +194,7 @@ def educator_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def educator_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held on one practice educator, for a subject access request."""
-    educator, registers = _educator_for(request, pk)
-    _managing_register(request, educator, registers)
-    data = services.export_educator_record(request.user, educator, registers)
+    educator = _educator_for(request, pk)
+    _require_maintainer(request, educator)
+    data = services.export_educator_record(request.user, educator)
     return exports.json_download(f"practice-educator-{educator.pk}", data)

@@ -25,9 +25,12 @@ from placements.views.common import (
     export_format,
     filter_universities,
     form_page,
+    listed_partnerships,
     manage_context,
     narrow,
     positive_int,
+    student_export_partnerships,
+    student_rows_download,
     visible_partnerships,
 )
 from portal.audit import history_for
@@ -75,7 +78,9 @@ def student_list(request: HttpRequest) -> HttpResponse:
         if selected["flag"] != "no-statutory":
             qs = qs.annotate(has_statutory=selectors.statutory_placement_exists())
         qs = qs.annotate(placement_count=Count("placements"))
-        return exports.download("students", exports.STUDENTS, qs.iterator(chunk_size=2000), fmt)
+        return student_rows_download(
+            request, qs, listed_partnerships(partnerships, selected), "students", exports.STUDENTS, fmt
+        )
     paged = paginate(request, qs, PAGE_SIZE)
     page_obj = paged["page_obj"]
     # Whether each student on this page has a statutory placement: one query for the page
@@ -96,6 +101,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
             **paged,
             "partnerships": partnerships,
             **manage_context(request.user, partnerships, selected["partnership"]),
+            "can_export": bool(student_export_partnerships(request.user, listed_partnerships(partnerships, selected))),
             "years": years,
             "flag_year": year if selected["flag"] == "no-placement" else None,
             "universities": filter_universities(request.user),

@@ -20,6 +20,12 @@ def _slug_with_years(w):
     return _slug(w)
 
 
+def _with_placements(w):
+    """No URL arguments; builds the placements world so a download has rows to leave out."""
+    placements_world(w)
+    return {}
+
+
 def _batch(w):
     from django.core.files.base import ContentFile
 
@@ -36,9 +42,13 @@ def _batch(w):
 
 
 MANAGE = roles("coordinator", "lead")
+# Downloads with a row per student: coordinators and leads only. The non-member leads another
+# partnership, so they get a download of that partnership's rows (none of this one's).
+STUDENT_ROWS = {**roles("coordinator", "lead"), "non_member": 200}
 
 ROWS: list[Row] = [
     Row("placements:list", signed_in()),
+    Row("placements:list", STUDENT_ROWS, kwargs=_with_placements, query="export=csv", note="student rows"),
     Row("placements:sufficiency", signed_in(), note="without a partnership it asks for one"),
     Row("placements:sufficiency", members(), query="partnership=matrix-tp", extra={"with": "partnership"}),
     Row("placements:offer_list", signed_in()),
@@ -47,6 +57,7 @@ ROWS: list[Row] = [
     Row("placements:offer_audit", MANAGE, kwargs=_obj("offer")),
     Row("placements:offer_create", MANAGE, kwargs=_slug),
     Row("placements:student_list", signed_in()),
+    Row("placements:student_list", STUDENT_ROWS, kwargs=_with_placements, query="export=xlsx", note="student rows"),
     Row("placements:student_detail", members(), kwargs=_obj("student")),
     Row("placements:student_edit", MANAGE, kwargs=_obj("student")),
     Row("placements:student_create", MANAGE, kwargs=_slug),

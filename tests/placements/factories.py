@@ -14,7 +14,6 @@ from placements.models import (
     Programme,
     ProgrammeDemand,
     QualityReview,
-    RegisterEntry,
     Student,
 )
 from tests import factories as f
@@ -53,8 +52,8 @@ class DemandFactory(factory.django.DjangoModelFactory):
 class EducatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PracticeEducator
-        skip_postgeneration_save = True
 
+    partnership = factory.SubFactory(f.PartnershipFactory)
     full_name = factory.Sequence(lambda n: f"Practice Educator {n}")
     email = factory.Sequence(lambda n: f"pe{n}@example.org")
     employer = factory.SubFactory(f.OrganisationFactory)
@@ -62,12 +61,6 @@ class EducatorFactory(factory.django.DjangoModelFactory):
     qualified_on = dt.date(2020, 6, 30)
     last_student_on = dt.date(2026, 5, 29)
     last_cpd_on = dt.date(2026, 3, 1)
-
-    @factory.post_generation
-    def registers(obj, create, extracted, **kwargs):
-        if create and extracted:
-            for partnership in extracted:
-                RegisterEntry.objects.create(partnership=partnership, educator=obj)
 
 
 class OfferFactory(factory.django.DjangoModelFactory):
@@ -132,7 +125,7 @@ def placements_world(world):
     educator on the register, a programme and an import."""
     year = AcademicYearFactory(label="2026/27")
     programme = ProgrammeFactory(partnership=world.partnership, university=world.university, name="BA Social Work")
-    educator = EducatorFactory(employer=world.employer, registers=[world.partnership])
+    educator = EducatorFactory(employer=world.employer, partnership=world.partnership)
     offer = OfferFactory(
         partnership=world.partnership, employer=world.employer, academic_year=year, practice_educator=educator
     )

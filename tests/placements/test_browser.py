@@ -34,7 +34,7 @@ def test_a_coordinator_imports_offers_places_a_student_and_sees_the_gap_shrink(p
     programme = ProgrammeFactory(partnership=world.partnership, university=world.university, name="BA Social Work")
     DemandFactory(programme=programme, academic_year=year, first_placements=4, final_placements=6)
     student = StudentFactory(partnership=world.partnership, programme=programme, final_year=year, reference="MTX0042")
-    EducatorFactory(employer=world.employer, registers=[world.partnership])
+    EducatorFactory(employer=world.employer, partnership=world.partnership)
     sign_in(page, "coordinator@matrix.test", PASSWORD)
 
     sufficiency = "/placements/sufficiency/?partnership=matrix-tp&year=2026/27"

@@ -60,10 +60,10 @@ def test_no_data_gives_no_value(world, year):
 
 def test_educator_currency(world):
     today = dt.date.today()
-    EducatorFactory(registers=[world.partnership], last_student_on=today, last_cpd_on=today)
-    EducatorFactory(registers=[world.partnership], last_student_on=today - dt.timedelta(days=700), last_cpd_on=today)
-    EducatorFactory(registers=[world.partnership], last_student_on=D(2019, 1, 1), last_cpd_on=today)
-    EducatorFactory(registers=[world.other_partnership], last_student_on=D(2019, 1, 1))
+    EducatorFactory(partnership=world.partnership, last_student_on=today, last_cpd_on=today)
+    EducatorFactory(partnership=world.partnership, last_student_on=today - dt.timedelta(days=700), last_cpd_on=today)
+    EducatorFactory(partnership=world.partnership, last_student_on=D(2019, 1, 1), last_cpd_on=today)
+    EducatorFactory(partnership=world.other_partnership, last_student_on=D(2019, 1, 1))
     value = get_metric("placements.educator_currency").compute(world.partnership)
     # Lapsing within 90 days still counts as current.
     assert value.display == "67% (2 of 3 practice educators)"
@@ -93,7 +93,7 @@ def test_attention_items_for_coordinators(world):
     StudentFactory(partnership=world.partnership, final_year=year, programme__university=world.university)
     OfferFactory(partnership=world.partnership, employer=world.employer, academic_year=year, places=2)
     EducatorFactory(
-        registers=[world.partnership],
+        partnership=world.partnership,
         employer=world.employer,
         last_student_on=today - dt.timedelta(days=700),
         last_cpd_on=today,
@@ -161,7 +161,7 @@ def test_attention_costs_the_same_for_many_partnerships(world, django_assert_max
         f.PartnerFactory(partnership=partnership, organisation=employer)
         offers = OfferFactory.create_batch(2, partnership=partnership, employer=employer, academic_year=year, places=2)
         StudentFactory(partnership=partnership, final_year=year)
-        EducatorFactory(registers=[partnership], last_student_on=today - dt.timedelta(days=700), last_cpd_on=today)
+        EducatorFactory(partnership=partnership, last_student_on=today - dt.timedelta(days=700), last_cpd_on=today)
         # Started 40 days ago with no review: the four-week review is overdue.
         PlacementFactory(
             offer=offers[0], starts_on=today - dt.timedelta(days=40), ends_on=today + dt.timedelta(days=60)

@@ -401,7 +401,7 @@ def test_educator_list_queries_stay_flat(world, pw, client_for, django_assert_ma
     client = client_for("lead")
     with django_assert_max_num_queries(12):
         assert client.get("/practice-educators/").status_code == 200
-    EducatorFactory.create_batch(80, employer=world.employer, registers=[world.partnership])
+    EducatorFactory.create_batch(80, employer=world.employer, partnership=world.partnership)
     with django_assert_max_num_queries(12):
         response = client.get("/practice-educators/?page=2")
     assert len(response.context["page_obj"].object_list) == 31
