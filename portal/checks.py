@@ -11,3 +11,11 @@ def secret_key_is_set(app_configs, **kwargs):
     if settings._wrapped.SECRET_KEY:
         return []
     return [Error(settings.MISSING_SECRET_KEY_MESSAGE, id="portal.E001")]
+
+
+@register(Tags.security, deploy=True)
+def audit_key_is_set(app_configs, **kwargs):
+    """The audit chain's HMAC key must come from the environment, never the database."""
+    from portal.audit_keys import problems_with_keys
+
+    return [Error(problem, id="portal.E002") for problem in problems_with_keys()]

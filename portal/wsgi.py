@@ -1,7 +1,8 @@
 """WSGI entry point for gunicorn (`gunicorn portal.wsgi`); runserver loads it too.
 
 Serving is where the secret key is needed (sessions, password-reset and invitation links), so
-this is where a missing SECRET_KEY stops the portal, with a message that says what to do.
+this is where a missing SECRET_KEY (or audit key, AUDIT_HMAC_KEY) stops the portal, with a
+message that says what to do.
 """
 
 import os
@@ -17,3 +18,9 @@ from django.conf import settings  # noqa: E402  (settings are configured by the 
 # Read through _wrapped: Django's settings object raises its own, vaguer error for an empty key.
 if not settings._wrapped.SECRET_KEY:
     raise ImproperlyConfigured(settings.MISSING_SECRET_KEY_MESSAGE)
+
+# The audit trail's key too: without it no change could be recorded, so refuse to serve at all.
+from portal.audit_keys import problems_with_keys  # noqa: E402
+
+for _problem in problems_with_keys():
+    raise ImproperlyConfigured(_problem)
