@@ -136,11 +136,10 @@ def pseudonymise(subject, pseudonym: str) -> int:
     key = _subject_key(subject)
     changed = 0
     with transaction.atomic():
-        rows = list(
+        rows = set(
             AuditSubject.objects.select_for_update()
             .filter(subject=key, pseudonymised=False)
             .values_list("event_id", flat=True)
-            .distinct()
         )
         for event in AuditEvent.objects.filter(pk__in=rows).prefetch_related("subjects"):
             subjects = event.subject_rows()
