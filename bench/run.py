@@ -171,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    # Fixed, not random: the bench database outlives a run, and its audit trail must verify next time.
+    os.environ.setdefault("AUDIT_HMAC_KEY", "bench-only-audit-chain-key-never-used-in-production")
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SITE_URL", "https://portal.example.org")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from memoranda.canonical import canonical_content, places_table
 from memoranda.models import VersionStatus
 from memoranda.selectors import party_lines
-from portal.audit import history_for
+from portal.audit import chain_head, history_for
 from portal.links import absolute_url
 from portal.pdf import render_pdf
 
@@ -44,6 +44,9 @@ def pdf_context(memorandum, version=None) -> dict:
         "place_rows": rows,
         "signatures": list(version.signatures.select_related("signer", "organisation")) if version else [],
         "audit_refs": _audit_references(memorandum, version) if version is not None else [],
+        # The newest event of the whole trail when the PDF was made, printed so the trail can
+        # later be checked against a copy held outside the database (a signed PDF is one).
+        "chain_head": chain_head() if version is not None else None,
         "draft": not signed,
         "draft_mark": DRAFT_MARK,
         "generated_at": timezone.now(),

@@ -29,7 +29,7 @@ from placements.models import (
     SettingAudit,
     Student,
 )
-from portal.audit import diff, record, snapshot
+from portal.audit import diff, pseudonymise, record, snapshot
 from portal.exceptions import InvalidTransition, StaleEdit
 
 # --- Who may maintain what ---------------------------------------------------------------------
@@ -310,6 +310,13 @@ def save_setting_audit(actor, offer: PlacementOffer, *, data: dict, base_revisio
 
 # --- Students ---------------------------------------------------------------------------------
 
+
+def _student_subjects(student: Student, *earlier: str) -> list[tuple[Student, str]]:
+    """The student's references for an audit event (`earlier`: a reference it had before), so
+    purging their data can pseudonymise the trail too (portal.audit.pseudonymise)."""
+    return [(student, text) for text in (student.reference, *earlier) if text]
+
+
 STUDENT_FIELDS = ["reference", "name", "programme", "cohort", "final_year"]
 
 
@@ -351,6 +358,7 @@ def save_student(actor, partnership, *, data: dict, student: Student | None = No
         changes=changes,
         summary=f"{'Added' if action.endswith('created') else 'Updated'} the student {student.reference}",
         partnership_id=partnership.pk,
+        subjects=_student_subjects(student, *(changes.get("reference") or [])),
     )
     return student
 
@@ -486,6 +494,7 @@ def allocate(
         summary=f"Placed {student.reference} at {offer.team}, {offer.employer.name} ({stage} placement)",
         partnership_id=student.partnership_id,
         organisation_id=offer.employer_id,
+        subjects=_student_subjects(student),
     )
     return placement
 
@@ -545,6 +554,7 @@ def change_status(
         summary=f"{locked.student.reference}'s placement at {locked.offer.team} is now {locked.get_status_display().lower()}",
         partnership_id=locked.partnership_id,
         organisation_id=locked.offer.employer_id,
+        subjects=_student_subjects(locked.student),
     )
     if status == PlacementStatus.COMPLETED and locked.offer.practice_educator_id:
         # Supporting a student keeps a practice educator current.
@@ -576,6 +586,7 @@ def record_review(actor, placement: Placement, *, data: dict) -> QualityReview:
         summary=f"Recorded the {review.get_point_display().lower()} review ({review.get_role_display().lower()}) "
         f"for {placement.student.reference}",
         partnership_id=placement.partnership_id,
+        subjects=_student_subjects(placement.student),
     )
     return review
 
@@ -708,9 +719,10 @@ def students_due_for_purge(partnership, today: dt.date):
 def purge_students(partnership, *, today: dt.date, actor=None) -> int:
     """Remove the personal data of students past the retention period: their reference becomes
     a meaningless token, their name goes, and free text about them (why a placement ended, review
-    comments) is cleared. Placements and ratings stay, without a person, so past years' figures
-    do not change. Run daily by `manage.py purge_students`; writes one audit event per
-    partnership (with a count, never the references)."""
+    comments) is cleared, and so is their reference in the audit trail. Placements and ratings
+    stay, without a person, so past years' figures do not change. Run daily by
+    `manage.py purge_students`; writes one audit event per partnership (with a count, never the
+    references)."""
     policy = PlacementPolicy.for_partnership(partnership)
     due = list(students_due_for_purge(partnership, today).select_for_update(of=("self",)).values_list("pk", flat=True))
     if not due:
@@ -718,6 +730,9 @@ def purge_students(partnership, *, today: dt.date, actor=None) -> int:
     for pk in due:
         # One UPDATE per student (the reference must stay unique); a daily run purges few.
         Student.objects.filter(pk=pk).update(reference=f"removed-{pk}", name="", purged_on=today)
+        # The trail names them too: their references there become the same meaningless token,
+        # which leaves the chain's hashes valid (they cover a keyed digest, not the reference).
+        pseudonymise(Student(pk=pk), f"removed-{pk}")
     Placement.objects.filter(student_id__in=due).update(end_notes="")
     QualityReview.objects.filter(placement__student_id__in=due).update(comments="")
     record(
@@ -746,6 +761,7 @@ def export_student_record(actor, student: Student) -> dict:
         student,
         summary=f"Downloaded everything held on the student {student.reference}",
         partnership_id=student.partnership_id,
+        subjects=_student_subjects(student),
     )
     return data
 

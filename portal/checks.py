@@ -22,3 +22,11 @@ def site_url_is_public(app_configs, **kwargs):
         return []
     problem = site_url_problem(settings.SITE_URL)
     return [Error(site_url_message(problem), id="portal.E002")] if problem else []
+
+
+@register(Tags.security, deploy=True)
+def audit_key_is_set(app_configs, **kwargs):
+    """The audit chain's HMAC key must come from the environment, never the database."""
+    from portal.audit_keys import problems_with_keys
+
+    return [Error(problem, id="portal.E003") for problem in problems_with_keys()]

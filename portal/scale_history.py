@@ -14,8 +14,11 @@ import json
 import random
 
 from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection
 from django.utils import timezone
 
+from portal import audit_keys
 from portal.models import AuditEvent, canonical_json
 
 # What a year of a partnership's work looks like in the trail: (weight, app label, model, actions).
@@ -46,6 +49,10 @@ def build(ctx: dict, params: dict, stdout) -> int:
     start = end - dt.timedelta(days=365 * YEARS)
     step = (end - start) / max(count, 1)
     previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+    # The id is hashed, so the rows are numbered here, after the highest id so far (the
+    # sequence is moved past them below).
+    next_id = (AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    key_id = audit_keys.signing_key_id()
     batch: list[AuditEvent] = []
     for i in range(count):
         _, _, model_name, actions = rng.choices(KINDS, weights)[0]
@@ -55,6 +62,8 @@ def build(ctx: dict, params: dict, stdout) -> int:
         target_id, partnership_id = rng.choice(rows)
         action = rng.choice(actions)
         event = AuditEvent(
+            id=next_id,
+            key_id=key_id,
             created_at=start + step * i,
             actor_label=rng.choice(people.get(partnership_id) or ["system"]),
             action=action,
@@ -66,12 +75,16 @@ def build(ctx: dict, params: dict, stdout) -> int:
             changes=json.loads(canonical_json({"revision": [i % 7, i % 7 + 1]})),
             prev_hash=previous,
         )
-        event.hash = event.compute_hash()
+        event.hash = event.compute_hash([])
         previous = event.hash
+        next_id += 1
         batch.append(event)
         if len(batch) == 5000:
             AuditEvent.objects.bulk_create(batch)
             batch = []
     AuditEvent.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [AuditEvent]):
+            cursor.execute(sql)
     stdout.write(f"    {AuditEvent.objects.count()} audit events (one hash chain) over {YEARS} years")
     return count

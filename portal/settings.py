@@ -43,6 +43,37 @@ if not SECRET_KEY and (DEBUG or TESTING):
 # is what needs the key: portal/wsgi.py (gunicorn and runserver) stops with the message above,
 # and `check --deploy` reports it (portal/checks.py).
 
+# The audit trail's chain is keyed (HMAC-SHA256) with a secret kept out of the database, so someone
+# who can only write to the database cannot re-chain edited events. AUDIT_HMAC_KEYS lists
+# "id:key" pairs, newest first: the first signs new events, the others still verify older ones
+# (key rotation). AUDIT_HMAC_KEY is the one-key form, with the id "k1". docs/operator.md says how.
+MISSING_AUDIT_KEY_MESSAGE = (
+    "AUDIT_HMAC_KEY is not set. Set AUDIT_HMAC_KEY (or AUDIT_HMAC_KEYS for rotation) to a long random "
+    "string kept outside the database (for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+    "or set DEBUG=1 for local development."
+)
+
+
+def audit_hmac_keys() -> list[tuple[str, str]]:
+    pairs = []
+    for item in env_list("AUDIT_HMAC_KEYS"):
+        key_id, sep, key = item.partition(":")
+        if not sep or not key_id.strip() or not key.strip():
+            raise ValueError("AUDIT_HMAC_KEYS must be a comma-separated list of id:key pairs, newest first")
+        pairs.append((key_id.strip(), key.strip()))
+    if not pairs and os.environ.get("AUDIT_HMAC_KEY", "").strip():
+        pairs = [("k1", os.environ["AUDIT_HMAC_KEY"].strip())]
+    if not pairs and (DEBUG or TESTING) and SECRET_KEY:
+        # A developer's machine and the test suite: a key derived from the (development) secret key.
+        pairs = [("dev", "audit-chain-dev:" + SECRET_KEY)]
+    return pairs
+
+
+AUDIT_HMAC_KEYS = audit_hmac_keys()
+# Signed checkpoints of the chain head go to this directory when set (best on other storage than
+# the database, e.g. a mounted backup volume), otherwise to the default file storage.
+AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR", "")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if (DEBUG or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The public address for every link in e-mails and PDFs (portal/links.py). No default in

@@ -1,8 +1,9 @@
 """WSGI entry point for gunicorn (`gunicorn portal.wsgi`); runserver loads it too.
 
 Serving is where the secret key is needed (sessions, password-reset and invitation links), so
-this is where a missing SECRET_KEY stops the portal, with a message that says what to do; a
-missing or local SITE_URL stops it too, since every e-mailed and printed link is built from it.
+this is where a missing SECRET_KEY (or audit key, AUDIT_HMAC_KEY) stops the portal, with a
+message that says what to do; a missing or local SITE_URL stops it too, since every e-mailed and
+printed link is built from it.
 """
 
 import os
@@ -25,3 +26,9 @@ from portal.links import site_url_message, site_url_problem  # noqa: E402
 
 if not settings.DEBUG and not settings.TESTING and (problem := site_url_problem(settings.SITE_URL)):
     raise ImproperlyConfigured(site_url_message(problem))
+
+# The audit trail's key (AUDIT_HMAC_KEY): without it no change could be recorded, so refuse to serve at all.
+from portal.audit_keys import problems_with_keys  # noqa: E402
+
+for _problem in problems_with_keys():
+    raise ImproperlyConfigured(_problem)

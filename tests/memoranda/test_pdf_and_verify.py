@@ -170,3 +170,17 @@ def test_verify_explains_a_malformed_fingerprint(client, db, value):
 def test_verify_says_when_nothing_matches(client, db):
     html = client.get("/memoranda/verify/?sha256=" + "a" * 64).content.decode()
     assert "No memorandum version has this fingerprint" in html
+
+
+def test_the_evidence_certificate_prints_the_audit_chain_head(world):
+    """The PDF anchors the audit trail outside the database: its newest event and keyed hash."""
+    from portal.models import AuditEvent
+
+    m, version = active_memorandum(world)
+    _, text = _text(version.pdf.read())
+    certificate = text.split("Audit chain head", 1)[1]
+    flat = _flat(certificate)
+    # The PDF is made as the last signature lands: the head is that signature's event.
+    head = next(e for e in AuditEvent.objects.order_by("-id") if e.hash in flat)
+    assert head.action == "memorandum.signed"
+    assert f"event {head.pk} (of {AuditEvent.objects.filter(pk__lte=head.pk).count()})" in certificate

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from placements import services
 from placements.models import ImportBatch, ImportKind, ImportStatus, Placement, PlacementPolicy, Student
 from portal.audit import verify_chain
-from portal.models import AuditEvent
+from portal.models import AuditEvent, AuditSubject
 from tests import factories as f
 from tests.placements.factories import (
     AcademicYearFactory,
@@ -183,3 +183,61 @@ def test_everything_held_on_a_practice_educator(world, client_for):
     educator.employer = other
     educator.save()
     assert client_for("coordinator").get(f"/practice-educators/{educator.pk}/everything.json").status_code == 403
+
+
+def test_purging_a_student_pseudonymises_the_audit_trail_and_the_chain_still_verifies(world, old_and_new, client_for):
+    old, placement = old_and_new["old"], old_and_new["placement"]
+    Student.objects.filter(pk=old.pk).update(reference="SAL20231111")
+    old.refresh_from_db()
+    lead = world.user("lead")
+    # The trail names the student under an earlier and a later reference, on the student's own
+    # events and on their placement's.
+    services.save_student(lead, world.partnership, data={"reference": "SAL20240001"}, student=old)
+    services.record_review(
+        lead,
+        placement,
+        data={
+            "point": "midway",
+            "role": "educator",
+            "learning_opportunities": "good",
+            "support": "good",
+            "performance": "on-track",
+            "completed_on": D(2020, 3, 2),
+            "comments": "",
+        },
+    )
+    services.export_student_record(lead, Student.objects.get(pk=old.pk))
+    student_page = f"/placements/students/{old.pk}/"
+    history_page = f"/partnerships/{world.partnership.slug}/history/"
+    before = client_for("lead").get(student_page).content.decode()
+    assert "Updated the student SAL20240001" in before
+    assert "SAL20231111" in before  # the old reference, in the changed fields
+    # The placement was loaded before the change, so its review names the earlier reference.
+    assert "for SAL20231111" in client_for("lead").get(history_page).content.decode()
+
+    call_command("purge_students", today=D(2026, 9, 1), stdout=io.StringIO())
+
+    pages = (
+        client_for("lead").get(student_page).content.decode() + client_for("lead").get(history_page).content.decode()
+    )
+    assert f"Updated the student removed-{old.pk}" in pages  # still readable, without the person
+    rows = json.dumps(
+        list(AuditEvent.objects.values("target_label", "summary", "changes", "actor_label"))
+        + list(AuditSubject.objects.values("subject", "text"))
+    )
+    for personal in ("SAL20240001", "SAL20231111", "Ann Old"):
+        assert personal not in pages
+        assert personal not in rows
+    assert verify_chain() == []
+    call_command("verify_audit", stdout=io.StringIO())
+
+
+def test_a_pseudonym_typed_into_the_database_is_caught(world, old_and_new):
+    old = old_and_new["old"]
+    services.save_student(world.user("lead"), world.partnership, data={"cohort": "2017 intake"}, student=old)
+    subject = AuditSubject.objects.get(subject=f"placements.student:{old.pk}")
+    event = subject.event
+    # Someone with database access "purges" the reference into another student's.
+    AuditSubject.objects.filter(pk=subject.pk).update(text="SAL29999999", pseudonymised=True)
+    AuditEvent.objects.filter(pk=event.pk).update(summary="Updated the student SAL29999999")
+    assert {p.event_id for p in verify_chain()} == {event.pk}

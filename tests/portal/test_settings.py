@@ -11,9 +11,19 @@ from django.conf import settings
 BASE = str(settings.BASE_DIR)
 # Variables a developer's shell or the test run itself may have set; production has none of them.
 # (The browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE, which the deploy check rightly refuses.)
-LOCAL_ONLY = {"SECRET_KEY", "DEBUG", "PORTAL_TESTING", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL"}
+LOCAL_ONLY = {
+    "SECRET_KEY",
+    "AUDIT_HMAC_KEY",
+    "AUDIT_HMAC_KEYS",
+    "DEBUG",
+    "PORTAL_TESTING",
+    "DATABASE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "SITE_URL",
+}
 PRODUCTION_SITE = "https://portal.example.org"
 PRODUCTION_KEY = "a-long-random-production-secret-key-for-the-deploy-check-0123456789"
+AUDIT_KEY = "a-long-random-audit-chain-key-kept-outside-the-database-0123456789"
 
 
 def _env(**env) -> dict:
@@ -44,9 +54,28 @@ def test_serving_in_production_without_a_secret_key_stops_with_a_clear_message()
 
 
 def test_serving_in_production_with_a_secret_key_loads():
-    result = _run("import portal.wsgi; print('loaded')", DEBUG="0", SECRET_KEY=PRODUCTION_KEY, SITE_URL=PRODUCTION_SITE)
+    result = _run(
+        "import portal.wsgi; print('loaded')",
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_KEY,
+        AUDIT_HMAC_KEY=AUDIT_KEY,
+        SITE_URL=PRODUCTION_SITE,
+    )
     assert result.returncode == 0, result.stderr
     assert "loaded" in result.stdout
+
+
+def test_serving_in_production_without_an_audit_key_stops_with_a_clear_message():
+    result = _run("import portal.wsgi", DEBUG="0", SECRET_KEY=PRODUCTION_KEY, SITE_URL=PRODUCTION_SITE)
+    assert result.returncode != 0
+    assert "AUDIT_HMAC_KEY is not set" in result.stderr
+
+
+def test_the_deploy_check_names_a_missing_audit_key():
+    result = _manage("check", "--deploy", DEBUG="0", SECRET_KEY=PRODUCTION_KEY, ALLOWED_HOSTS="portal.example.org")
+    assert result.returncode != 0
+    assert "portal.E003" in result.stderr + result.stdout
+    assert "AUDIT_HMAC_KEY is not set" in result.stderr + result.stdout
 
 
 def test_migration_check_runs_without_a_secret_key(tmp_path):
@@ -91,6 +120,7 @@ def test_deploy_check_passes_with_production_settings():
         "WARNING",
         DEBUG="0",
         SECRET_KEY=PRODUCTION_KEY,
+        AUDIT_HMAC_KEY=AUDIT_KEY,
         ALLOWED_HOSTS="portal.example.org",
         SITE_URL=PRODUCTION_SITE,
     )
@@ -108,7 +138,12 @@ def test_deploy_check_passes_with_production_settings():
     ],
 )
 def test_the_deploy_check_and_serving_refuse_a_missing_or_local_site_url(site_url, says):
-    env = {"DEBUG": "0", "SECRET_KEY": PRODUCTION_KEY, "ALLOWED_HOSTS": "portal.example.org"}
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": PRODUCTION_KEY,
+        "AUDIT_HMAC_KEY": AUDIT_KEY,
+        "ALLOWED_HOSTS": "portal.example.org",
+    }
     if site_url is not None:
         env["SITE_URL"] = site_url
     check = _manage("check", "--deploy", **env)
