@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import mimetypes
+import time
 import zipfile
 from collections.abc import Iterator
-from xml.etree import ElementTree
 
 import filetype
 from django.conf import settings
@@ -86,6 +86,10 @@ _RATIO_CHECKED_ABOVE = 1024 * 1024  # small parts may compress very well without
 
 
 def _mb(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:,.0f} KB"
     return f"{size / (1024 * 1024):,.0f} MB"
 
 
@@ -137,9 +141,12 @@ def _worksheet_parts(archive: zipfile.ZipFile) -> set[str]:
         return set()
     if info.file_size > settings.UPLOAD_ARCHIVE_MAX_WHOLE_PART_BYTES:
         return set()  # refused with the other parts read whole
+    # openpyxl's own parser (defusedxml when installed): it parses this same part next anyway.
+    from openpyxl.xml.functions import fromstring
+
     try:
-        root = ElementTree.fromstring(archive.read(info))
-    except (ElementTree.ParseError, zipfile.BadZipFile, ValueError):
+        root = fromstring(archive.read(info))
+    except Exception:  # noqa: BLE001 - any parse failure
         return set()  # openpyxl will say it cannot read the file
     return {
         element.get("PartName", "").lstrip("/")
@@ -167,7 +174,10 @@ def spreadsheet_rows(fileobj) -> Iterator[tuple[int, tuple]]:
     row 16,384 cells); rows are cut to settings.SPREADSHEET_MAX_COLUMNS cells, then to the header
     row's width, and a run of settings.SPREADSHEET_MAX_BLANK_ROWS empty rows ends the data (an
     empty row costs openpyxl next to nothing, so a file of millions would otherwise run for
-    minutes). The caller stops when it has enough rows; the workbook is closed either way."""
+    minutes). Reading longer than settings.SPREADSHEET_MAX_SECONDS is refused with a message,
+    before the web server's own timeout would end it with an error page. The caller stops when it
+    has enough rows; the workbook is closed either way."""
+    deadline = time.monotonic() + settings.SPREADSHEET_MAX_SECONDS
     workbook = open_spreadsheet(fileobj)
     try:
         if not workbook.worksheets:
@@ -184,6 +194,11 @@ def spreadsheet_rows(fileobj) -> Iterator[tuple[int, tuple]]:
             return
         blank_run = 0
         for number, values in enumerate(sheet.iter_rows(min_row=2, max_col=len(header), values_only=True), start=2):
+            if time.monotonic() > deadline:
+                raise ValidationError(
+                    f"The spreadsheet took too long to read (over {settings.SPREADSHEET_MAX_SECONDS} seconds, "
+                    f"stopped at row {number:,}). Save it as CSV or split it into smaller files."
+                )
             if all(value is None or value == "" for value in values):
                 blank_run += 1
                 if blank_run >= settings.SPREADSHEET_MAX_BLANK_ROWS:

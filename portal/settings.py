@@ -223,6 +223,7 @@ UPLOAD_ARCHIVE_MAX_RATIO = 200  # unpacked size over packed size, for parts over
 UPLOAD_ARCHIVE_MAX_WHOLE_PART_BYTES = 20 * 1024 * 1024  # a part read whole: shared strings, styles
 SPREADSHEET_MAX_COLUMNS = 100  # columns read from each row; the rest are ignored
 SPREADSHEET_MAX_BLANK_ROWS = 1_000  # a run of this many empty rows ends the data
+SPREADSHEET_MAX_SECONDS = 30  # within gunicorn's --timeout 60 (docs/operator.md)
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
