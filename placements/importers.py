@@ -53,7 +53,7 @@ from placements.models import (
 from portal.audit import record
 from portal.dates import EARLIEST_DATE, LATEST_DATE
 from portal.downloads import file_response
-from portal.files import check_upload
+from portal.files import check_upload, spreadsheet_rows
 
 MAX_ROWS = 20_000
 
@@ -146,34 +146,63 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def read_rows(fileobj, name: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, {column: text}) for each non-blank data row. The header is line 1."""
-    fileobj.seek(0)
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+def _header(values) -> list[str]:
+    """The header row's column names, normalised; a name given twice is refused (otherwise the
+    later column would silently win)."""
+    from openpyxl.utils import get_column_letter
 
+    header = [_norm_header(h) for h in values]
+    first: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if not name:
+            continue
+        if name in first:
+            raise FileProblem(
+                f"The first row names the column {name} twice (columns {get_column_letter(first[name])} and "
+                f"{get_column_letter(position)}): keep one of them and upload the file again"
+            )
+        first[name] = position
+    return header
+
+
+def _too_many_rows() -> FileProblem:
+    return FileProblem(
+        f"The file has more than {MAX_ROWS:,} rows: import at most {MAX_ROWS:,} at a time (split it into smaller files)"
+    )
+
+
+def read_rows(fileobj, name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, {column: text}) for each non-blank data row. The header is line 1.
+    Rows are read as a stream, and reading stops, refusing the file, at the first row past
+    MAX_ROWS, so a huge file costs no more than a full one."""
+    fileobj.seek(0)
+    count = 0
+    if name.lower().endswith(".xlsx"):
+        rows = spreadsheet_rows(fileobj)
         try:
-            workbook = load_workbook(fileobj, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise FileProblem(f"The Excel file could not be read ({exc.__class__.__name__})") from exc
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [_norm_header(h) for h in next(rows, [])]
-        for number, values in enumerate(rows, start=2):
-            cells = [_cell(v) for v in values]
-            if any(cells):
-                yield number, dict(zip(header, cells, strict=False))
-        workbook.close()
+            header = _header(next(rows, (1, ()))[1])
+            for number, values in rows:
+                cells = [_cell(v) for v in values]
+                if any(cells):
+                    count += 1
+                    if count > MAX_ROWS:
+                        raise _too_many_rows()
+                    yield number, dict(zip(header, cells, strict=False))
+        finally:
+            rows.close()
         return
     reader = _csv_reader(fileobj.read())
     try:
-        header = [_norm_header(h) for h in next(reader, [])]
+        header = _header(next(reader, []))
         # Report the line a row starts on (a quoted cell may run over several lines).
         start = reader.line_num + 1
         for values in reader:
             line, start = start, reader.line_num + 1
             cells = [v.strip() for v in values]
             if any(cells):
+                count += 1
+                if count > MAX_ROWS:
+                    raise _too_many_rows()
                 yield line, dict(zip(header, cells, strict=False))
     except csv.Error as exc:
         raise FileProblem(f"Line {reader.line_num} could not be read as CSV ({exc}): check its quotes") from exc
@@ -200,17 +229,13 @@ def _csv_reader(raw: bytes):
 def header_of(fileobj, name: str) -> list[str]:
     fileobj.seek(0)
     if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
+        rows = spreadsheet_rows(fileobj)
         try:
-            workbook = load_workbook(fileobj, read_only=True, data_only=True)
-        except Exception as exc:
-            raise FileProblem(f"The Excel file could not be read ({exc.__class__.__name__})") from exc
-        first = next(workbook.worksheets[0].iter_rows(values_only=True), [])
-        workbook.close()
-        return [_norm_header(h) for h in first]
+            return _header(next(rows, (1, ()))[1])
+        finally:
+            rows.close()
     try:
-        return [_norm_header(h) for h in next(_csv_reader(fileobj.read()), [])]
+        return _header(next(_csv_reader(fileobj.read()), []))
     except csv.Error as exc:
         raise FileProblem(f"The first line could not be read as CSV ({exc})") from exc
 

@@ -244,6 +244,17 @@ STORAGES = {
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Word and Excel files are zip archives: a small upload can unpack to gigabytes. portal.files
+# checks the sizes the archive declares before anything opens it (docs/operator.md, "Upload limits").
+# The defaults leave room for the largest real import (20,000 rows: about 18 MB of sheet XML).
+UPLOAD_ARCHIVE_MAX_MEMBERS = 1_000
+UPLOAD_ARCHIVE_MAX_MEMBER_BYTES = 50 * 1024 * 1024  # one part (a worksheet, read as a stream)
+UPLOAD_ARCHIVE_MAX_TOTAL_BYTES = 100 * 1024 * 1024  # all parts together
+UPLOAD_ARCHIVE_MAX_RATIO = 200  # unpacked size over packed size, for parts over 1 MB unpacked
+UPLOAD_ARCHIVE_MAX_WHOLE_PART_BYTES = 20 * 1024 * 1024  # a part read whole: shared strings, styles
+SPREADSHEET_MAX_COLUMNS = 100  # columns read from each row; the rest are ignored
+SPREADSHEET_MAX_BLANK_ROWS = 1_000  # a run of this many empty rows ends the data
+SPREADSHEET_MAX_SECONDS = 30  # within gunicorn's --timeout 60 (docs/operator.md)
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

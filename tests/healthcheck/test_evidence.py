@@ -134,3 +134,25 @@ def test_a_member_cannot_add_or_remove_evidence(world, client_for):
     hc = hf.health_check(world)
     assert _add(client_for("member"), hc, kind="note", title="x", note="y").status_code == 403
     assert not Evidence.objects.exists()
+
+
+def test_a_word_file_that_unpacks_to_a_gigabyte_is_refused(world, client_for):
+    # Evidence is stored, not read, but whoever downloads it opens it: the archive guard that
+    # imports use refuses it on the way in (real limits; the file is about 1.5 MB packed).
+    from tests.hostile_files import docx_bomb
+
+    hc = hf.health_check(world)
+    bomb = SimpleUploadedFile("minutes.docx", docx_bomb(1024))
+    response = _add(client_for("coordinator"), hc, kind="file", title="Minutes", upload=bomb)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The file is too large once unpacked: its part word/document.xml is 1,024 MB (at most 50 MB)" in page
+    assert not Evidence.objects.exists()
+
+
+def test_an_ordinary_word_file_is_still_accepted(world, client_for):
+    from tests.hostile_files import docx
+
+    hc = hf.health_check(world)
+    upload = SimpleUploadedFile("minutes.docx", docx([b"<w:p><w:r><w:t>Board minutes</w:t></w:r></w:p>"] * 1000))
+    assert _add(client_for("coordinator"), hc, kind="file", title="Minutes", upload=upload).status_code == 302
