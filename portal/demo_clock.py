@@ -12,9 +12,11 @@ any day, so on the day it runs (`demo_today()`, the real local date) the story i
 2. What has happened by now is judged on the real today, not on the anchor: a placement is
    completed, under way or ahead, a review returned or an action overdue as of `demo_today()`.
    So in July the current year's placements are finished, on 1 October they are about to begin.
-3. Something that has already happened (a meeting held) never lands after today: if its moved
-   date would be in the future it goes back one more year (`shift_past`, `years_moved_past`),
-   and whatever names a year alongside it (a meeting's minutes) moves with it.
+3. Something that has already happened (a meeting held) never lands after today, nor more than
+   a year before it: it moves by whole years to its latest anniversary on or before today
+   (`shift_past`, `years_moved_past`), and whatever names a year alongside it (a meeting's
+   minutes) moves with it. So on 1 October the story's November meeting is last November's,
+   and in July its March meeting is this March's.
 4. Dates that say how long ago something was (a practice educator's last student and last CPD)
    keep their distance from today (`keep_distance`), so the register shows the same mix of
    current, lapsing and lapsed educators on any day.
@@ -59,15 +61,15 @@ def shift(day: dt.date, years: int | None = None, *, today: dt.date | None = Non
 
 
 def years_moved_past(day: dt.date, today: dt.date | None = None) -> int:
-    """The years to move something that has already happened on `day`: as `years_moved()`,
-    or one fewer if that would put it after today."""
+    """The years to move something that happened on `day` to its latest anniversary on or
+    before today (0 for every date of the story on the anchor day)."""
     today = today or demo_today()
-    years = years_moved(today)
+    years = today.year - day.year
     return years if _add_years(day, years) <= today else years - 1
 
 
 def shift_past(day: dt.date, today: dt.date | None = None) -> dt.date:
-    """A story date for something already done: moved by whole years and never after today."""
+    """A story date for something already done: within the year up to today, never after it."""
     return _add_years(day, years_moved_past(day, today))
 
 
