@@ -4,8 +4,9 @@ invented people (e-mails at example.org).
 The contract other apps rely on (team brief): the five partnerships in DEMO_PARTNERSHIP_SLUGS;
 the demo users lead@, signatory@, coordinator@, member@ and admin@example.org with the roles
 below; every current partner organisation has at least one signatory representing it; every
-partnership has an invented lead and coordinator. Idempotent: everything is found by a natural
-key first, so a second run creates nothing.
+partnership has an invented lead and coordinator. Governance meetings are dated by
+portal.demo_clock: each falls within the year up to the day the demo is built, never after it.
+Idempotent: everything is found by a natural key first, so a second run creates nothing.
 """
 
 from __future__ import annotations
