@@ -1,12 +1,16 @@
 """Demo health checks for `manage.py seed_demo`: for every demo partnership, a signed-off health
-check for 2025/26 and a 2026/27 one under way, with commentary, evidence (notes, links and a
-small PDF) and actions, so trends, the action plan and overdue actions all show. West London
-Alliance also has 2024/25 (a three-year trend) and health checks for two of its boroughs (for
-the partners heatmap), and its 2026/27 health check is waiting for signatory@example.org.
+check for last academic year and one for the current year under way (the story's 2025/26 and
+2026/27, moved to the current year by portal.demo_clock), with commentary, evidence (notes,
+links and a small PDF) and actions, so trends, the action plan and overdue actions all show.
+West London Alliance also has the year before (the story's 2024/25: a three-year trend) and
+health checks for two of its boroughs (for the partners heatmap), and its current health check
+is waiting for signatory@example.org. Action due dates move with the year; whether an open
+action is overdue is judged on the real today.
 
 Everything goes through the services (so the audit trail is real) as the partnership's own
 coordinator and signatories. Idempotent: a health check that exists is left alone, and every
-random choice comes from a generator seeded by the partnership and year."""
+random choice comes from a generator seeded by the partnership and the story's year, so the
+ratings are the same whichever year the demo is built in."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from healthcheck import services
 from healthcheck.models import ActionStatus, Framework, FrameworkStatus, HealthCheck, Rag, Status
 from partnerships.models import Membership, Organisation, Partnership, Role
+from portal import demo_clock
 
 try:
     from partnerships.demo import DEMO_PARTNERSHIP_SLUGS
@@ -30,11 +35,11 @@ except ImportError:  # the contract's list, if partnerships.demo is not importab
         "cumbria",
     ]
 
-DEMO_TODAY = dt.date(2026, 11, 23)
-# (year, chance of Green, chance of Amber, finished?): each year better than the last, so the
-# overall rating moves from Red (a quarter of criteria Red) through Amber to Green (no Red).
+# (year in the story, chance of Green, chance of Amber, finished?): each year better than the last, so the
+# overall rating moves from Red (a quarter of criteria Red) through Amber to Green (no Red). The
+# labels are moved to the current academic year when the demo is built (`_years`).
 YEARS = [("2024/25", 0.4, 0.25, True), ("2025/26", 0.65, 0.3, True), ("2026/27", 0.88, 0.12, False)]
-# Partnerships with the longer history (the others start in 2025/26, to keep the demo quick to build).
+# Partnerships with the longer history (the others start in last year, to keep the demo quick to build).
 LONG_HISTORY = {"west-london-alliance"}
 # Partner organisations of West London Alliance with health checks of their own.
 PARTNER_CHECKS = {"west-london-alliance": ["London Borough of Ealing", "London Borough of Hounslow"]}
@@ -98,11 +103,14 @@ def _run(partnership, organisation, year, green, amber, finished, *, coordinator
     framework = (
         Framework.objects.filter(family="default", status=FrameworkStatus.PUBLISHED).order_by("-version").first()
     )
-    rng = random.Random(f"{partnership.slug}/{organisation.pk if organisation else 'all'}/{year}")
+    story_year = demo_clock.shift_year_label(year, -demo_clock.years_moved())
+    rng = random.Random(f"{partnership.slug}/{organisation.pk if organisation else 'all'}/{story_year}")
     hc = services.start_health_check(
         coordinator, partnership, academic_year=year, framework=framework, organisation=organisation
     )
     start = int(year[:4])
+    today = demo_clock.demo_today()
+    oldest = demo_clock.shift_year_label(YEARS[0][0])  # its actions are all done by now
     ratings = list(hc.ratings.select_related("criterion").order_by("criterion__area__position", "criterion__position"))
     submit_now = not finished and partnership.slug in SUBMITTED_NOW and organisation is None
     # The current year is part-way through: about two thirds rated, unless it is already submitted.
@@ -134,9 +142,9 @@ def _run(partnership, organisation, year, green, amber, finished, *, coordinator
                 coordinator, rating, description=f"{rng.choice(ACTIONS)} ({criterion.code}).", owner=owner, due_on=due
             )
             # Older actions are mostly done; a few stay open and overdue, as in real life.
-            if finished and (year == "2024/25" or rng.random() < 0.6):
+            if finished and (year == oldest or rng.random() < 0.6):
                 status = ActionStatus.DONE
-            elif due < DEMO_TODAY:
+            elif due < today:
                 status = ActionStatus.IN_PROGRESS if rng.random() < 0.5 else ActionStatus.NOT_STARTED
             else:
                 status = rng.choice([ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS])
@@ -150,7 +158,13 @@ def _run(partnership, organisation, year, green, amber, finished, *, coordinator
     return True
 
 
+def _years() -> list[tuple[str, float, float, bool]]:
+    """YEARS on the demo's calendar: the story's 2026/27 is the current academic year."""
+    return [(demo_clock.shift_year_label(year), green, amber, finished) for year, green, amber, finished in YEARS]
+
+
 def seed(stdout) -> None:
+    years = _years()
     made = 0
     for slug in DEMO_PARTNERSHIP_SLUGS:
         partnership = Partnership.objects.filter(slug=slug).first()
@@ -161,7 +175,7 @@ def seed(stdout) -> None:
         if coordinator is None:
             continue
         signatory = _member(partnership, Role.SIGNATORY, prefer="signatory@example.org")
-        for year, green, amber, finished in YEARS if slug in LONG_HISTORY else YEARS[1:]:
+        for year, green, amber, finished in years if slug in LONG_HISTORY else years[1:]:
             made += _run(
                 partnership, None, year, green, amber, finished, coordinator=coordinator, lead=lead, signatory=signatory
             )
@@ -172,7 +186,7 @@ def seed(stdout) -> None:
             org_signatory = _member(
                 partnership, Role.SIGNATORY, organisation=organisation, prefer="signatory@example.org"
             )
-            for year, green, amber, finished in YEARS[1:2]:
+            for year, green, amber, finished in years[1:2]:
                 made += _run(
                     partnership,
                     organisation,

@@ -12,9 +12,10 @@ contract's slugs; a missing one is skipped quietly).
 * NESWA: a draft whose first version a signatory declined.
 * Cumbria: an agreement that expired because its review was never recorded.
 
-Histories happen in the past, relative to the day the demo is built: each step runs through the
-services at its own moment (memoranda.clock.at), so sending, signing, effective and review dates
-and the signed PDFs agree. Idempotent: a memorandum is found by its partnership and title, and
+Histories happen in the past, relative to the day the demo is built (portal.demo_clock's
+`demo_today()`; the year labels are the story's 2026/27 and 2027/28 moved to the current year by
+`shift_year_label`): each step runs through the services at its own moment (memoranda.clock.at),
+so sending, signing, effective and review dates and the signed PDFs agree. Idempotent: a memorandum is found by its partnership and title, and
 skipped when it exists.
 """
 
@@ -29,7 +30,7 @@ from memoranda.checklist import AREAS
 from memoranda.models import Kind, Memorandum, MemorandumVersion, Seniority, Status
 from memoranda.services import add_months
 from partnerships.models import Membership, OrganisationKind, Partnership, Role
-from portal import academic_years
+from portal import academic_years, demo_clock
 from portal.mail import suppressed
 
 try:
@@ -261,7 +262,7 @@ def _west_london(story: Story, today: date) -> None:
             story.name_signatories(amendment)
         version = story.send(amendment, on=effective - timedelta(days=35))
         story.sign(version)
-    year = academic_years.label_of(today)
+    year = demo_clock.shift_year_label("2026/27", today=today)  # the current academic year
     operational = f"Practice learning operational agreement {year}"
     if not story.exists(operational):
         numbers = {n: 6 + (i * 3) % 9 for i, n in enumerate(boroughs)}
@@ -289,14 +290,14 @@ def _salford(story: Story, today: date) -> None:
     if not story.exists(title):
         # In force for a year and seven weeks: its review is overdue.
         story.signed(title, Kind.PRINCIPLES, names, effective=add_months(today - timedelta(days=50), -12))
-    next_year = academic_years.label_of(today + timedelta(days=365))
+    next_year = demo_clock.shift_year_label("2027/28", today=today)  # the one after the current year
     draft = f"Placements and ASYE operational agreement {next_year}"
     if not story.exists(draft):
         m = story.draft(
             draft,
             Kind.OPERATIONAL,
             names,
-            date(int(next_year[:4]), 9, 1),
+            academic_years.bounds(next_year)[0],
             areas=["aims", "activities", "placements", "asye"],
         )
         people = {
@@ -373,7 +374,7 @@ STORIES = {
 
 
 def seed(stdout) -> None:
-    today = timezone.localdate()
+    today = demo_clock.demo_today()
     built = 0
     for slug in DEMO_PARTNERSHIP_SLUGS:
         partnership = Partnership.objects.filter(slug=slug).first()

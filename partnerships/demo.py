@@ -4,8 +4,9 @@ invented people (e-mails at example.org).
 The contract other apps rely on (team brief): the five partnerships in DEMO_PARTNERSHIP_SLUGS;
 the demo users lead@, signatory@, coordinator@, member@ and admin@example.org with the roles
 below; every current partner organisation has at least one signatory representing it; every
-partnership has an invented lead and coordinator. Idempotent: everything is found by a natural
-key first, so a second run creates nothing.
+partnership has an invented lead and coordinator. Governance meetings are dated by
+portal.demo_clock: each falls within the year up to the day the demo is built, never after it.
+Idempotent: everything is found by a natural key first, so a second run creates nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from partnerships.models import (
     Region,
     Role,
 )
+from portal import demo_clock
 from portal.audit import record
 from portal.models import User
 
@@ -526,6 +528,42 @@ def _aims(partnership: Partnership, organisations: list[Organisation]) -> None:
                     )
 
 
+# The governance groups' meetings on the story's calendar (portal.demo_clock moves them to the
+# day the demo is built, never after it). {year} and {last_year} are the story's 2026/27 and 2025/26.
+YEAR_LABELS = {"year": "2026/27", "last_year": "2025/26"}
+MEETINGS = {
+    "Strategic board": [
+        (
+            dt.date(2026, 3, 12),
+            "Assistant directors from the councils; heads of social work from the universities; programme manager",
+            "Agreed the placement priorities for {year}. Asked the operational group for a practice educator plan.",
+        ),
+        (
+            dt.date(2026, 6, 18),
+            "Assistant directors; heads of social work; two experts by experience; programme manager",
+            "Approved the practice educator plan. Agreed to review the memorandum of cooperation in the autumn.",
+        ),
+        (
+            dt.date(2026, 9, 24),
+            "Assistant directors; heads of social work; programme manager",
+            "Noted statutory placement coverage for {last_year}. Started the annual health check.",
+        ),
+    ],
+    "Operational group": [
+        (
+            dt.date(2026, 10, 8),
+            "Practice learning coordinators from each partner; placement leads from the universities",
+            "Matched autumn first placements. Two teams to be audited before January.",
+        ),
+        (
+            dt.date(2026, 11, 12),
+            "Practice learning coordinators; placement leads",
+            "Final placement offers for spring confirmed; shortfall in adults' teams raised with the board.",
+        ),
+    ],
+}
+
+
 def _governance(partnership: Partnership, lead_org: Organisation, organisations: list[Organisation]) -> None:
     university = next((o for o in organisations if o.kind == OrganisationKind.UNIVERSITY), lead_org)
     groups = [
@@ -554,37 +592,6 @@ def _governance(partnership: Partnership, lead_org: Organisation, organisations:
             "Peer support and updates for practice educators across the partners.",
         ),
     ]
-    meetings = {
-        "Strategic board": [
-            (
-                dt.date(2026, 3, 12),
-                "Assistant directors from the councils; heads of social work from the universities; programme manager",
-                "Agreed the placement priorities for 2026/27. Asked the operational group for a practice educator plan.",
-            ),
-            (
-                dt.date(2026, 6, 18),
-                "Assistant directors; heads of social work; two experts by experience; programme manager",
-                "Approved the practice educator plan. Agreed to review the memorandum of cooperation in the autumn.",
-            ),
-            (
-                dt.date(2026, 9, 24),
-                "Assistant directors; heads of social work; programme manager",
-                "Noted statutory placement coverage for 2025/26. Started the annual health check.",
-            ),
-        ],
-        "Operational group": [
-            (
-                dt.date(2026, 10, 8),
-                "Practice learning coordinators from each partner; placement leads from the universities",
-                "Matched autumn first placements. Two teams to be audited before January.",
-            ),
-            (
-                dt.date(2026, 11, 12),
-                "Practice learning coordinators; placement leads",
-                "Final placement offers for spring confirmed; shortfall in adults' teams raised with the board.",
-            ),
-        ],
-    }
     for name, kind, frequency, chair, chair_org, purpose in groups:
         group, _ = GovernanceGroup.objects.get_or_create(
             partnership=partnership,
@@ -597,7 +604,13 @@ def _governance(partnership: Partnership, lead_org: Organisation, organisations:
                 "purpose": purpose,
             },
         )
-        for held_on, attendees, decisions in meetings.get(name, []):
+        for held_on, attendees, decisions in MEETINGS.get(name, []):
+            # A meeting has been held, so it stays in the past; its minutes name the years
+            # as they were on the day it was held.
+            years = demo_clock.years_moved_past(held_on)
+            labels = {key: demo_clock.shift_year_label(label, years) for key, label in YEAR_LABELS.items()}
             Meeting.objects.get_or_create(
-                group=group, held_on=held_on, defaults={"attendees": attendees, "decisions": decisions}
+                group=group,
+                held_on=demo_clock.shift(held_on, years),
+                defaults={"attendees": attendees, "decisions": decisions.format(**labels)},
             )

@@ -1,12 +1,18 @@
-"""Demo placement data for `manage.py seed_demo`: four academic years (2024/25 to 2027/28) of
-programmes, demand, offers, students with first and final placements, practice educators,
-setting audits and quality reviews for each demo partnership (looked up by the slugs in the
-demo contract; a missing one is skipped quietly).
+"""Demo placement data for `manage.py seed_demo`: four academic years of programmes, demand,
+offers, students with first and final placements, practice educators, setting audits and
+quality reviews for each demo partnership (looked up by the slugs in the demo contract; a
+missing one is skipped quietly).
+
+The story's years are 2024/25 to 2027/28, written around its anchor day, 23 November 2026:
+2024/25 and 2025/26 are history, 2026/27 is the current year and 2027/28 has offers and demand
+only. portal.demo_clock moves the years so that the story's 2026/27 is the academic year the
+demo is built in, and each placement's status (completed, under way, ahead) and its returned
+reviews are judged on the real today: built in November, first placements are under way and
+final placements start in January; built in July, the current year's placements are finished.
 
 Idempotent: everything is keyed on natural keys and every random choice comes from a generator
-seeded by that key, so running it twice changes nothing. The story is told as of the demo's
-"today", 23 November 2026: 2024/25 and 2025/26 are history, first placements of 2026/27 are
-under way, final placements start in January, and 2027/28 has offers and demand only."""
+seeded by that key (with the story's year label, so the numbers are the same in any year), so
+running it twice changes nothing."""
 
 from __future__ import annotations
 
@@ -27,9 +33,15 @@ from placements.models import (
     SettingAudit,
     Student,
 )
+from portal import demo_clock
 
-DEMO_TODAY = dt.date(2026, 11, 23)
+# The story's years, oldest first; `_year_labels()` moves them to the demo's calendar.
 YEARS = ["2024/25", "2025/26", "2026/27", "2027/28"]
+# Practice educators' last student and last CPD, as of the anchor day, for the current, the
+# lapsing and the lapsed educator of each employer. They keep their distance from today
+# (demo_clock.keep_distance), so the register has the same mix whenever the demo is built.
+EDUCATOR_LAST_STUDENT = [dt.date(2026, 6, 4), dt.date(2025, 1, 20), dt.date(2025, 6, 6)]
+EDUCATOR_LAST_CPD = [dt.date(2026, 3, 10), dt.date(2026, 4, 2), dt.date(2025, 9, 15)]
 # The contract's slugs, used when partnerships.demo is not importable (it defines the same list).
 CONTRACT_SLUGS = ["west-london-alliance", "salford-greater-manchester", "leeds-wakefield", "neswa", "cumbria"]
 
@@ -64,8 +76,18 @@ def _year(label: str) -> AcademicYear:
     return year
 
 
+def _year_labels() -> list[str]:
+    return [demo_clock.shift_year_label(label) for label in YEARS]
+
+
+def _story_label(label: str) -> str:
+    """The story's label of a moved year: random choices are keyed on it, so they do not change
+    with the year the demo is built in."""
+    return demo_clock.shift_year_label(label, -demo_clock.years_moved())
+
+
 def seed(stdout) -> None:
-    years = [_year(label) for label in YEARS]
+    years = [_year(label) for label in _year_labels()]
     by_slug = {p.slug: p for p in Partnership.objects.filter(slug__in=_demo_slugs())}
     seeded = [slug for slug in _demo_slugs() if slug in by_slug and _seed_partnership(by_slug[slug], years)]
     if seeded:
@@ -98,7 +120,7 @@ def _seed_partnership(partnership, years) -> bool:
     current_educators = _educators(partnership, employers)
     for y, year in enumerate(years):
         for programme in programmes:
-            rng = _rng(partnership.slug, programme.pk, year.label)
+            rng = _rng(partnership.slug, programme.pk, _story_label(year.label))
             ProgrammeDemand.objects.get_or_create(
                 programme=programme,
                 academic_year=year,
@@ -106,7 +128,7 @@ def _seed_partnership(partnership, years) -> bool:
             )
         for i, employer in enumerate(employers):
             _offers(partnership, year, y, i, employer, current_educators)
-    for y in range(3):  # 2027/28 has offers and demand only: nothing is placed yet
+    for y in range(3):  # next year (the story's 2027/28) has offers and demand only: nothing is placed yet
         _students_and_placements(partnership, years, y, programmes)
     return True
 
@@ -127,10 +149,8 @@ def _educators(partnership, employers) -> dict[int, PracticeEducator]:
                     "peps_stage": 2 if j < 2 else 1,
                     "qualified_on": dt.date(2018 + j, 7, 1),
                     # Spread over a few weeks per employer so the register does not look copied.
-                    "last_student_on": [dt.date(2026, 6, 4), dt.date(2025, 1, 20), dt.date(2025, 6, 6)][j]
-                    - dt.timedelta(days=9 * i),
-                    "last_cpd_on": [dt.date(2026, 3, 10), dt.date(2026, 4, 2), dt.date(2025, 9, 15)][j]
-                    - dt.timedelta(days=11 * i),
+                    "last_student_on": demo_clock.keep_distance(EDUCATOR_LAST_STUDENT[j]) - dt.timedelta(days=9 * i),
+                    "last_cpd_on": demo_clock.keep_distance(EDUCATOR_LAST_CPD[j]) - dt.timedelta(days=11 * i),
                     "max_students": 2 if j == 0 else 1,
                 },
             )
@@ -156,7 +176,7 @@ def _offers(partnership, year, y, i, employer, educators) -> None:
             defaults={
                 "service_area": area,
                 "statutory": statutory,
-                "places": _rng(partnership.slug, employer.pk, year.label, team).randint(1, 3),
+                "places": _rng(partnership.slug, employer.pk, _story_label(year.label), team).randint(1, 3),
                 "practice_educator": educators.get(employer.pk),
                 "starts_on": dt.date(start, 10, 5) if first_block else dt.date(start + 1, 1, 11),
                 "ends_on": dt.date(start + 1, 1, 22) if first_block else dt.date(start + 1, 6, 4),
@@ -178,11 +198,12 @@ def _offers(partnership, year, y, i, employer, educators) -> None:
 
 
 def _status(placement_start: dt.date, placement_end: dt.date, rng: random.Random) -> tuple[str, str]:
-    if placement_end < DEMO_TODAY:
+    today = demo_clock.demo_today()
+    if placement_end < today:
         if rng.random() < 0.08:
             return "ended-early", rng.choice(["student-health", "setting", "relationship", "student-withdrew"])
         return "completed", ""
-    if placement_start <= DEMO_TODAY:
+    if placement_start <= today:
         return "in-progress", ""
     return rng.choice(["confirmed", "confirmed", "proposed"]), ""
 
@@ -267,8 +288,9 @@ def _place(partnership, year, offer, student, stage, rng) -> None:
     )
     if status not in ("completed", "ended-early", "in-progress"):
         return
+    today = demo_clock.demo_today()
     for point, due_on in placement.review_due_dates().items():
-        if due_on > DEMO_TODAY:
+        if due_on > today:
             continue
         for role in ("student", "educator"):
             if rng.random() < 0.1:
@@ -281,5 +303,6 @@ def _place(partnership, year, offer, student, stage, rng) -> None:
                 # Most students rate their support good or very good (96% in one partnership's survey).
                 support=rng.choice(["very-good"] * 5 + ["good"] * 4 + ["adequate"]),
                 performance=rng.choice(["on-track", "exceeding", "on-track", "concerns"]),
-                completed_on=due_on + dt.timedelta(days=rng.choice([0, 2, 5, 12])),
+                # Returned a few days after it was due, but never after today.
+                completed_on=min(due_on + dt.timedelta(days=rng.choice([0, 2, 5, 12])), today),
             )

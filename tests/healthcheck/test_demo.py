@@ -6,6 +6,7 @@ import pytest
 
 from healthcheck import demo
 from healthcheck.models import Action, Evidence, HealthCheck, Status
+from portal import demo_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +33,6 @@ def test_the_demo_has_two_or_more_years_per_partnership_with_evidence_and_action
     )
     assert waiting.status == Status.SUBMITTED
     # coordinator@example.org owns overdue actions, so the dashboard has something to show.
-    assert Action.objects.filter(owner__email="coordinator@example.org").overdue(demo.DEMO_TODAY).exists()
+    assert Action.objects.filter(owner__email="coordinator@example.org").overdue(demo_clock.demo_today()).exists()
     demo.seed(io.StringIO())
     assert HealthCheck.objects.count() == first

@@ -1,6 +1,10 @@
 """Build the demo: each app contributes through an optional `<app>.demo.seed(stdout)` function,
 called in INSTALLED_APPS order (partnerships first, then memoranda, health checks, placements),
-so the core command does not import the apps built on it. Every seed is idempotent."""
+so the core command does not import the apps built on it. Every seed is idempotent.
+
+Every app's demo takes its dates and year labels from portal.demo_clock: the story is written
+around 23 November 2026 and moved by whole academic years to the day the command runs, so the
+demo makes sense on any day (the rule is in that module)."""
 
 from importlib import import_module
 
@@ -8,6 +12,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from portal import demo_clock
 
 
 class Command(BaseCommand):
@@ -19,6 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not settings.TESTING and not force:
             raise CommandError("seed_demo creates known passwords; it refuses to run with DEBUG off unless --force.")
+        self.stdout.write(demo_clock.describe())
         for config in apps.get_app_configs():
             try:
                 module = import_module(f"{config.name}.demo")
