@@ -9,7 +9,7 @@ from django.db import transaction
 from memoranda import clock
 from memoranda.actions import Action
 from memoranda.models import COMMENT_MAX_CHARS, Comment, Memorandum, Section
-from memoranda.services.common import _clean_text, _lock
+from memoranda.services.common import clean_text, lock
 from memoranda.services.states import require_state
 from partnerships.access import Perm, require
 from portal.audit import record
@@ -19,10 +19,10 @@ from portal.exceptions import InvalidTransition
 
 @transaction.atomic
 def add_comment(actor, memorandum: Memorandum, *, body: str, section: Section | None = None) -> Comment:
-    memorandum = _lock(memorandum)
+    memorandum = lock(memorandum)
     require(actor, memorandum.partnership, Perm.COMMENT)
     require_state(memorandum, "comment")
-    body = _clean_text(body, field="body", label="comment", limit=COMMENT_MAX_CHARS, required=True).strip()
+    body = clean_text(body, field="body", label="comment", limit=COMMENT_MAX_CHARS, required=True).strip()
     if section is not None and section.memorandum_id != memorandum.pk:
         raise ValidationError({"section": "Choose a section of this memorandum"})
     comment = Comment.objects.create(
@@ -39,7 +39,7 @@ def add_comment(actor, memorandum: Memorandum, *, body: str, section: Section | 
 
 @transaction.atomic
 def resolve_comment(actor, comment: Comment) -> Comment:
-    memorandum = _lock(comment.memorandum_id)
+    memorandum = lock(comment.memorandum_id)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
     comment = fresh(Comment.objects.select_for_update().filter(memorandum=memorandum), comment)
     if comment.resolved_at:

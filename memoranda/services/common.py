@@ -18,14 +18,14 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _lock(memorandum: Memorandum | int) -> Memorandum:
+def lock(memorandum: Memorandum | int) -> Memorandum:
     pk = memorandum if isinstance(memorandum, int) else memorandum.pk
     # Lock only the memorandum row ("self"): the partnership is read alongside, not locked, so
     # partnership edits are never held up by a signature rendering its PDF.
     return Memorandum.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=pk)
 
 
-def _bump(memorandum: Memorandum, *also: str, status: str | None = None) -> None:
+def bump(memorandum: Memorandum, *also: str, status: str | None = None) -> None:
     """Record that the draft changed (and which part, e.g. "details_revision"), optionally with
     a new status."""
     fields = ["revision", *also]
@@ -37,7 +37,7 @@ def _bump(memorandum: Memorandum, *also: str, status: str | None = None) -> None
     memorandum.save(update_fields=[*fields, "updated_at"])
 
 
-def _clean_text(value: str, *, field: str, label: str, limit: int, required: bool = False) -> str:
+def clean_text(value: str, *, field: str, label: str, limit: int, required: bool = False) -> str:
     value = (value or "").replace("\r\n", "\n")
     if "\x00" in value:
         raise ValidationError({field: f"Remove the invalid control character from the {label}"})
@@ -55,11 +55,11 @@ def _clean_text(value: str, *, field: str, label: str, limit: int, required: boo
     return value
 
 
-def _heading(value: str) -> str:
-    return _clean_text(value, field="heading", label="heading", limit=200, required=True).strip()
+def clean_heading(value: str) -> str:
+    return clean_text(value, field="heading", label="heading", limit=200, required=True).strip()
 
 
-def _leads(partnership_id: int) -> list:
+def leads(partnership_id: int) -> list:
     return [
         m.user
         for m in Membership.objects.filter(partnership_id=partnership_id, role=Role.LEAD, user__is_active=True)

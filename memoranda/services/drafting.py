@@ -21,7 +21,7 @@ from memoranda.models import (
     SectionRevision,
     Seniority,
 )
-from memoranda.services.common import _bump, _clean_text, _heading, _lock
+from memoranda.services.common import bump, clean_heading, clean_text, lock
 from memoranda.services.states import require_state
 from partnerships.access import Perm, require
 from partnerships.models import EMPLOYER_KINDS, Membership, OrganisationKind, Role
@@ -56,7 +56,7 @@ def _check_parties(partnership, organisations) -> list:
 
 
 def _check_details(title: str, kind: str, review_interval_months: int) -> str:
-    title = _clean_text(title, field="title", label="title", limit=200, required=True).strip()
+    title = clean_text(title, field="title", label="title", limit=200, required=True).strip()
     if kind not in Kind.values:
         raise ValidationError({"kind": "Choose the kind of memorandum"})
     if not 1 <= int(review_interval_months) <= 60:
@@ -64,7 +64,7 @@ def _check_details(title: str, kind: str, review_interval_months: int) -> str:
     return title
 
 
-def _new_sections(memorandum: Memorandum, specs, actor) -> None:
+def new_sections(memorandum: Memorandum, specs, actor) -> None:
     sections = Section.objects.bulk_create(Section(memorandum=memorandum, **spec) for spec in specs)
     if sections and sections[0].pk is None:  # backends that cannot return ids from bulk inserts
         sections = list(memorandum.sections.all())
@@ -89,7 +89,7 @@ def create_memorandum(
         review_interval_months=review_interval_months,
         created_by=actor,
     )
-    _new_sections(
+    new_sections(
         memorandum,
         [
             {"key": key, "heading": heading, "guidance": guidance, "position": i}
@@ -113,7 +113,7 @@ def create_memorandum(
 def update_details(
     actor, memorandum, *, title, kind, organisations, start_date, review_interval_months, base_revision: int
 ) -> Memorandum:
-    memorandum = _lock(memorandum)
+    memorandum = lock(memorandum)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
     require_state(memorandum, "edit")
     # The details and the placement numbers count their own revisions (not `revision`, which any
@@ -146,7 +146,7 @@ def update_details(
         "review_interval_months": review_interval_months,
         "parties": sorted(o.name for o in organisations),
     }
-    _bump(memorandum, "details_revision")
+    bump(memorandum, "details_revision")
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     record(
         actor,
@@ -163,13 +163,13 @@ def update_details(
 def update_section(actor, section: Section, *, heading: str, body: str, base_revision: int) -> Section:
     """Save a section. `base_revision` is the section revision the editor started from; if someone
     saved since, StaleEdit is raised and nothing changes (the view shows what changed)."""
-    memorandum = _lock(section.memorandum_id)
+    memorandum = lock(section.memorandum_id)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
     require_state(memorandum, "edit")
     section = fresh(Section.objects.select_for_update().filter(memorandum=memorandum), section)
     refuse_stale(section, base_revision)
-    heading = _heading(heading)
-    body = _clean_text(body, field="body", label="section", limit=SECTION_MAX_CHARS)
+    heading = clean_heading(heading)
+    body = clean_text(body, field="body", label="section", limit=SECTION_MAX_CHARS)
     changes = {}
     if section.heading != heading:
         changes["heading"] = [section.heading, heading]
@@ -180,7 +180,7 @@ def update_section(actor, section: Section, *, heading: str, body: str, base_rev
     section.heading, section.body, section.revision = heading, body, section.revision + 1
     section.save()
     SectionRevision.objects.create(section=section, number=section.revision, heading=heading, body=body, saved_by=actor)
-    _bump(memorandum)
+    bump(memorandum)
     record(
         actor,
         Action.SECTION_UPDATED,
@@ -194,17 +194,17 @@ def update_section(actor, section: Section, *, heading: str, body: str, base_rev
 
 @transaction.atomic
 def add_section(actor, memorandum: Memorandum, *, heading: str, body: str = "") -> Section:
-    memorandum = _lock(memorandum)
+    memorandum = lock(memorandum)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
     require_state(memorandum, "edit")
-    heading = _heading(heading)
-    body = _clean_text(body, field="body", label="section", limit=SECTION_MAX_CHARS)
+    heading = clean_heading(heading)
+    body = clean_text(body, field="body", label="section", limit=SECTION_MAX_CHARS)
     last = memorandum.sections.aggregate(m=Max("position"))["m"]
     section = Section.objects.create(
         memorandum=memorandum, heading=heading, body=body, position=0 if last is None else last + 1
     )
     SectionRevision.objects.create(section=section, number=1, heading=heading, body=body, saved_by=actor)
-    _bump(memorandum)
+    bump(memorandum)
     record(
         actor,
         Action.SECTION_ADDED,
@@ -217,13 +217,13 @@ def add_section(actor, memorandum: Memorandum, *, heading: str, body: str = "") 
 
 @transaction.atomic
 def remove_section(actor, section: Section) -> None:
-    memorandum = _lock(section.memorandum_id)
+    memorandum = lock(section.memorandum_id)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
     require_state(memorandum, "edit")
     section = fresh(Section.objects.filter(memorandum=memorandum), section)
     heading = section.heading
     section.delete()
-    _bump(memorandum)
+    bump(memorandum)
     record(
         actor,
         Action.SECTION_REMOVED,
@@ -240,7 +240,7 @@ def move_section(actor, section: Section, direction: str) -> None:
     saved now, so two people reordering at once cannot lose a section."""
     if direction not in ("up", "down"):
         raise ValidationError("Choose up or down")
-    memorandum = _lock(section.memorandum_id)
+    memorandum = lock(section.memorandum_id)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
     require_state(memorandum, "edit")
     sections = list(memorandum.sections.all())
@@ -254,7 +254,7 @@ def move_section(actor, section: Section, direction: str) -> None:
     for position, s in enumerate(sections):
         if s.position != position:
             Section.objects.filter(pk=s.pk).update(position=position)
-    _bump(memorandum)
+    bump(memorandum)
     record(
         actor,
         Action.SECTION_MOVED,
@@ -283,7 +283,7 @@ def signatory_choices(memorandum: Memorandum, organisation_id: int):
 def update_party(
     actor, party: Party, *, signatory, signatory_position: str, seniority: str, commitments: str, base_revision: int
 ) -> Party:
-    memorandum = _lock(party.memorandum_id)
+    memorandum = lock(party.memorandum_id)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
     require_state(memorandum, "edit")
     party = fresh(
@@ -302,10 +302,10 @@ def update_party(
         raise ValidationError({"seniority": "Choose a seniority from the list"})
     if signatory is not None and not seniority:
         raise ValidationError({"seniority": "Say at what level the signatory signs"})
-    position = _clean_text(signatory_position, field="signatory_position", label="position", limit=200).strip()
+    position = clean_text(signatory_position, field="signatory_position", label="position", limit=200).strip()
     if signatory is not None and not position:
         raise ValidationError({"signatory_position": "Enter the signatory's position, for example Assistant Director"})
-    commitments = _clean_text(commitments, field="commitments", label="responsibilities", limit=COMMITMENTS_MAX_CHARS)
+    commitments = clean_text(commitments, field="commitments", label="responsibilities", limit=COMMITMENTS_MAX_CHARS)
     before = {
         "signatory": str(party.signatory or ""),
         "signatory_position": party.signatory_position,
@@ -322,7 +322,7 @@ def update_party(
         "seniority": seniority,
         "commitments": f"{len(commitments):,} characters",
     }
-    _bump(memorandum)
+    bump(memorandum)
     record(
         actor,
         Action.PARTY_UPDATED,
@@ -343,7 +343,7 @@ def check_academic_year(label: str) -> str:
 @transaction.atomic
 def set_places(actor, memorandum: Memorandum, *, academic_year: str, places: dict, base_revision: int) -> None:
     """Placement numbers for one academic year: {organisation_id: number or None (no commitment)}."""
-    memorandum = _lock(memorandum)
+    memorandum = lock(memorandum)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
     require_state(memorandum, "edit")
     if memorandum.places_revision != base_revision:  # its own counter: see update_details
@@ -372,7 +372,7 @@ def set_places(actor, memorandum: Memorandum, *, academic_year: str, places: dic
             )
     if not changes:
         return
-    _bump(memorandum, "places_revision")
+    bump(memorandum, "places_revision")
     record(
         actor,
         Action.PLACES_SET,

@@ -20,8 +20,8 @@ from memoranda.models import (
     Status,
     VersionStatus,
 )
-from memoranda.services.common import _clean_text, _lock, add_months
-from memoranda.services.drafting import _new_sections
+from memoranda.services.common import add_months, clean_text, lock
+from memoranda.services.drafting import new_sections
 from memoranda.services.states import require_state
 from partnerships.access import Perm, require
 from portal.audit import record
@@ -34,7 +34,7 @@ from portal.mail import send_on_commit
 def start_amendment(actor, memorandum: Memorandum) -> Memorandum:
     """A new draft copied from the memorandum in force. The one in force stays active until the
     new one is fully signed, then becomes superseded."""
-    memorandum = _lock(memorandum)
+    memorandum = lock(memorandum)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
     require_state(memorandum, "amend")
     existing = Memorandum.objects.filter(replaces=memorandum, status__in=[Status.DRAFT, Status.AWAITING]).first()
@@ -50,7 +50,7 @@ def start_amendment(actor, memorandum: Memorandum) -> Memorandum:
         lineage=memorandum.lineage,
         created_by=actor,
     )
-    _new_sections(
+    new_sections(
         draft,
         [
             {"key": s.key, "heading": s.heading, "body": s.body, "guidance": s.guidance, "position": s.position}
@@ -97,10 +97,10 @@ def start_amendment(actor, memorandum: Memorandum) -> Memorandum:
 
 @transaction.atomic
 def end_memorandum(actor, memorandum: Memorandum, *, reason: str, ended_on: date | None = None) -> Memorandum:
-    memorandum = _lock(memorandum)
+    memorandum = lock(memorandum)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
     require_state(memorandum, "end")
-    reason = _clean_text(reason, field="reason", label="reason", limit=REASON_MAX_CHARS, required=True).strip()
+    reason = clean_text(reason, field="reason", label="reason", limit=REASON_MAX_CHARS, required=True).strip()
     ended_on = ended_on or clock.today()
     if ended_on > clock.today():
         raise ValidationError(
@@ -142,12 +142,12 @@ def record_review(
     """Record a review of an active memorandum. Continue unchanged: the next review date follows
     from the interval. Amend: a new draft starts. End: the memorandum ends. Returns the review and
     the memorandum to show next (the new draft when amending)."""
-    locked = _lock(memorandum)
+    locked = lock(memorandum)
     require(actor, locked.partnership, Perm.DRAFT_MEMORANDUM)
     require_state(locked, "review")
     if outcome not in ReviewOutcome.values:
         raise ValidationError({"outcome": "Choose what the review decided"})
-    note = _clean_text(note, field="note", label="note", limit=REASON_MAX_CHARS).strip()
+    note = clean_text(note, field="note", label="note", limit=REASON_MAX_CHARS).strip()
     reviewed_on = reviewed_on or clock.today()
     if reviewed_on > clock.today():
         raise ValidationError({"reviewed_on": "The review date cannot be in the future"})

@@ -22,7 +22,7 @@ from memoranda.models import (
     sha256_of,
 )
 from memoranda.pdf import render_memorandum_pdf
-from memoranda.services.common import _bump, _clean_text, _leads, _lock, add_months
+from memoranda.services.common import add_months, bump, clean_text, leads, lock
 from memoranda.services.completeness import completeness
 from memoranda.services.states import require_state
 from memoranda.verification import check_version, verify_url
@@ -56,7 +56,7 @@ def _prefetched(memorandum: Memorandum) -> Memorandum:
 @transaction.atomic
 def send_for_signature(actor, memorandum: Memorandum, *, base_revision: int) -> MemorandumVersion:
     """Freeze the draft as a numbered version, hash it, and ask each named signatory to sign."""
-    memorandum = _lock(memorandum)
+    memorandum = lock(memorandum)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
     require_state(memorandum, "send")
     # The lock waits for any edit in flight, and the revision check refuses a send from a page
@@ -152,13 +152,13 @@ def sign(
     """Sign for the actor's own organisation. Every check runs before anything is stored: the
     password, the named signatory, the state, and that the text still hashes to the fingerprint
     the signer was shown (and that the audit trail recorded when it was sent)."""
-    memorandum = _lock(version.memorandum_id)
+    memorandum = lock(version.memorandum_id)
     require(actor, memorandum.partnership, Perm.SIGN_MEMORANDUM)
     require_state(memorandum, "sign")
     if memorandum.replaces_id:
         # The last signature supersedes the memorandum this one replaces: lock it now, before the
         # audit trail's lock is taken, so a review of it recorded at the same moment cannot deadlock.
-        _lock(memorandum.replaces_id)
+        lock(memorandum.replaces_id)
     version = _awaiting_version(memorandum, version)
     party = signer_party(actor, version)
     errors = {}
@@ -262,7 +262,7 @@ def _activate(actor, memorandum: Memorandum, version: MemorandumVersion) -> None
         summary=f"Version {version.number} fully signed and active",
         partnership_id=memorandum.partnership_id,
     )
-    people = [p.signatory for p in memorandum.parties.select_related("signatory")] + _leads(memorandum.partnership_id)
+    people = [p.signatory for p in memorandum.parties.select_related("signatory")] + leads(memorandum.partnership_id)
     send_on_commit(
         "memoranda/email/signed",
         {
@@ -283,7 +283,7 @@ def _back_to_draft(actor, memorandum, version, *, status: str, reason: str, acti
     version.status, version.declined_reason = status, reason
     version.declined_by = actor if status == VersionStatus.DECLINED else None
     version.save(update_fields=["status", "declined_reason", "declined_by"])
-    _bump(memorandum, status=Status.DRAFT)
+    bump(memorandum, status=Status.DRAFT)
     record(
         actor,
         action,
@@ -298,12 +298,12 @@ def _back_to_draft(actor, memorandum, version, *, status: str, reason: str, acti
 def decline(actor, version: MemorandumVersion, *, reason: str) -> MemorandumVersion:
     """A named signatory declines, with a reason: the version is closed and the memorandum returns
     to draft, so a new version (signed by everyone again) is needed."""
-    memorandum = _lock(version.memorandum_id)
+    memorandum = lock(version.memorandum_id)
     require(actor, memorandum.partnership, Perm.SIGN_MEMORANDUM)
     require_state(memorandum, "decline")
     version = _awaiting_version(memorandum, version)
     party = signer_party(actor, version)
-    reason = _clean_text(reason, field="reason", label="reason", limit=REASON_MAX_CHARS, required=True).strip()
+    reason = clean_text(reason, field="reason", label="reason", limit=REASON_MAX_CHARS, required=True).strip()
     _back_to_draft(
         actor,
         memorandum,
@@ -324,7 +324,7 @@ def decline(actor, version: MemorandumVersion, *, reason: str) -> MemorandumVers
             "reason": reason,
             "url": absolute_url(memorandum.get_absolute_url()),
         },
-        _leads(memorandum.partnership_id) + others,
+        leads(memorandum.partnership_id) + others,
     )
     return version
 
@@ -332,11 +332,11 @@ def decline(actor, version: MemorandumVersion, *, reason: str) -> MemorandumVers
 @transaction.atomic
 def withdraw(actor, memorandum: Memorandum, *, reason: str) -> MemorandumVersion:
     """The lead takes a version back from signing (for example to correct it): back to draft."""
-    memorandum = _lock(memorandum)
+    memorandum = lock(memorandum)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
     require_state(memorandum, "withdraw")
     version = _awaiting_version(memorandum, None)
-    reason = _clean_text(reason, field="reason", label="reason", limit=REASON_MAX_CHARS, required=True).strip()
+    reason = clean_text(reason, field="reason", label="reason", limit=REASON_MAX_CHARS, required=True).strip()
     _back_to_draft(
         actor,
         memorandum,
