@@ -1,4 +1,5 @@
-"""What a signer agrees to, in one stable form, and the checks that it has not changed since.
+"""What a signer agrees to, in one stable form (the checks that it has not changed since are in
+memoranda/verification.py).
 
 `canonical_content(memorandum)` is the exact JSON frozen into a MemorandumVersion and hashed
 (SHA-256 over sorted-key, whitespace-free UTF-8 JSON). Pages, the signing screen and the PDF all
@@ -6,11 +7,6 @@ render this same structure, so the text people read is the text that was hashed.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-
-from portal.hashing import sha256_of_file
-from portal.models import AuditEvent
 
 # Bump when the shape below changes; old versions keep their own shape and hash.
 CONTENT_FORMAT = 1
@@ -80,51 +76,3 @@ def places_table(content: dict) -> tuple[list[str], list[dict]]:
         for row in sorted(by_org.values(), key=lambda r: r["organisation"].casefold())
     ]
     return years, rows
-
-
-@dataclass(frozen=True)
-class IntegrityReport:
-    problems: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def check_version(version, *, check_audit: bool = True, check_pdf: bool = False) -> IntegrityReport:
-    """Is this frozen version still exactly what was sent? Three independent checks:
-
-    * its content still hashes to its stored SHA-256 (someone edited the text in the database);
-    * the audit trail, a hash chain of its own, recorded this same SHA-256 when it was sent (someone
-      rewrote both text and hash);
-    * for signed versions, optionally, the stored PDF still hashes to the recorded PDF SHA-256.
-    """
-    problems = []
-    if not version.hash_matches():
-        problems.append(
-            f"The stored text of version {version.number} no longer matches its SHA-256 fingerprint: "
-            "it has been altered since it was sent."
-        )
-    if check_audit:
-        recorded = [
-            (event.changes or {}).get("sha256", [None, None])[1]
-            for event in AuditEvent.objects.filter(
-                action="memorandum.sent_for_signature",
-                target_type="memoranda.memorandum",
-                target_id=str(version.memorandum_id),
-            ).only("changes")
-        ]
-        if version.sha256 not in recorded:
-            problems.append(
-                f"The audit trail has no record of version {version.number} being sent with this fingerprint: "
-                "the version record has been altered."
-            )
-    if check_pdf and version.pdf:
-        try:
-            with version.pdf.open("rb") as handle:
-                digest = sha256_of_file(handle)
-        except OSError:
-            digest = None
-        if digest != version.pdf_sha256:
-            problems.append("The stored signed PDF no longer matches its recorded SHA-256 fingerprint.")
-    return IntegrityReport(problems)

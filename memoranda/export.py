@@ -7,14 +7,13 @@ import io
 import tempfile
 import zipfile
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from memoranda.models import Memorandum, MemorandumVersion, Status, VersionStatus
+from memoranda.verification import verify_url
 from portal.downloads import cell_text
 from portal.hashing import sha256_of_bytes
-from portal.links import absolute_url
 
 MANIFEST_COLUMNS = [
     "file",
@@ -84,7 +83,7 @@ def build_zip(partnership, versions: list[MemorandumVersion]):
             f"Active signed memoranda of {partnership.name}, exported {timezone.localdate():%d %B %Y}.\n\n"
             "manifest.csv lists each PDF with the SHA-256 fingerprint of its signed text (version_sha256)\n"
             "and of the PDF file itself (pdf_sha256). Check any file at "
-            f"{absolute_url(reverse('memoranda:verify'))}\n",
+            f"{verify_url()}\n",
         )
     spool.seek(0)
     return spool

@@ -16,7 +16,9 @@ from memoranda.models import (
     ReviewOutcome,
     Seniority,
 )
-from portal.forms import ConfirmPasswordForm, NoNullCharsMixin, PortalForm
+from partnerships.models import Organisation
+from portal.forms import ConfirmPasswordForm, NoNullCharsMixin, PortalForm, RevisionMixin
+from portal.models import User
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
 
@@ -81,7 +83,7 @@ def counted(form: forms.Form, name: str, limit: int, rows: int = 8) -> Field:
     return Field.textarea(name, rows=rows, max_characters=limit, threshold=75)
 
 
-class MemorandumForm(LengthChecksMixin, PortalForm):
+class MemorandumForm(LengthChecksMixin, RevisionMixin, PortalForm):
     """Create a memorandum, or change its details while it is a draft."""
 
     kind = forms.ChoiceField(
@@ -119,13 +121,10 @@ class MemorandumForm(LengthChecksMixin, PortalForm):
             "max_value": "Enter a review interval between 1 and 60 months",
         },
     )
-    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     limits = {"title": ("title", 200)}
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        from partnerships.models import Organisation
-
         current = [p.organisation_id for p in partnership.partners.all() if p.is_current]
         self.fields["organisations"].queryset = Organisation.objects.filter(pk__in=current).order_by("name")
         self.fields["organisations"].label_from_instance = lambda o: f"{o.name} ({o.get_kind_display()})"
@@ -135,11 +134,11 @@ class MemorandumForm(LengthChecksMixin, PortalForm):
             Field.checkboxes("organisations", legend_size=Size.MEDIUM, small=True),
             Field("start_date"),
             Field("review_interval_months"),
-            Field("base_revision"),
+            Field("revision"),
         )
 
 
-class SectionForm(LengthChecksMixin, PortalForm):
+class SectionForm(LengthChecksMixin, RevisionMixin, PortalForm):
     heading = forms.CharField(
         label="Heading",
         max_length=200,
@@ -153,7 +152,6 @@ class SectionForm(LengthChecksMixin, PortalForm):
         "or 1. for a numbered list.",
         widget=forms.Textarea(attrs={"rows": 14}),
     )
-    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     limits = {"body": ("section", SECTION_MAX_CHARS)}
 
     def __init__(self, *args, guidance: str = "", **kwargs):
@@ -163,11 +161,11 @@ class SectionForm(LengthChecksMixin, PortalForm):
         self.helper.layout = Layout(
             Field.text("heading"),
             counted(self, "body", SECTION_MAX_CHARS, rows=16),
-            Field("base_revision"),
+            Field("revision"),
         )
 
 
-class PartyForm(LengthChecksMixin, PortalForm):
+class PartyForm(LengthChecksMixin, RevisionMixin, PortalForm):
     signatory = forms.ModelChoiceField(
         label="Signatory",
         queryset=None,
@@ -198,13 +196,10 @@ class PartyForm(LengthChecksMixin, PortalForm):
         help_text="What this party commits to. Start lines with a dash (-) for a bullet list.",
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     limits = {"commitments": ("responsibilities", COMMITMENTS_MAX_CHARS)}
 
     def __init__(self, *args, signatories, **kwargs):
         super().__init__(*args, **kwargs)
-        from portal.models import User
-
         jobs = {m.user_id: m.job_title or m.user.job_title for m in signatories}
         self.fields["signatory"].queryset = User.objects.filter(pk__in=list(jobs)).order_by("full_name")
         self.fields["signatory"].label_from_instance = lambda u: (
@@ -215,14 +210,12 @@ class PartyForm(LengthChecksMixin, PortalForm):
             Field.text("signatory_position"),
             Field.radios("seniority", legend_size=Size.SMALL, small=True),
             counted(self, "commitments", COMMITMENTS_MAX_CHARS, rows=8),
-            Field("base_revision"),
+            Field("revision"),
         )
 
 
-class PlacesForm(NoNullCharsMixin, PortalForm):
+class PlacesForm(NoNullCharsMixin, RevisionMixin, PortalForm):
     """Placement numbers for one academic year: one number per party (blank: no commitment)."""
-
-    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, parties, **kwargs):
         super().__init__(*args, **kwargs)

@@ -100,10 +100,6 @@ class Memorandum(models.Model):
         return reverse("memoranda:detail", kwargs={"pk": self.pk})
 
     @property
-    def is_editable(self) -> bool:
-        return self.status == Status.DRAFT
-
-    @property
     def review_overdue(self) -> bool:
         return self.status == Status.ACTIVE and self.review_date is not None and self.review_date < timezone.localdate()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from memoranda.actions import Action
 from memoranda.canonical import canonical_content, places_table
 from memoranda.models import VersionStatus
 from memoranda.selectors import party_lines
@@ -15,7 +16,7 @@ from portal.links import absolute_url
 from portal.pdf import render_pdf
 
 DRAFT_MARK = "DRAFT - not signed"
-_EVIDENCE_ACTIONS = {"memorandum.sent_for_signature": "Sent for signature", "memorandum.signed": "Signed"}
+_EVIDENCE_ACTIONS = {Action.SENT_FOR_SIGNATURE: "Sent for signature", Action.SIGNED: "Signed"}
 
 
 def _audit_references(memorandum, version) -> list[dict]:

@@ -6,6 +6,10 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from memoranda import selectors
+from memoranda.models import Memorandum, Status
+from memoranda.reminders import send_due_reminders
+from partnerships.access import Perm, can
 from portal.registry import (
     AttentionItem,
     Metric,
@@ -19,8 +23,6 @@ from portal.registry import (
 
 
 def signed_covering_all_partners(partnership, organisation=None, academic_year=None) -> MetricValue:
-    from memoranda.models import Memorandum, Status
-
     partners = {
         p.organisation_id: p.organisation.name
         for p in partnership.partners.select_related("organisation")
@@ -42,8 +44,6 @@ def signed_covering_all_partners(partnership, organisation=None, academic_year=N
 
 
 def review_on_time(partnership, organisation=None, academic_year=None) -> MetricValue:
-    from memoranda.models import Memorandum, Status
-
     active = Memorandum.objects.filter(partnership=partnership, status=Status.ACTIVE)
     if organisation is not None:
         active = active.filter(parties__organisation=organisation)
@@ -80,8 +80,6 @@ register_metric(
 def attention(user) -> list[AttentionItem]:
     """Signatures awaited from this person; reviews due within 60 days or overdue and declined
     versions for the partnerships they lead."""
-    from memoranda import selectors
-
     items = []
     for version, party in selectors.awaiting_signature_by(user):
         items.append(
@@ -121,9 +119,6 @@ register_attention(attention)
 
 
 def partnership_panel(user, partnership) -> dict:
-    from memoranda import selectors
-    from partnerships.access import Perm, can
-
     memoranda = selectors.partnership_memoranda(partnership)
     return {
         "memoranda": memoranda,
@@ -147,8 +142,6 @@ register_partnership_panel(
 
 
 def _send(today):
-    from memoranda.reminders import send_due_reminders
-
     return send_due_reminders(today)
 
 

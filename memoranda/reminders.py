@@ -18,6 +18,7 @@ from memoranda.models import Memorandum, MemorandumVersion, ReminderSent, Status
 from partnerships.models import Membership, Role
 from portal.links import absolute_url
 from portal.mail import send_now
+from portal.models import User
 
 SIGNATURE_REMINDER_DAYS = 7
 REVIEW_STAGES = [(7, "7"), (30, "30"), (60, "60")]
@@ -77,8 +78,6 @@ def _review_reminders(today: date) -> int:
 
 
 def _signature_reminders(today: date) -> int:
-    from portal.models import User
-
     sent = 0
     cutoff = today - timedelta(days=SIGNATURE_REMINDER_DAYS)
     versions = (

@@ -31,6 +31,7 @@ from memoranda.models import (
     VersionStatus,
     sha256_of,
 )
+from memoranda.pdf import render_memorandum_pdf
 from memoranda.services import add_months
 from portal.hashing import sha256_of_bytes
 
@@ -160,8 +161,6 @@ def build(ctx: dict, params: dict, stdout) -> None:
 
     signed = [(m, v) for m, v in last_versions.values() if v.status == VersionStatus.SIGNED]
     if signed:
-        from memoranda.pdf import render_memorandum_pdf
-
         first_m, first_v = signed[0]
         pdf = render_memorandum_pdf(first_m, first_v)
         digest = sha256_of_bytes(pdf)

@@ -137,10 +137,6 @@ def page_content(memorandum: Memorandum, versions: list[MemorandumVersion]):
     return latest.content, latest
 
 
-def signed_version(versions: list[MemorandumVersion], memorandum: Memorandum) -> MemorandumVersion | None:
-    return next((v for v in versions if v.memorandum_id == memorandum.pk and v.status == VersionStatus.SIGNED), None)
-
-
 def section_comments(memorandum: Memorandum) -> tuple[dict[int, list[Comment]], list[Comment]]:
     """Open comments by section id, and open comments on the memorandum as a whole."""
     by_section: dict[int, list[Comment]] = {}
@@ -258,14 +254,3 @@ def partnership_memoranda(partnership: Partnership) -> list[Memorandum]:
         .order_by("-created_at")
     )
     return sorted(rows, key=lambda m: (order.get(m.status, 9), m.title.casefold()))
-
-
-def find_version_by_hash(sha256: str) -> MemorandumVersion | None:
-    """The version whose text fingerprint, or whose signed PDF's fingerprint, is this hash."""
-    return (
-        MemorandumVersion.objects.filter(Q(sha256=sha256) | Q(pdf_sha256=sha256))
-        .select_related("memorandum__partnership")
-        .prefetch_related(Prefetch("signatures", queryset=Signature.objects.select_related("organisation")))
-        .order_by("-number")
-        .first()
-    )

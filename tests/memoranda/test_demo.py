@@ -8,8 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from memoranda import demo
-from memoranda.canonical import check_version
 from memoranda.models import Memorandum, MemorandumVersion, Status, VersionStatus
+from memoranda.verification import check_version
 from portal import academic_years
 from portal.audit import verify_chain
 from portal.models import User

@@ -38,11 +38,11 @@ def test_two_editors_with_a_stale_revision_the_second_is_refused_and_keeps_their
     # Both open the section at revision 1.
     assert 'value="1"' in first.get(_edit_url(m, section)).content.decode()
     response = first.post(
-        _edit_url(m, section), {"heading": section.heading, "body": "Aims from the lead.", "base_revision": 1}
+        _edit_url(m, section), {"heading": section.heading, "body": "Aims from the lead.", "revision": 1}
     )
     assert response.status_code == 302
     response = second.post(
-        _edit_url(m, section), {"heading": section.heading, "body": "The administrator's own aims.", "base_revision": 1}
+        _edit_url(m, section), {"heading": section.heading, "body": "The administrator's own aims.", "revision": 1}
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -51,9 +51,9 @@ def test_two_editors_with_a_stale_revision_the_second_is_refused_and_keeps_their
     assert "What changed while you were editing" in html and "Lena Lead saved this section" in html
     assert '<ins class="moc-ins"><span class="govuk-visually-hidden">[added: </span>Aims from the lead.' in html
     assert _section(m).body == "Aims from the lead."  # nothing was overwritten
-    assert 'name="base_revision" value="2"' in html  # a deliberate second save now goes through
+    assert 'name="revision" value="2"' in html  # a deliberate second save now goes through
     response = second.post(
-        _edit_url(m, section), {"heading": section.heading, "body": "The administrator's own aims.", "base_revision": 2}
+        _edit_url(m, section), {"heading": section.heading, "body": "The administrator's own aims.", "revision": 2}
     )
     assert response.status_code == 302 and _section(m).body == "The administrator's own aims."
 
@@ -79,7 +79,7 @@ def test_a_section_over_100000_characters_is_refused_with_a_message(world, clien
     m = draft_memorandum(world)
     section = _section(m)
     too_long = "x" * (SECTION_MAX_CHARS + 1)
-    response = client_for("lead").post(_edit_url(m, section), {"heading": "Aims", "body": too_long, "base_revision": 1})
+    response = client_for("lead").post(_edit_url(m, section), {"heading": "Aims", "body": too_long, "revision": 1})
     html = response.content.decode()
     assert response.status_code == 200
     assert "The section is 100,001 characters long. It can be at most 100,000 characters" in html
@@ -190,7 +190,7 @@ def test_a_party_signatory_must_hold_the_signatory_role_for_that_organisation(wo
             "signatory": world.user("signatory").pk,
             "signatory_position": "Dean",
             "seniority": "head_of_faculty",
-            "base_revision": 1,
+            "revision": 1,
         },
     )
     assert "Choose a signatory from the list" in response.content.decode()
@@ -204,7 +204,7 @@ def test_a_party_signatory_must_hold_the_signatory_role_for_that_organisation(wo
             "signatory_position": "Head of the School",
             "seniority": "head_of_faculty",
             "commitments": "- Teach",
-            "base_revision": 1,
+            "revision": 1,
         },
     )
     assert response.status_code == 302
@@ -242,7 +242,7 @@ def test_a_stale_responsibilities_save_shows_the_saved_text(world, client_for):
         base_revision=1,
     )
     response = client_for("lead").post(
-        f"/memoranda/{m.pk}/parties/{party.pk}/", {"commitments": "- Host twelve students", "base_revision": 1}
+        f"/memoranda/{m.pk}/parties/{party.pk}/", {"commitments": "- Host twelve students", "revision": 1}
     )
     html = response.content.decode()
     assert "Saved meanwhile by someone else" in html and "Host twelve students" in html
@@ -258,19 +258,17 @@ def test_placement_numbers_per_party_per_year_feed_committed_places_once_active(
             "academic_year": "2026/27",
             f"org_{world.employer.pk}": "12",
             f"org_{world.university.pk}": "",
-            "base_revision": 1,
+            "revision": 1,
         },
     )
     assert response.status_code == 302
     assert PlaceCommitment.objects.get(memorandum=m).places == 12
     assert committed_places(world.partnership, "2026/27") == {}  # only active memoranda count
     response = client_for("lead").post(
-        url, {"academic_year": "2026/27", f"org_{world.employer.pk}": "-3", "base_revision": 2}
+        url, {"academic_year": "2026/27", f"org_{world.employer.pk}": "-3", "revision": 2}
     )
     assert "Enter a number from 0 to 10,000 for Matrix Borough Council" in response.content.decode()
-    stale = client_for("lead").post(
-        url, {"academic_year": "2026/27", f"org_{world.employer.pk}": "9", "base_revision": 1}
-    )
+    stale = client_for("lead").post(url, {"academic_year": "2026/27", f"org_{world.employer.pk}": "9", "revision": 1})
     assert "Saved meanwhile by someone else" in stale.content.decode()
     assert PlaceCommitment.objects.get(memorandum=m).places == 12
 
@@ -308,7 +306,7 @@ def test_details_change_parties_and_stale_details_are_refused(world, client_for)
         "organisations": [world.employer.pk, extra.pk],
         "start_date": "2026-09-01",
         "review_interval_months": 12,
-        "base_revision": 1,
+        "revision": 1,
     }
     response = client_for("lead").post(url, data)
     assert response.status_code == 302

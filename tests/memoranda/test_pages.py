@@ -63,9 +63,26 @@ def test_creating_warns_when_there_is_no_employer(world, client_for):
 
 def test_creating_with_both_kinds_of_party_needs_no_confirmation(world, client_for):
     response = client_for("lead").post(
-        "/memoranda/new/matrix-tp/", _create_data(world, organisations=[world.employer.pk, world.university.pk])
+        "/memoranda/new/matrix-tp/",
+        _create_data(world, organisations=[world.employer.pk, world.university.pk]),
+        follow=True,
     )
-    assert response.status_code == 302
+    m = Memorandum.objects.get()
+    assert response.redirect_chain == [(f"/memoranda/{m.pk}/", 302)]
+    html = response.content.decode()
+    # The lead lands on the new draft, told what to do next, with what they typed saved.
+    assert "Draft created from the checklist. Fill in each section, then send it." in html
+    assert "Principles agreement 2026" in html and "Draft" in html
+    assert world.employer.name in html and world.university.name in html
+    assert "No university is a party" not in html and "No employer is a party" not in html
+    assert (m.title, m.kind, m.status, m.review_interval_months) == (
+        "Principles agreement 2026",
+        "principles",
+        Status.DRAFT,
+        12,
+    )
+    assert m.start_date.isoformat() == "2026-09-01"
+    assert set(m.parties.values_list("organisation_id", flat=True)) == {world.employer.pk, world.university.pk}
 
 
 def test_creating_shows_errors_beside_fields(world, client_for):

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from pypdf import PdfReader
 
 from memoranda import services
@@ -12,6 +13,8 @@ from memoranda.models import MemorandumVersion, sha256_of
 from portal.audit import record
 from portal.models import User
 from tests.memoranda.factories import active_memorandum, awaiting_memorandum, draft_memorandum, sign_as
+
+VERIFY = reverse("memoranda:verify")
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +102,7 @@ def test_an_awaiting_version_pdf_shows_the_signatures_so_far_and_the_watermark(w
 
 def test_verify_by_hash_shows_limited_facts_to_anonymous_visitors(world, client):
     m, version = active_memorandum(world)
-    html = client.get(f"/memoranda/verify/?sha256={version.sha256}").content.decode()
+    html = client.get(VERIFY + f"?sha256={version.sha256}").content.decode()
     assert "Signed and in force" in html
     assert "Matrix memorandum" in html and "Matrix Teaching Partnership" in html
     assert "Matrix Borough Council" in html and "University of Matrix" in html
@@ -110,7 +113,7 @@ def test_verify_by_hash_shows_limited_facts_to_anonymous_visitors(world, client)
 
 def test_verify_links_members_to_the_memorandum(world, client_for):
     m, version = active_memorandum(world)
-    html = client_for("member").get(f"/memoranda/verify/?sha256={version.sha256.upper()}").content.decode()
+    html = client_for("member").get(VERIFY + f"?sha256={version.sha256.upper()}").content.decode()
     assert "Signed and in force" in html and f'href="/memoranda/{m.pk}/"' in html
 
 
@@ -118,16 +121,16 @@ def test_verify_by_uploaded_pdf(world, client):
     m, version = active_memorandum(world)
     data = version.pdf.read()
     upload = SimpleUploadedFile("signed.pdf", data, content_type="application/pdf")
-    html = client.post("/memoranda/verify/", {"pdf": upload}).content.decode()
+    html = client.post(VERIFY, {"pdf": upload}).content.decode()
     assert "This is a signed PDF issued by the portal" in html and "Signed and in force" in html
     changed = SimpleUploadedFile("signed.pdf", data + b"\n% edited", content_type="application/pdf")
-    html = client.post("/memoranda/verify/", {"pdf": changed}).content.decode()
+    html = client.post(VERIFY, {"pdf": changed}).content.decode()
     assert "This file is not a signed PDF issued by the portal" in html
 
 
 def test_verify_refuses_a_file_that_is_not_a_pdf(world, client):
     upload = SimpleUploadedFile("notes.pdf", b"just some text, not a PDF", content_type="application/pdf")
-    html = client.post("/memoranda/verify/", {"pdf": upload}).content.decode()
+    html = client.post(VERIFY, {"pdf": upload}).content.decode()
     assert "The file must be one of: PDF" in html
 
 
@@ -141,9 +144,9 @@ def test_verify_reports_superseded_and_ended_versions(world, client):
     second = services.send_for_signature(lead, amendment, base_revision=amendment.revision)
     sign_as(world.user("signatory"), second)
     sign_as(User.objects.get(email="uma@matrix.test"), second)
-    assert "superseded by a later version" in client.get(f"/memoranda/verify/?sha256={first.sha256}").content.decode()
+    assert "superseded by a later version" in client.get(VERIFY + f"?sha256={first.sha256}").content.decode()
     services.end_memorandum(lead, amendment, reason="Closed")
-    assert "Signed, but ended on" in client.get(f"/memoranda/verify/?sha256={second.sha256}").content.decode()
+    assert "Signed, but ended on" in client.get(VERIFY + f"?sha256={second.sha256}").content.decode()
 
 
 def test_verify_detects_a_frozen_version_altered_in_the_database(world, client):
@@ -151,24 +154,24 @@ def test_verify_detects_a_frozen_version_altered_in_the_database(world, client):
     content = dict(version.content)
     content["title"] = "Something else"
     MemorandumVersion.objects.filter(pk=version.pk).update(content=content)
-    html = client.get(f"/memoranda/verify/?sha256={version.sha256}").content.decode()
+    html = client.get(VERIFY + f"?sha256={version.sha256}").content.decode()
     assert "Record altered: do not rely on it" in html
     assert "no longer matches its SHA-256 fingerprint" in html
     # Rewriting the hash too does not help: the audit trail recorded the original.
     MemorandumVersion.objects.filter(pk=version.pk).update(sha256=sha256_of(content))
-    html = client.get(f"/memoranda/verify/?sha256={sha256_of(content)}").content.decode()
+    html = client.get(VERIFY + f"?sha256={sha256_of(content)}").content.decode()
     assert "Record altered" in html and "audit trail has no record" in html
 
 
 @pytest.mark.parametrize("value", ["abc", "g" * 64, "<script>" + "a" * 56])
 def test_verify_explains_a_malformed_fingerprint(client, db, value):
-    html = client.get("/memoranda/verify/", {"sha256": value}).content.decode()
+    html = client.get(VERIFY, {"sha256": value}).content.decode()
     assert "Enter a SHA-256 fingerprint: 64 characters, 0 to 9 and a to f" in html
     assert "<script>aaa" not in html
 
 
 def test_verify_says_when_nothing_matches(client, db):
-    html = client.get("/memoranda/verify/?sha256=" + "a" * 64).content.decode()
+    html = client.get(VERIFY + "?sha256=" + "a" * 64).content.decode()
     assert "No memorandum version has this fingerprint" in html
 
 

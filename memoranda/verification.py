@@ -1,0 +1,148 @@
+"""Checking a memorandum someone holds: public verification by fingerprint or PDF, and the
+integrity checks that a frozen version is still exactly what was sent.
+
+Anyone may verify (the verify page has no login). Strangers learn only the title, partnership,
+parties, status and dates; members of the partnership also get a link to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+
+from memoranda.actions import Action
+from memoranda.models import MemorandumVersion, Signature, Status, VersionStatus
+from partnerships.access import can_see
+from portal.files import check_upload
+from portal.hashing import sha256_of_file
+from portal.links import absolute_url
+from portal.models import AuditEvent
+
+
+def verify_url() -> str:
+    """The public verify page, as printed in e-mails, exports and PDFs."""
+    return absolute_url(reverse("memoranda:verify"))
+
+
+# --- Integrity of a frozen version ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_version(version, *, check_audit: bool = True, check_pdf: bool = False) -> IntegrityReport:
+    """Is this frozen version still exactly what was sent? Three independent checks:
+
+    * its content still hashes to its stored SHA-256 (someone edited the text in the database);
+    * the audit trail, a hash chain of its own, recorded this same SHA-256 when it was sent (someone
+      rewrote both text and hash);
+    * for signed versions, optionally, the stored PDF still hashes to the recorded PDF SHA-256.
+    """
+    problems = []
+    if not version.hash_matches():
+        problems.append(
+            f"The stored text of version {version.number} no longer matches its SHA-256 fingerprint: "
+            "it has been altered since it was sent."
+        )
+    if check_audit:
+        recorded = [
+            (event.changes or {}).get("sha256", [None, None])[1]
+            for event in AuditEvent.objects.filter(
+                action=Action.SENT_FOR_SIGNATURE,
+                target_type="memoranda.memorandum",
+                target_id=str(version.memorandum_id),
+            ).only("changes")
+        ]
+        if version.sha256 not in recorded:
+            problems.append(
+                f"The audit trail has no record of version {version.number} being sent with this fingerprint: "
+                "the version record has been altered."
+            )
+    if check_pdf and version.pdf:
+        try:
+            with version.pdf.open("rb") as handle:
+                digest = sha256_of_file(handle)
+        except OSError:
+            digest = None
+        if digest != version.pdf_sha256:
+            problems.append("The stored signed PDF no longer matches its recorded SHA-256 fingerprint.")
+    return IntegrityReport(problems)
+
+
+# --- Public verification -----------------------------------------------------------------------
+
+_VERIFIED = {
+    Status.ACTIVE: ("green", "Signed and in force"),
+    Status.SUPERSEDED: ("grey", "Signed, but superseded by a later version"),
+    Status.EXPIRED: ("red", "Signed, but expired: its review date passed without a review"),
+    Status.ENDED: ("grey", "Signed, but ended"),
+}
+_UNSIGNED = {
+    VersionStatus.AWAITING: ("blue", "Sent for signature, not yet signed by every party"),
+    VersionStatus.DECLINED: ("red", "Declined by a signatory: never came into force"),
+    VersionStatus.WITHDRAWN: ("grey", "Withdrawn from signing: never came into force"),
+}
+
+
+def verification_status(version: MemorandumVersion) -> tuple[str, str]:
+    """(colour, words) for a version, as a stranger holding a copy needs to hear it."""
+    if version.status == VersionStatus.SIGNED:
+        colour, words = _VERIFIED.get(version.memorandum.status, ("grey", "Signed"))
+        if version.memorandum.status == Status.ENDED and version.memorandum.ended_on:
+            words += f" on {date_format(version.memorandum.ended_on, 'j F Y')}"
+        return colour, words
+    return _UNSIGNED.get(version.status, ("grey", version.get_status_display()))
+
+
+def find_version_by_hash(sha256: str) -> MemorandumVersion | None:
+    """The version whose text fingerprint, or whose signed PDF's fingerprint, is this hash."""
+    return (
+        MemorandumVersion.objects.filter(Q(sha256=sha256) | Q(pdf_sha256=sha256))
+        .select_related("memorandum__partnership")
+        .prefetch_related(Prefetch("signatures", queryset=Signature.objects.select_related("organisation")))
+        .order_by("-number")
+        .first()
+    )
+
+
+def fingerprint_of_upload(upload) -> str:
+    """The SHA-256 of an uploaded PDF; ValidationError (for the upload field) if it is not one."""
+    check_upload(upload, allowed={"application/pdf": "PDF"}, max_bytes=settings.MAX_UPLOAD_BYTES)
+    upload.seek(0)
+    return sha256_of_file(upload)
+
+
+def verify(user, *, sha256: str = "", upload=None) -> dict:
+    """What the verify page shows for a fingerprint, or for an uploaded PDF (which wins when both
+    are given). Raises ValidationError when the upload is not a PDF."""
+    sha, matched_by = sha256, "fingerprint"
+    if upload is not None:
+        sha, matched_by = fingerprint_of_upload(upload), "pdf"
+    version = find_version_by_hash(sha)
+    result = {"sha256": sha, "matched_by": matched_by, "version": version}
+    if version is None:
+        return result
+    memorandum = version.memorandum
+    colour, words = verification_status(version)
+    integrity = check_version(version)
+    result.update(
+        {
+            "memorandum": memorandum,
+            "colour": "red" if not integrity.ok else colour,
+            "words": "Record altered: do not rely on it" if not integrity.ok else words,
+            "problems": integrity.problems,
+            "is_pdf": sha == version.pdf_sha256,
+            "member": can_see(user, memorandum.partnership_id),
+        }
+    )
+    return result

@@ -1,0 +1,38 @@
+"""What every memoranda page needs: the memorandum as the user may see it, and a refusal in
+words when its state does not allow the action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+
+from memoranda import services
+from memoranda.models import Memorandum
+from partnerships.access import Perm, object_or_404
+from portal.exceptions import InvalidTransition
+
+
+def memorandum_or_404(request, pk, perm: Perm = Perm.VIEW, queryset=None) -> Memorandum:
+    queryset = queryset if queryset is not None else Memorandum.objects.select_related("partnership")
+    return object_or_404(queryset, request.user, perm, pk=pk)
+
+
+def refused(request, memorandum: Memorandum, action: str) -> HttpResponse | None:
+    """None when the memorandum's state allows `action`; otherwise back to its page, saying why."""
+    if services.allowed(memorandum, action):
+        return None
+    try:
+        services.require_state(memorandum, action)
+    except InvalidTransition as exc:
+        messages.error(request, exc.messages[0])
+    return redirect(memorandum)
+
+
+def positive_int(value) -> int | None:
+    """An id from the query string or a form, or None when it is not one."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None

@@ -1,0 +1,46 @@
+"""Lists: every memorandum the user may see (filtered, paged), and a partnership's signed
+memoranda as one download."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from memoranda import selectors
+from memoranda.export import active_signed_versions, build_zip
+from memoranda.models import Kind, Status
+from partnerships.access import Perm, partnership_or_404
+from partnerships.models import Partnership
+from portal.paging import paginate, query_params
+
+
+@login_required
+def memorandum_list(request: HttpRequest) -> HttpResponse:
+    params = query_params(request, "partnership", "status", "kind", "review_due", "q")
+    return render(
+        request,
+        "memoranda/list.html",
+        {
+            **paginate(request, selectors.memoranda_for(request.user, **params)),
+            "params": params,
+            "statuses": Status.choices,
+            "kinds": Kind.choices,
+            "partnerships": Partnership.objects.visible_to(request.user).only("name", "slug").order_by("name"),
+            "filtered": any(params.values()),
+        },
+    )
+
+
+@login_required
+def export(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = partnership_or_404(request.user, slug, Perm.VIEW)
+    signed = active_signed_versions(partnership)
+    if not signed:
+        return render(request, "memoranda/export_empty.html", {"partnership": partnership})
+    archive = build_zip(partnership, signed)
+    name = f"memoranda-{partnership.slug}-{timezone.localdate():%Y-%m-%d}.zip"
+    response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
