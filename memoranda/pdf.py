@@ -4,15 +4,14 @@ is not fully signed."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
 
 from memoranda.actions import Action
 from memoranda.canonical import canonical_content, places_table
 from memoranda.models import VersionStatus
 from memoranda.selectors import party_lines
+from memoranda.verification import verify_url
 from portal.audit import chain_head, history_for
-from portal.links import absolute_url
 from portal.pdf import render_pdf
 
 DRAFT_MARK = "DRAFT - not signed"
@@ -51,7 +50,7 @@ def pdf_context(memorandum, version=None) -> dict:
         "draft": not signed,
         "draft_mark": DRAFT_MARK,
         "generated_at": timezone.now(),
-        "verify_url": absolute_url(reverse("memoranda:verify")),
+        "verify_url": verify_url(),
     }
 
 

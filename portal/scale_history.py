@@ -24,7 +24,7 @@ from portal.models import AuditEvent, canonical_json
 # What a year of a partnership's work looks like in the trail: (weight, app label, model, actions).
 KINDS = [
     (50, "placements", "Placement", ["placement.created", "placement.updated", "placement.status_changed"]),
-    (20, "memoranda", "Memorandum", ["memorandum.section_updated", "memorandum.comment_added", "memorandum.signed"]),
+    (20, "memoranda", "Memorandum", ["memorandum.section_updated", "memorandum.commented", "memorandum.signed"]),
     (15, "healthcheck", "HealthCheck", ["rating.saved", "evidence.added", "action.updated"]),
     (15, "partnerships", "Partnership", ["partnership.updated", "meeting.recorded", "member.invited"]),
 ]

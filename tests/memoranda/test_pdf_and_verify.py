@@ -9,6 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from memoranda import services
+from memoranda.actions import Action
 from memoranda.models import MemorandumVersion, sha256_of
 from portal.audit import record
 from portal.models import User
@@ -52,9 +53,7 @@ def test_the_certificate_keeps_every_sending_and_signing_event_however_long_the_
     sign_as(world.user("signatory"), version)
     # Years of other activity on the memorandum between the first signature and the last.
     for n in range(1001):
-        record(
-            world.user("lead"), "memorandum.comment_added", m, summary=f"Comment {n}", partnership_id=m.partnership_id
-        )
+        record(world.user("lead"), Action.COMMENTED, m, summary=f"Comment {n}", partnership_id=m.partnership_id)
     sign_as(User.objects.get(email="uma@matrix.test"), version)
     version.refresh_from_db()
     _, text = _text(version.pdf.read())
