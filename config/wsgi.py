@@ -17,7 +17,7 @@ application = get_wsgi_application()
 from django.conf import settings  # noqa: E402  (settings are configured by the line above)
 
 # Read through _wrapped: Django's settings object raises its own, vaguer error for an empty key.
-if not settings._wrapped.SECRET_KEY:
+if not settings._wrapped.SECRET_KEY:  # type: ignore[misc]  # private on purpose, see above
     raise ImproperlyConfigured(settings.MISSING_SECRET_KEY_MESSAGE)
 
 # Links in e-mails and PDFs come from SITE_URL (portal/links.py); a local or missing address in
