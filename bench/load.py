@@ -65,10 +65,10 @@ def load_run(base_url: str, people: dict, targets: list, *, users: int, seconds:
         with lock:
             timeline.extend(mine)
 
-    def fault() -> None:
+    def fault(at: float) -> None:
         from django.db import connection
 
-        time.sleep(fault_at)
+        time.sleep(at)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
@@ -80,7 +80,7 @@ def load_run(base_url: str, people: dict, targets: list, *, users: int, seconds:
 
     threads = [threading.Thread(target=work, args=(who, client)) for who, client in users_clients]
     if fault_at is not None:
-        threads.append(threading.Thread(target=fault))
+        threads.append(threading.Thread(target=fault, args=(fault_at,)))
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -145,13 +145,16 @@ def interrupted_import(rows: int = 10_000) -> dict:
         stdout=subprocess.PIPE,
         text=True,
     )
-    backend_pid = int(child.stdout.readline().split()[1])
-    assert child.stdout.readline().strip() == "importing"
+    out = child.stdout
+    if out is None:  # never: stdout=PIPE above
+        raise RuntimeError("The import child has no output pipe")
+    backend_pid = int(out.readline().split()[1])
+    assert out.readline().strip() == "importing"
     writing = _wait_for_writes(backend_pid)
     still_running = child.poll() is None
     child.send_signal(signal.SIGKILL)
     child.wait()
-    said = child.stdout.read().split()
+    said = out.read().split()
     # PostgreSQL notices the dead client and rolls its transaction back; wait for its session to go.
     from django.db import connection
 

@@ -14,6 +14,7 @@ from memoranda.models import (
     SECTION_MAX_CHARS,
     Kind,
     ReviewOutcome,
+    Section,
     Seniority,
 )
 from partnerships.models import Organisation
@@ -99,7 +100,7 @@ class MemorandumForm(LengthChecksMixin, RevisionMixin, PortalForm):
         max_length=200,
         error_messages={"required": "Enter a title", "max_length": "Use at most 200 characters"},
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations: forms.ModelMultipleChoiceField[Organisation] = forms.ModelMultipleChoiceField(
         label="Parties",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -166,7 +167,7 @@ class SectionForm(LengthChecksMixin, RevisionMixin, PortalForm):
 
 
 class PartyForm(LengthChecksMixin, RevisionMixin, PortalForm):
-    signatory = forms.ModelChoiceField(
+    signatory: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label="Signatory",
         queryset=None,
         required=False,
@@ -241,7 +242,7 @@ class PlacesForm(NoNullCharsMixin, RevisionMixin, PortalForm):
 
 
 class CommentForm(LengthChecksMixin, PortalForm):
-    section = forms.ModelChoiceField(
+    section: forms.ModelChoiceField[Section] = forms.ModelChoiceField(
         label="About",
         queryset=None,
         required=False,

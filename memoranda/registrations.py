@@ -90,7 +90,6 @@ def attention(user) -> list[AttentionItem]:
                 partnership=version.memorandum.partnership.name,
             )
         )
-    today = timezone.localdate()
     for memorandum in selectors.reviews_due_for_lead(user):
         items.append(
             AttentionItem(
@@ -99,7 +98,7 @@ def attention(user) -> list[AttentionItem]:
                 kind="Review",
                 partnership=memorandum.partnership.name,
                 due=memorandum.review_date,
-                overdue=memorandum.review_date < today,
+                overdue=memorandum.review_overdue,  # the selector returns active ones with a date
             )
         )
     for version in selectors.declined_for_lead(user):

@@ -118,9 +118,9 @@ def build(ctx: dict, params: dict, stdout) -> None:
             last = number == count
             content = {**content, "title": m.title if last else f"{m.title} (draft {number})"}
             if last:
-                status = VersionStatus.AWAITING if m.status == Status.AWAITING else VersionStatus.SIGNED
+                version_status = VersionStatus.AWAITING if m.status == Status.AWAITING else VersionStatus.SIGNED
             else:
-                status = VersionStatus.DECLINED
+                version_status = VersionStatus.DECLINED
             sent = dt.datetime.combine(
                 m.start_date - dt.timedelta(days=10 * (count - number) + 5), dt.time(10), tzinfo=dt.UTC
             )
@@ -129,10 +129,10 @@ def build(ctx: dict, params: dict, stdout) -> None:
                 number=number,
                 content=content,
                 sha256=sha256_of(content),
-                status=status,
+                status=version_status,
                 sent_at=sent,
-                signed_at=sent + dt.timedelta(days=4) if status == VersionStatus.SIGNED else None,
-                declined_reason="One more change" if status == VersionStatus.DECLINED else "",
+                signed_at=sent + dt.timedelta(days=4) if version_status == VersionStatus.SIGNED else None,
+                declined_reason="One more change" if version_status == VersionStatus.DECLINED else "",
             )
             versions.append(version)
             if last:
@@ -159,17 +159,17 @@ def build(ctx: dict, params: dict, stdout) -> None:
             )
     Signature.objects.bulk_create(signatures, batch_size=5000)
 
-    signed = [(m, v) for m, v in last_versions.values() if v.status == VersionStatus.SIGNED]
-    if signed:
-        first_m, first_v = signed[0]
+    signed_versions = [(m, v) for m, v in last_versions.values() if v.status == VersionStatus.SIGNED]
+    if signed_versions:
+        first_m, first_v = signed_versions[0]
         pdf = render_memorandum_pdf(first_m, first_v)
         digest = sha256_of_bytes(pdf)
-        for m, version in signed:
+        for m, version in signed_versions:
             version.pdf.save(f"scale-memorandum-{m.pk}-v{version.number}.pdf", ContentFile(pdf), save=False)
             version.pdf_sha256 = digest
-        MemorandumVersion.objects.bulk_update([v for _, v in signed], ["pdf", "pdf_sha256"], batch_size=1000)
+        MemorandumVersion.objects.bulk_update([v for _, v in signed_versions], ["pdf", "pdf_sha256"], batch_size=1000)
     ctx["memoranda"] = memoranda
     stdout.write(
         f"    {len(memoranda)} memoranda, {len(versions)} versions, {len(signatures)} signatures, "
-        f"{len(signed)} stored signed PDFs"
+        f"{len(signed_versions)} stored signed PDFs"
     )

@@ -237,7 +237,7 @@ def declined_for_lead(user) -> list[MemorandumVersion]:
 
 def partnership_memoranda(partnership: Partnership) -> list[Memorandum]:
     """The memoranda of one partnership for its page: those in force or being drafted first."""
-    order = {
+    order: dict[str, int] = {
         Status.AWAITING: 0,
         Status.DRAFT: 1,
         Status.ACTIVE: 2,

@@ -95,7 +95,7 @@ def word_diff(old: str, new: str) -> SafeString:
     fast and paragraphs keep their shape (show it in an element with white-space: pre-wrap)."""
     a = (old or "").replace("\r\n", "\n").splitlines(keepends=True)
     b = (new or "").replace("\r\n", "\n").splitlines(keepends=True)
-    out = []
+    out: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         old_block, new_block = "".join(a[i1:i2]), "".join(b[j1:j2])
         if op == "equal":

@@ -8,6 +8,7 @@ parties, status and dates; members of the partnership also get a link to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
@@ -81,13 +82,14 @@ def check_version(version, *, check_audit: bool = True, check_pdf: bool = False)
 
 # --- Public verification -----------------------------------------------------------------------
 
-_VERIFIED = {
+# Keyed by the status strings the models store (a TextChoices member is one of them).
+_VERIFIED: dict[str, tuple[str, str]] = {
     Status.ACTIVE: ("green", "Signed and in force"),
     Status.SUPERSEDED: ("grey", "Signed, but superseded by a later version"),
     Status.EXPIRED: ("red", "Signed, but expired: its review date passed without a review"),
     Status.ENDED: ("grey", "Signed, but ended"),
 }
-_UNSIGNED = {
+_UNSIGNED: dict[str, tuple[str, str]] = {
     VersionStatus.AWAITING: ("blue", "Sent for signature, not yet signed by every party"),
     VersionStatus.DECLINED: ("red", "Declined by a signatory: never came into force"),
     VersionStatus.WITHDRAWN: ("grey", "Withdrawn from signing: never came into force"),
@@ -122,14 +124,14 @@ def fingerprint_of_upload(upload) -> str:
     return sha256_of_file(upload)
 
 
-def verify(user, *, sha256: str = "", upload=None) -> dict:
+def verify(user, *, sha256: str = "", upload=None) -> dict[str, Any]:
     """What the verify page shows for a fingerprint, or for an uploaded PDF (which wins when both
     are given). Raises ValidationError when the upload is not a PDF."""
     sha, matched_by = sha256, "fingerprint"
     if upload is not None:
         sha, matched_by = fingerprint_of_upload(upload), "pdf"
     version = find_version_by_hash(sha)
-    result = {"sha256": sha, "matched_by": matched_by, "version": version}
+    result: dict[str, Any] = {"sha256": sha, "matched_by": matched_by, "version": version}
     if version is None:
         return result
     memorandum = version.memorandum

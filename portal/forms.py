@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from crispy_forms_gds.helper import FormHelper
@@ -16,6 +18,8 @@ from django.utils.formats import date_format
 from portal.dates import EARLIEST_DATE, LATEST_DATE
 from portal.exceptions import StaleEdit
 from portal.reauth import TooManyAttempts, confirm_password
+
+T = TypeVar("T")
 
 # Dates are typed or picked in the browser's date field (sent as 2026-09-14); the other formats
 # are what people type when the browser shows a plain text box.
@@ -59,6 +63,9 @@ class GOVUKFormMixin:
     crispy-forms-gds leaves date and number inputs unstyled, so they get GOV.UK input classes
     with a width that fits the value. Every date field refuses dates outside EARLIEST_DATE and
     LATEST_DATE."""
+
+    # Declared only (no value): `submit` sets it, and views read it after a refusal.
+    service_error: ValidationError | None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,10 +167,10 @@ def _shown(value) -> str:
     return str(value)
 
 
-def submit(form: forms.Form, service) -> tuple[bool, object]:
+def submit(form: forms.Form, service: Callable[[dict[str, Any]], T]) -> tuple[bool, T | None]:
     """The one way views run a form through a service: `service(form.cleaned_data)` runs only
     when the form is valid, and a refusal lands on the form (and stays as `form.service_error`,
-    so a view can tell a stale edit apart). Returns (saved, result)."""
+    so a view can tell a stale edit apart). Returns (saved, result): the result is None unless saved."""
     form.service_error = None  # type: ignore[attr-defined]  # read by views after a refusal
     if not form.is_valid():
         return False, None

@@ -88,7 +88,7 @@ def test_access(row: Row, world):
             got = f"{response.status_code} -> {response.headers.get('Location', '')}"
         else:
             ok = response.status_code == expected
-            got = response.status_code
+            got = str(response.status_code)
         if not ok:
             failures.append(f"{role}: expected {expected}, got {got}")
     assert not failures, f"{url}: " + "; ".join(failures)

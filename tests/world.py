@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from partnerships.models import Organisation, Partner, PartnerLevel, Partnership, Role
 from portal.models import User
@@ -57,12 +58,13 @@ def build_world() -> World:
     )
     f.MembershipFactory(user=users["member"], partnership=partnership, role=Role.MEMBER)
     f.MembershipFactory(user=users["non_member"], partnership=other, role=Role.LEAD)
+    # factory-boy types calling a factory as returning the factory; it returns the saved model.
     return World(
-        partnership=partnership,
-        employer=employer,
-        university=university,
-        employer_partner=employer_partner,
-        university_partner=university_partner,
-        other_partnership=other,
-        users=users,
+        partnership=cast(Partnership, partnership),
+        employer=cast(Organisation, employer),
+        university=cast(Organisation, university),
+        employer_partner=cast(Partner, employer_partner),
+        university_partner=cast(Partner, university_partner),
+        other_partnership=cast(Partnership, other),
+        users=cast(dict[str, User], users),
     )

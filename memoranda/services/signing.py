@@ -54,7 +54,7 @@ def _prefetched(memorandum: Memorandum) -> Memorandum:
 
 
 @transaction.atomic
-def send_for_signature(actor, memorandum: Memorandum, *, base_revision: int) -> MemorandumVersion:
+def send_for_signature(actor, memorandum: Memorandum, *, base_revision: int | str | None) -> MemorandumVersion:
     """Freeze the draft as a numbered version, hash it, and ask each named signatory to sign."""
     memorandum = lock(memorandum)
     require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)

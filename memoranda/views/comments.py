@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,7 +38,8 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if saved:
             messages.success(request, "Comment added. The partnership lead will see it.")
-            return redirect(reverse("memoranda:comments", kwargs={"pk": pk}) + f"#comment-{comment.pk}")
+            added = cast(Comment, comment)  # saved: the service returned the comment
+            return redirect(reverse("memoranda:comments", kwargs={"pk": pk}) + f"#comment-{added.pk}")
     all_comments = list(memorandum.comments.select_related("author", "resolved_by", "section"))
     return render(
         request,

@@ -3,6 +3,8 @@ words when its state does not allow the action."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -15,7 +17,8 @@ from portal.exceptions import InvalidTransition
 
 def memorandum_or_404(request, pk, perm: Perm = Perm.VIEW, queryset=None) -> Memorandum:
     queryset = queryset if queryset is not None else Memorandum.objects.select_related("partnership")
-    return object_or_404(queryset, request.user, perm, pk=pk)
+    # object_or_404 is typed for any model; every queryset passed here is of Memorandum.
+    return cast(Memorandum, object_or_404(queryset, request.user, perm, pk=pk))
 
 
 def refused(request, memorandum: Memorandum, action: str) -> HttpResponse | None:

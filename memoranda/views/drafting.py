@@ -3,6 +3,8 @@ responsibilities, and set placement numbers. (Sections and comments have their o
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from django.utils import timezone
 from memoranda import selectors, services
 from memoranda.canonical import canonical_content
 from memoranda.forms import MemorandumForm, PartyForm, PlacesForm
-from memoranda.models import Kind, Party
+from memoranda.models import Kind, Memorandum, Party
 from memoranda.text import word_diff
 from memoranda.views.common import memorandum_or_404, refused
 from partnerships.access import Perm, partnership_or_404
@@ -55,7 +57,7 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
             )
             if saved:
                 messages.success(request, "Draft created from the checklist. Fill in each section, then send it.")
-                return redirect(memorandum)
+                return redirect(cast(Memorandum, memorandum))  # saved: the service returned the draft
     return render(
         request,
         "memoranda/form_page.html",

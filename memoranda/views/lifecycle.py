@@ -41,6 +41,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _review_message(outcome: str, memorandum: Memorandum) -> str:
     if outcome == ReviewOutcome.UNCHANGED:
+        if memorandum.review_date is None:  # never: continuing unchanged sets the next review date
+            raise ValueError("A memorandum continued unchanged must have a review date")
         return f"Review recorded. The memorandum continues unchanged; the next review is due by {date_format(memorandum.review_date, 'j F Y')}."
     if outcome == ReviewOutcome.AMEND:
         return "Review recorded. This new draft is the amendment: the current memorandum stays in force until it is signed."

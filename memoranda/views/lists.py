@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ def memorandum_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, slug: str) -> HttpResponse:
+def export(request: HttpRequest, slug: str) -> HttpResponseBase:
     partnership = partnership_or_404(request.user, slug, Perm.VIEW)
     signed = active_signed_versions(partnership)
     if not signed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from memoranda import selectors, services
@@ -135,7 +136,7 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _pdf_response(memorandum: Memorandum, version: MemorandumVersion | None) -> HttpResponse:
+def _pdf_response(memorandum: Memorandum, version: MemorandumVersion | None) -> HttpResponseBase:
     """The stored signed PDF when there is one (rendered once, never again); otherwise a fresh
     rendering watermarked as not signed."""
     if version is not None and version.status == VersionStatus.SIGNED:
@@ -151,7 +152,7 @@ def _pdf_response(memorandum: Memorandum, version: MemorandumVersion | None) -> 
 
 
 @login_required
-def memorandum_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def memorandum_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     memorandum = memorandum_or_404(request, pk, Perm.VIEW)
     version = memorandum.versions.order_by("-number").first()
     signed = memorandum.versions.filter(status=VersionStatus.SIGNED).order_by("-number").first()
@@ -163,7 +164,7 @@ def memorandum_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     memorandum = memorandum_or_404(request, pk, Perm.VIEW)
     version = (
         MemorandumVersion.objects.filter(memorandum__lineage=memorandum.lineage, number=number)

@@ -3,6 +3,8 @@ and reorder."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -43,8 +45,9 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
             ),
         )
         if saved:
-            messages.success(request, f"Saved the section {result.heading}.")
-            return redirect(f"{memorandum.get_absolute_url()}#section-{result.pk}")
+            updated = cast(Section, result)  # saved: the service returned the section
+            messages.success(request, f"Saved the section {updated.heading}.")
+            return redirect(f"{memorandum.get_absolute_url()}#section-{updated.pk}")
         if isinstance(form.service_error, StaleEdit):
             stale = _what_changed(section, form.cleaned_data.get("revision"))
     comments = section.comments.filter(resolved_at__isnull=True).select_related("author")
@@ -55,11 +58,11 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
     )
 
 
-def _what_changed(section: Section, base_revision: int | None) -> dict:
+def _what_changed(section: Section, base_revision: int | None) -> dict[str, Any]:
     """Someone saved this section after the editor opened it: what they changed, who, when."""
     current = Section.objects.get(pk=section.pk)
     revisions = {r.number: r for r in SectionRevision.objects.filter(section=section).select_related("saved_by")}
-    base = revisions.get(base_revision)
+    base = revisions.get(base_revision) if base_revision is not None else None
     latest = revisions.get(current.revision)
     return {
         "heading_changed": base is not None and base.heading != current.heading,
@@ -123,7 +126,10 @@ def sections_order(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal := refused(request, memorandum, "edit"):
         return refusal
     if request.method == "POST":
-        section = Section.objects.filter(memorandum=memorandum, pk=positive_int(request.POST.get("section"))).first()
+        section_pk = positive_int(request.POST.get("section"))
+        section = (
+            Section.objects.filter(memorandum=memorandum, pk=section_pk).first() if section_pk is not None else None
+        )
         if section is None:
             messages.error(request, "That section is no longer in this memorandum.")
         else:

@@ -3,10 +3,12 @@ decline."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -91,7 +93,7 @@ def _awaiting_version(memorandum: Memorandum) -> MemorandumVersion | None:
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
     memorandum = memorandum_or_404(request, pk, Perm.SIGN_MEMORANDUM)
     version = _awaiting_version(memorandum) if memorandum.status == Status.AWAITING else None
-    context = {"memorandum": memorandum, "version": version}
+    context: dict[str, Any] = {"memorandum": memorandum, "version": version}
     if version is None:
         return render(request, "memoranda/sign.html", context)
     party = services.signer_party(request.user, version)  # 403 with the reason for anyone else
@@ -104,11 +106,12 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"position": party["signatory_position"], "expected_sha256": version.sha256},
     )
     if request.method == "POST" and signature is None:
+        shown = version  # the version on the page, which the signature is for
         saved, _ = submit(
             form,
             lambda data: services.sign(
                 request.user,
-                version,
+                shown,
                 password=data["password"],
                 typed_name=data["typed_name"],
                 position=data["position"],
@@ -130,8 +133,9 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, " ".join(form.service_error.messages))
                 return redirect(memorandum)
             # Show the text as it is now, with its current fingerprint, so they can read it again.
-            form.data = form.data.copy()
-            form.data["expected_sha256"] = version.sha256
+            data = cast(QueryDict, form.data).copy()  # a bound (posted) form holds a QueryDict
+            data["expected_sha256"] = version.sha256
+            form.data = data
     content = version.content
     place_years, place_rows = selectors.places(content)
     context.update(

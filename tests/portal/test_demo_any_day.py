@@ -83,7 +83,9 @@ def _placements_in(year: str) -> set[str]:
 
 def _sufficiency_year(client: Client) -> str:
     html = client.get(f"/placements/sufficiency/?partnership={WLA}").content.decode()
-    return re.search(r'<option value="([^"]+)" selected>\1</option>', html.split('id="f-year"')[1]).group(1)
+    selected = re.search(r'<option value="([^"]+)" selected>\1</option>', html.split('id="f-year"')[1])
+    assert selected, "no academic year is selected on the sufficiency page"
+    return selected.group(1)
 
 
 def test_the_whole_demo_makes_sense_on_15_july_2029(frozen_clock):

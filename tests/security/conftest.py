@@ -3,6 +3,8 @@ savepoint rolled back after the test), instead of building a world per page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import transaction
 from django.test import override_settings
@@ -11,7 +13,7 @@ from tests.world import World, build_world
 
 
 @pytest.fixture(scope="module")
-def _world_once(django_db_setup, django_db_blocker) -> World:
+def _world_once(django_db_setup, django_db_blocker) -> Iterator[World]:
     # Built before the per-test settings apply, so the fast password hasher is set here too
     # (a password hashed with the slow default could not be checked under the fast one).
     with (

@@ -194,8 +194,10 @@ def open_page(visit: Visit, world) -> Page:
 def spoil_query(page: Page) -> list[str]:
     """Filters, page numbers and the other query parameters a page reads, one at a time spoiled:
     the page ignores or refuses them, never fails."""
-    problems = []
-    client = page.clients.get(page.query_role)
+    problems: list[str] = []
+    if not page.query_names:
+        return problems
+    client = page.clients[page.query_role]
     base = urlsplit(page.url)
     for name in sorted(page.query_names):
         for label, value in QUERY_VALUES:
@@ -259,8 +261,8 @@ def attack(form: Form, client: Client, url_name: str, button: tuple[str, str] | 
         typical[button[0]] = button[1]
     cases: list[tuple[str, dict, object, Field | None]] = [("nothing filled in", {}, None, None)]
     for name, f in form.fields.items():
-        for label, value in hostile_values(f):
-            cases.append((f"{name}={label}", {**typical, name: value}, value, f))
+        for label, hostile in hostile_values(f):
+            cases.append((f"{name}={label}", {**typical, name: hostile}, hostile, f))
     # Every field spoiled at once, in the first way its kind allows.
     spoiled = {name: values[0][1] for name, f in form.fields.items() if (values := hostile_values(f))}
     cases.append(("every field spoiled", {**typical, **spoiled}, None, None))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+from typing import cast
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,12 +27,16 @@ NEW = "/practice-educators/partnership/elsewhere/new/"
 
 
 def _west_london_educator(world) -> PracticeEducator:
-    return EducatorFactory(
-        partnership=world.partnership,
-        full_name="Wendy Westlondon",
-        email=EMAIL,
-        employer=world.employer,
-        last_cpd_on=D(2026, 3, 1),
+    # factory-boy types calling a factory as returning the factory; it returns the saved model.
+    return cast(
+        PracticeEducator,
+        EducatorFactory(
+            partnership=world.partnership,
+            full_name="Wendy Westlondon",
+            email=EMAIL,
+            employer=world.employer,
+            last_cpd_on=D(2026, 3, 1),
+        ),
     )
 
 

@@ -9,9 +9,10 @@ is tested as a browser would send it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ class Upload:
     # Files of the wrong kind, each named as a file of the right kind would be.
     wrong: list[tuple[str, bytes]]
     limit: int = LIMIT
-    data: dict = field(default_factory=dict)
+    data: dict = dataclasses.field(default_factory=dict)  # (`field` is an attribute name here)
 
 
 UPLOADS = [
