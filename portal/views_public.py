@@ -134,7 +134,7 @@ def service_status(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def session_keep_alive(request: HttpRequest) -> HttpResponse:
-    """"Stay signed in": restarts the idle limit. The dialogue's script posts here and gets 204;
+    """The "Stay signed in" button: restarts the idle limit. The dialogue's script posts here and gets 204;
     a plain form post goes back to the page it came from."""
     touch_session(request)
     if request.headers.get("X-Requested-With") == "fetch":

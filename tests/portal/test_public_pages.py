@@ -63,7 +63,10 @@ def test_the_privacy_notice_gives_the_retention_periods_the_code_applies(client,
     settings.SESSION_COOKIE_AGE = 45 * 60
     settings.PORTAL_OPERATOR_NAME = "Matrix Borough Council"
     text = text_of(client.get("/privacy/"))
-    assert f"until {PlacementPolicy.DEFAULT_RETENTION_YEARS} years after the end of the student's final placement year" in text
+    assert (
+        f"until {PlacementPolicy.DEFAULT_RETENTION_YEARS} years after the end of the student's final placement year"
+        in text
+    )
     assert f"deleted {IMPORT_FILE_DAYS} days after upload" in text
     assert "it ends after 45 minutes without activity" in text
     assert f"kept for {views_public.BACKUP_DAYS} days" in text

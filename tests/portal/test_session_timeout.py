@@ -96,7 +96,9 @@ def test_when_time_runs_out_the_script_signs_out_to_the_signed_out_page(client_f
     form = re.search(r"<form [^>]*data-expired-sign-out>.*?</form>", html, re.DOTALL).group(0)
     assert 'action="/accounts/logout/"' in form
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    response = client.post("/accounts/logout/", {"csrfmiddlewaretoken": token, "next": "/accounts/signed-out/?next=/memoranda/"})
+    response = client.post(
+        "/accounts/logout/", {"csrfmiddlewaretoken": token, "next": "/accounts/signed-out/?next=/memoranda/"}
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"])
     text = text_of(page)
