@@ -179,6 +179,9 @@ LOGOUT_REDIRECT_URL = "login"
 # moves the expiry forward (at most once a minute, rather than a database write on every request).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "60")) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Signed-in pages warn this many seconds before the idle limit (WCAG 2.2.1 Timing Adjustable):
+# a dialogue lets the person stay signed in (static/js/session-timeout.js, portal/views_public.py).
+SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # invitation and reset links last three days
 
 # Failed-login throttling (django-axes): lock a user name + address after 5 failures for 15 minutes.
@@ -193,6 +196,15 @@ AXES_VERBOSE = False
 # How many reverse proxies append to X-Forwarded-For in front of the portal (see portal/proxy.py).
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "portal.proxy.client_ip_address"
+
+# --- Public pages (accessibility statement, privacy notice, cookies, service status) -------------
+# Who runs this portal and answers questions about it: shown on the public pages (docs/operator.md).
+PORTAL_OPERATOR_NAME = os.environ.get("PORTAL_OPERATOR_NAME", "The partnership portal team")
+PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "portal-support@example.org")
+# When the accessibility statement was prepared and last reviewed (YYYY-MM-DD): a fixed date the
+# operator moves on after each review, never "today", so the statement says what was really checked.
+ACCESSIBILITY_STATEMENT_PREPARED = os.environ.get("ACCESSIBILITY_STATEMENT_PREPARED", "2026-12-03")
+ACCESSIBILITY_STATEMENT_REVIEWED = os.environ.get("ACCESSIBILITY_STATEMENT_REVIEWED", "2026-12-03")
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import views, views_public
 from portal.forms import PortalPasswordResetForm
 
 admin.site.site_header = "Partnership portal administration"
@@ -17,6 +17,12 @@ _reset = dict(
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("service-status/", views_public.service_status, name="service_status"),
+    path("accessibility/", views_public.accessibility, name="accessibility"),
+    path("privacy/", views_public.privacy, name="privacy"),
+    path("cookies/", views_public.cookies, name="cookies"),
+    path("accounts/keep-alive/", views_public.session_keep_alive, name="session_keep_alive"),
+    path("accounts/signed-out/", views_public.signed_out, name="signed_out"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),

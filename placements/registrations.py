@@ -21,6 +21,7 @@ from portal.registry import (
     register_attention,
     register_metric,
     register_partnership_panel,
+    register_privacy_facts,
 )
 
 
@@ -294,3 +295,18 @@ register_partnership_panel(
         order=40,
     )
 )
+
+
+def _privacy_facts() -> dict:
+    """The retention rules placements apply (services.purge_students and discard_old_import_files),
+    for the privacy notice."""
+    from placements.models import PlacementPolicy
+    from placements.services import IMPORT_FILE_DAYS
+
+    return {
+        "student_retention_years": PlacementPolicy.DEFAULT_RETENTION_YEARS,
+        "import_file_days": IMPORT_FILE_DAYS,
+    }
+
+
+register_privacy_facts(_privacy_facts)

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from portal.middleware import session_seconds_left
+
 # (label, URL name, section key). URL names that do not resolve yet are simply skipped.
 NAV_ITEMS = [
     ("Dashboard", "dashboard", "dashboard"),
@@ -29,4 +31,19 @@ def site(request):
         "DEBUG": settings.DEBUG,
         "NAV_ITEMS": NAV_ITEMS,
         "nav_section": _section(request),
+        "PORTAL_CONTACT_EMAIL": settings.PORTAL_CONTACT_EMAIL,
+        "session_timeout": _session_timeout(request),
+    }
+
+
+def _session_timeout(request) -> dict | None:
+    """The timings base.html gives static/js/session-timeout.js (signed-in pages only)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(request, "session"):
+        return None
+    left = session_seconds_left(request)
+    return {
+        "seconds_left": left,
+        "warn_seconds": min(settings.SESSION_WARNING_SECONDS, left),
+        "idle_seconds": settings.SESSION_COOKIE_AGE,
     }

@@ -78,3 +78,21 @@ def mark_session_touched(sender, request, user, **kwargs) -> None:
     first page after signing in). Connected to user_logged_in in PortalConfig.ready()."""
     if request is not None and hasattr(request, "session"):
         request.session["touched_at"] = int(time.time())
+
+
+def touch_session(request) -> None:
+    """Restart the idle limit now (the "Stay signed in" button): changing the timestamp saves the
+    session, which moves its expiry SESSION_COOKIE_AGE on from now."""
+    request.session["touched_at"] = int(time.time())
+
+
+def session_seconds_left(request) -> int:
+    """How long the signed-in person's session will last from this response if they do nothing.
+
+    The expiry moves on only when the session is saved, which SlidingSessionMiddleware does at most
+    once a minute: a page shown within the minute after the last save expires that much sooner,
+    so the warning is timed from the last save, not from the page."""
+    idle = int(time.time()) - request.session.get("touched_at", 0)
+    if idle >= SlidingSessionMiddleware.TOUCH_EVERY_SECONDS:
+        return settings.SESSION_COOKIE_AGE  # this response saves the session
+    return max(settings.SESSION_COOKIE_AGE - idle, 0)

@@ -173,3 +173,21 @@ def register_reminder_sender(name: str, sender: Callable[[date], int]) -> None:
 
 def reminder_senders() -> dict[str, Callable[[date], int]]:
     return dict(_reminder_senders)
+
+
+# --- Facts for the privacy notice --------------------------------------------------------------
+# The privacy notice (templates/public/privacy.html) states how long each kind of record is kept.
+# The app that keeps and purges the record registers the figures its rules use, so the notice
+# reads them instead of repeating them: `register_privacy_facts(lambda: {"student_years": 6})`.
+_privacy_facts: list[Callable[[], dict]] = []
+
+
+def register_privacy_facts(provider: Callable[[], dict]) -> None:
+    _privacy_facts.append(provider)
+
+
+def privacy_facts() -> dict:
+    facts: dict = {}
+    for provider in _privacy_facts:
+        facts.update(provider())
+    return facts

@@ -3,6 +3,14 @@ from tests.access import LOGIN, Row, public, signed_in
 ROWS = [
     Row("dashboard", signed_in()),
     Row("healthz", public()),
+    # The pages in the footer, open to everyone (portal/views_public.py).
+    Row("service_status", public()),
+    Row("accessibility", public()),
+    Row("privacy", public()),
+    Row("cookies", public()),
+    Row("signed_out", public()),
+    # "Stay signed in" on the timeout warning: a POST by someone signed in.
+    Row("session_keep_alive", signed_in(405)),
     Row(
         "login",
         {

@@ -189,6 +189,7 @@ TYPICAL: dict[str, dict] = {
 # URLs that only take a POST have their form on another page: the visit (by id) that shows it.
 FORM_ON = {
     "logout": "dashboard",
+    "session_keep_alive": "dashboard",  # the timeout warning, on every signed-in page
     "healthcheck:add_evidence": "healthcheck:criterion",
     "healthcheck:add_action": "healthcheck:criterion",
     "healthcheck:refresh_figures": "healthcheck:detail",
