@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from healthcheck import services
 from healthcheck.models import Action, ActionReminder
-from healthcheck.reminders import send_overdue_action_reminders
+from healthcheck.services.reminders import send_overdue_action_reminders
 from tests.healthcheck import factories as hf
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,22 @@ def test_overdue_reminders_are_sent_once_per_due_date(world):
     )
     assert send_overdue_action_reminders(dt.date(2027, 4, 21)) == 1
     assert ActionReminder.objects.count() == 2
+
+
+def test_the_overdue_reminder_reads_well_even_when_the_description_has_line_breaks(world):
+    # A description typed in a text area once made the subject two lines (BadHeaderError).
+    hc = hf.health_check(world)
+    action = _action(
+        world, hc, owner="lead", due=dt.date(2027, 4, 1), description="Agree a plan\r\nwith the university & employer"
+    )
+    assert send_overdue_action_reminders(dt.date(2027, 4, 2)) == 1
+    message = mail.outbox[0]
+    assert message.subject == "Overdue action: Agree a plan with the university & employer"
+    assert message.body == (
+        f"The action you own in Matrix Teaching Partnership (A1, health check {hc.academic_year}) "
+        "was due on 01 April 2027.\n\n"
+        "Agree a plan\r\nwith the university & employer\n\n"
+        "Update its status or ask a coordinator to change the due date: "
+        f"{settings.SITE_URL}/health-checks/actions/{action.pk}/\n"
+    )
+    message.message()  # the headers Django would send: refuses a subject that runs over two lines
