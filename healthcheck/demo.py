@@ -20,8 +20,7 @@ import random
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from healthcheck.models import ActionStatus, Framework, FrameworkStatus, HealthCheck, Rag, Status
-from healthcheck.services import action_plans, running
-from healthcheck.services import sign_off as signing
+from healthcheck.services import action_plans, running, signing
 from partnerships.models import Membership, Organisation, Partnership, Role
 from portal import demo_clock
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from healthcheck.models import Action, HealthCheck, Status
 from healthcheck.selectors import partnership_panel
 from healthcheck.services.reminders import send_overdue_action_reminders
-from healthcheck.services.sign_off import can_sign_off
+from healthcheck.services.signing import can_sign_off
 from partnerships.access import partnership_ids_with_role
 from portal.registry import (
     AttentionItem,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from healthcheck.views import action_plans, exports, frameworks, lists, running, sign_off
+from healthcheck.views import action_plans, exports, frameworks, lists, running, signing
 
 app_name = "healthcheck"
 urlpatterns = [
@@ -14,9 +14,9 @@ urlpatterns = [
     path("<int:pk>/evidence/<int:evidence_pk>/", running.evidence_file, name="evidence_file"),
     path("<int:pk>/evidence/<int:evidence_pk>/remove/", running.remove_evidence, name="remove_evidence"),
     path("<int:pk>/refresh-figures/", running.refresh_figures, name="refresh_figures"),
-    path("<int:pk>/submit/", sign_off.submit, name="submit"),
-    path("<int:pk>/sign-off/", sign_off.sign_off, name="sign_off"),
-    path("<int:pk>/reopen/", sign_off.reopen, name="reopen"),
+    path("<int:pk>/submit/", signing.submit, name="submit"),
+    path("<int:pk>/sign-off/", signing.sign_off, name="sign_off"),
+    path("<int:pk>/reopen/", signing.reopen, name="reopen"),
     path("<int:pk>/pdf/", exports.pdf, name="pdf"),
     path("<int:pk>/export.csv", exports.export_csv, name="export_csv"),
     path("heatmap/", lists.heatmap, name="heatmap"),
@@ -36,7 +36,9 @@ urlpatterns = [
     path("frameworks/<int:framework_pk>/areas/<int:area_pk>/", frameworks.area_form, name="area_edit"),
     path("frameworks/<int:framework_pk>/areas/<int:area_pk>/delete/", frameworks.area_delete, name="area_delete"),
     path("frameworks/<int:framework_pk>/criteria/new/", frameworks.criterion_form, name="criterion_create"),
-    path("frameworks/<int:framework_pk>/criteria/<int:criterion_pk>/", frameworks.criterion_form, name="criterion_edit"),
+    path(
+        "frameworks/<int:framework_pk>/criteria/<int:criterion_pk>/", frameworks.criterion_form, name="criterion_edit"
+    ),
     path(
         "frameworks/<int:framework_pk>/criteria/<int:criterion_pk>/delete/",
         frameworks.criterion_delete,

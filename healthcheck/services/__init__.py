@@ -8,7 +8,7 @@ Two kinds of work, two sets of modules:
 * authoring.py: frameworks, for site administrators (drafts, versions, areas, criteria,
   publishing, importing).
 * running a health check, for partnerships: running.py (start, live figures, ratings, evidence),
-  action_plans.py (actions and their updates), sign_off.py (submit, sign off, reopen),
+  action_plans.py (actions and their updates), signing.py (submit, sign off, reopen),
   reminders.py (overdue action e-mails); common.py holds the health check's row lock and the
   in-progress check they share.
 
@@ -38,7 +38,7 @@ from healthcheck.services.running import (
     save_rating,
     start_health_check,
 )
-from healthcheck.services.sign_off import can_sign_off, reopen, sign_off, submission_problems, submit
+from healthcheck.services.signing import can_sign_off, reopen, sign_off, submission_problems, submit
 
 __all__ = [
     "add_action",

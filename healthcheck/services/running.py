@@ -1,7 +1,7 @@
 """Running a health check: starting it, the live figures, rating each criterion and its evidence.
 
 Every function checks the partnership role (Perm.RUN_HEALTH_CHECK), locks the health check and
-refuses changes once it is submitted or signed off (reopen it first: services/sign_off.py).
+refuses changes once it is submitted or signed off (reopen it first: services/signing.py).
 """
 
 from __future__ import annotations

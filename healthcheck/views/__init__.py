@@ -2,7 +2,7 @@
 
 lists.py (health checks across partnerships, choosing where to start one, the heatmaps),
 running.py (starting one, its page, each criterion with its rating, evidence and actions, the
-live figures), action_plans.py (the action list, updating an action), sign_off.py (submit, sign
+live figures), action_plans.py (the action list, updating an action), signing.py (submit, sign
 off, reopen), exports.py (PDF and CSV of one health check) and frameworks.py (reading frameworks,
 and authoring them for site administrators). common.py holds what they share.
 

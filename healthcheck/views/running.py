@@ -17,7 +17,7 @@ from healthcheck.forms import ActionForm, EvidenceForm, RatingForm, StartForm
 from healthcheck.models import Evidence, EvidenceKind, HealthCheck, Rag, Rating
 from healthcheck.rules import OVERALL_RULE_IN_WORDS, TREND_LABELS
 from healthcheck.services import action_plans, running
-from healthcheck.services.sign_off import can_sign_off
+from healthcheck.services.signing import can_sign_off
 from healthcheck.suggestions import thresholds_for
 from healthcheck.views.common import confirm_page, hc_form_page, health_check_or_404, rating_or_404
 from partnerships.access import Perm, can, partnership_or_404, require

@@ -13,7 +13,7 @@ from healthcheck import selectors
 from healthcheck.forms import ReasonForm
 from healthcheck.models import rag_label
 from healthcheck.rules import OVERALL_RULE_IN_WORDS
-from healthcheck.services import sign_off as signing
+from healthcheck.services import signing
 from healthcheck.views.common import hc_form_page, health_check_or_404
 from partnerships.access import Perm
 from portal.flows import GET_POST, form_page
