@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from healthcheck import services
 from healthcheck.models import Action, ActionReminder
+from healthcheck.services import action_plans
 from healthcheck.services.reminders import send_overdue_action_reminders
 from tests.healthcheck import factories as hf
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _action(world, hc, code="A1", *, owner="coordinator", due=None, description="Agree a plan"):
-    return services.add_action(
+    return action_plans.add_action(
         world.user("coordinator"),
         hc.ratings.get(criterion__code=code),
         description=description,
@@ -33,7 +33,7 @@ def test_the_action_list_filters_by_owner_status_and_overdue(world, client_for):
     _action(world, hc, owner="coordinator", due=today - dt.timedelta(days=3), description="Late thing")
     _action(world, hc, "A2", owner="lead", due=today + dt.timedelta(days=30), description="Future thing")
     done = _action(world, hc, "B1", owner="coordinator", due=today - dt.timedelta(days=9), description="Done thing")
-    services.update_action(
+    action_plans.update_action(
         world.user("coordinator"),
         done,
         data={"description": done.description, "owner": done.owner, "due_on": done.due_on, "status": "done"},
@@ -132,7 +132,7 @@ def test_overdue_reminders_are_sent_once_per_due_date(world):
     call_command("send_reminders", "--today", "2027-04-03", stdout=__import__("io").StringIO())
     assert len(mail.outbox) == 1
     # A new due date earns one new reminder when that one passes too.
-    services.update_action(
+    action_plans.update_action(
         world.user("coordinator"),
         action,
         data={
