@@ -103,5 +103,6 @@ def action_edit(request: HttpRequest, action_pk: int) -> HttpResponse:
         template="healthcheck/action_edit.html",
         success="Action updated.",
         next_url=lambda _: _back(request),
+        stale_check=action,  # re-read after a stale edit, so the page shows what is saved now
         **context,
     )
