@@ -19,8 +19,8 @@ import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from healthcheck import services
 from healthcheck.models import ActionStatus, Framework, FrameworkStatus, HealthCheck, Rag, Status
+from healthcheck.services import action_plans, running, signing
 from partnerships.models import Membership, Organisation, Partnership, Role
 from portal import demo_clock
 
@@ -105,7 +105,7 @@ def _run(partnership, organisation, year, green, amber, finished, *, coordinator
     )
     story_year = demo_clock.shift_year_label(year, -demo_clock.years_moved())
     rng = random.Random(f"{partnership.slug}/{organisation.pk if organisation else 'all'}/{story_year}")
-    hc = services.start_health_check(
+    hc = running.start_health_check(
         coordinator, partnership, academic_year=year, framework=framework, organisation=organisation
     )
     start = int(year[:4])
@@ -123,22 +123,22 @@ def _run(partnership, organisation, year, green, amber, finished, *, coordinator
         reason = ""
         if rating.suggested_rating and value != rating.suggested_rating:
             reason = "The figure misses arrangements the portal does not hold yet; the evidence below shows them."
-        rating = services.save_rating(
+        rating = running.save_rating(
             coordinator, rating, value=value, commentary=text, override_reason=reason, base_revision=rating.revision
         )
         if index % 3 == 0:
             title, note = NOTES[index % len(NOTES)]
-            services.add_evidence(coordinator, rating, kind="note", title=title, note=note)
+            running.add_evidence(coordinator, rating, kind="note", title=title, note=note)
         if index % 7 == 1:
             title, url = LINKS[0]
-            services.add_evidence(coordinator, rating, kind="link", title=f"{title} {year}", url=url)
+            running.add_evidence(coordinator, rating, kind="link", title=f"{title} {year}", url=url)
         if index == 2:
             upload = SimpleUploadedFile(f"board-minutes-{start}.pdf", DEMO_PDF, content_type="application/pdf")
-            services.add_evidence(coordinator, rating, kind="file", title="Board minutes (PDF)", upload=upload)
+            running.add_evidence(coordinator, rating, kind="file", title="Board minutes (PDF)", upload=upload)
         if value in (Rag.RED, Rag.AMBER):
             owner = owners[index % len(owners)]
             due = dt.date(start + 1, rng.choice([3, 6, 9]), rng.choice([1, 15, 28]))
-            action = services.add_action(
+            action = action_plans.add_action(
                 coordinator, rating, description=f"{rng.choice(ACTIONS)} ({criterion.code}).", owner=owner, due_on=due
             )
             # Older actions are mostly done; a few stay open and overdue, as in real life.
@@ -150,11 +150,11 @@ def _run(partnership, organisation, year, green, amber, finished, *, coordinator
                 status = rng.choice([ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS])
             if status != action.status:
                 data = {"description": action.description, "owner": owner, "due_on": due, "status": status}
-                services.update_action(coordinator, action, data=data, base_revision=action.revision)
+                action_plans.update_action(coordinator, action, data=data, base_revision=action.revision)
     if finished or submit_now:
-        services.submit(coordinator, hc)
+        signing.submit(coordinator, hc)
     if finished and signatory is not None:
-        services.sign_off(signatory, hc)
+        signing.sign_off(signatory, hc)
     return True
 
 

@@ -8,27 +8,12 @@ from django import forms
 from django.utils import timezone
 
 from healthcheck.models import ActionStatus, Area, Criterion, Framework, Rag
-from healthcheck.services import latest_published
+from healthcheck.services.authoring import latest_published
 from partnerships.models import Organisation
 from portal import academic_years
-from portal.forms import NoNullCharsMixin, PortalForm, RevisionMixin
+from portal.forms import NoNullCharsMixin, PortalForm, RevisionMixin, date_field
 from portal.models import User
 from portal.registry import all_metrics
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
-
-
-def _date_field(label: str, help_text: str = "For example, 2027-03-31") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d"),
-        error_messages={
-            "invalid": f"Enter {label.lower()} as a real date, for example 2027-03-31",
-            "required": f"Enter {label.lower()}",
-        },
-    )
 
 
 def drop_fields(form, *names: str) -> None:
@@ -82,7 +67,7 @@ def rating_choices(criterion: Criterion) -> list[Choice]:
     ]
 
 
-class RatingForm(NoNullCharsMixin, PortalForm):
+class RatingForm(NoNullCharsMixin, RevisionMixin, PortalForm):
     rating = forms.ChoiceField(label="Rating", required=False, widget=forms.RadioSelect)
     commentary = forms.CharField(
         label="Commentary",
@@ -98,7 +83,6 @@ class RatingForm(NoNullCharsMixin, PortalForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Only needed when your rating differs from the one the live figure suggests.",
     )
-    revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, criterion: Criterion, has_suggestion: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +123,7 @@ class ActionForm(NoNullCharsMixin, PortalForm):
         label="What needs to happen", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
     owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.none(), empty_label="Choose a person")
-    due_on = _date_field("Due date")
+    due_on = date_field("Due date", help_text="For example, 2027-03-31")
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,9 +134,8 @@ class ActionForm(NoNullCharsMixin, PortalForm):
         self.fields["owner"].label_from_instance = lambda u: f"{u.full_name} ({u.email})"
 
 
-class ActionUpdateForm(ActionForm):
+class ActionUpdateForm(RevisionMixin, ActionForm):
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect)
-    revision = forms.IntegerField(widget=forms.HiddenInput)
     # Where to return after saving (checked as a same-site address by the view).
     next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
 

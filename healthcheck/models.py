@@ -82,10 +82,6 @@ class Framework(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("healthcheck:framework_detail", args=[self.pk])
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == FrameworkStatus.DRAFT
-
 
 class Area(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="areas")

@@ -6,6 +6,11 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from healthcheck.models import Action, HealthCheck, Status
+from healthcheck.selectors import partnership_panel
+from healthcheck.services.reminders import send_overdue_action_reminders
+from healthcheck.services.signing import can_sign_off
+from partnerships.access import partnership_ids_with_role
 from portal.registry import (
     AttentionItem,
     PartnershipPanel,
@@ -16,10 +21,6 @@ from portal.registry import (
 
 
 def _attention(user) -> list:
-    from healthcheck.models import Action, HealthCheck, Status
-    from healthcheck.services import can_sign_off
-    from partnerships.access import partnership_ids_with_role
-
     if not getattr(user, "is_authenticated", False):
         return []
     today = timezone.localdate()
@@ -58,15 +59,7 @@ def _attention(user) -> list:
 
 
 def _panel(user, partnership) -> dict | None:
-    from healthcheck.selectors import partnership_panel
-
     return partnership_panel(user, partnership)
-
-
-def _send(today) -> int:
-    from healthcheck.reminders import send_overdue_action_reminders
-
-    return send_overdue_action_reminders(today)
 
 
 register_attention(_attention)
@@ -79,4 +72,4 @@ register_partnership_panel(
         order=30,
     )
 )
-register_reminder_sender("health check actions", _send)
+register_reminder_sender("health check actions", send_overdue_action_reminders)

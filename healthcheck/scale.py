@@ -28,6 +28,7 @@ from healthcheck.models import (
     Status,
 )
 from healthcheck.rules import RagCounts, overall_rating
+from portal import academic_years
 
 CURRENT_FIRST_YEAR = 2026  # 2026/27, the demo and bench "now"
 TODAY = dt.date(2026, 11, 23)
@@ -55,7 +56,7 @@ def build(ctx: dict, params: dict, stdout) -> None:
         checks.append(
             HealthCheck(
                 partnership=partnership,
-                academic_year=f"{first}/{(first + 1) % 100:02d}",
+                academic_year=academic_years.label_for(first),
                 framework=framework,
                 status=Status.IN_PROGRESS if current else Status.SIGNED_OFF,
                 created_at=timezone.now() - dt.timedelta(days=365 * (CURRENT_FIRST_YEAR - first)),
@@ -67,7 +68,7 @@ def build(ctx: dict, params: dict, stdout) -> None:
     ratings = []
     for check in checks:
         # Later years tend to be better, so trends show.
-        age = CURRENT_FIRST_YEAR - int(check.academic_year[:4])
+        age = CURRENT_FIRST_YEAR - academic_years.first_year_of(check.academic_year)
         weights = [1 + age, 2 + age, 6, 0.3]
         for position, criterion in enumerate(criteria):
             unrated = check.status == Status.IN_PROGRESS and position % 3 == 2

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from healthcheck.models import (
     Action,
@@ -19,7 +20,9 @@ from healthcheck.models import (
     Status,
 )
 from healthcheck.rules import RagCounts, Trend, compare, overall_rating
+from partnerships.access import Perm, can, can_see
 from partnerships.models import Partnership
+from portal.models import User
 
 # --- One health check ---------------------------------------------------------------------------
 
@@ -303,8 +306,6 @@ def filter_actions(user, *, owner: str = "", status: str = "", overdue: bool = F
 def action_owners(user, partnership: str = "") -> list[tuple[str, str]]:
     """People who own an action the user can see in one partnership, as (id as text, name) for
     the owner filter (plain tuples: a big partnership has a couple of hundred owners)."""
-    from portal.models import User
-
     actions = Action.objects.visible_to(user)
     if partnership:
         actions = actions.filter(health_check__partnership__slug=partnership)
@@ -338,10 +339,6 @@ def trend_points(checks: list[HealthCheck], width: int = 160, height: int = 40) 
 
 
 def partnership_panel(user, partnership: Partnership) -> dict | None:
-    from django.utils import timezone
-
-    from partnerships.access import Perm, can, can_see
-
     if not can_see(user, partnership):
         return None
     checks = annotate_summaries(

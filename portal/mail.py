@@ -39,7 +39,9 @@ def render_email(template: str, context: dict, person) -> tuple[str, str]:
     """(subject, body) of `template` (e.g. "memoranda/email/signature_request") for one person."""
     text = render_to_string(f"{template}.txt", {**context, "person": person}).strip()
     subject, _, body = text.partition("\n")
-    return subject.strip(), body.strip() + "\n"
+    # A header must be one line (Django raises BadHeaderError otherwise): a stray carriage
+    # return or tab from a typed value is folded into a space.
+    return " ".join(subject.split()), body.strip() + "\n"
 
 
 def send_now(template: str, context: dict, recipients) -> list[str]:

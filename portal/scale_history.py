@@ -25,7 +25,7 @@ from portal.models import AuditEvent, canonical_json
 KINDS = [
     (50, "placements", "Placement", ["placement.created", "placement.updated", "placement.status_changed"]),
     (20, "memoranda", "Memorandum", ["memorandum.section_updated", "memorandum.commented", "memorandum.signed"]),
-    (15, "healthcheck", "HealthCheck", ["rating.saved", "evidence.added", "action.updated"]),
+    (15, "healthcheck", "HealthCheck", ["healthcheck.rated", "healthcheck.evidence_added", "healthcheck.action_added"]),
     (15, "partnerships", "Partnership", ["partnership.updated", "meeting.recorded", "member.invited"]),
 ]
 YEARS = 10

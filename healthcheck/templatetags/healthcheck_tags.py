@@ -16,8 +16,3 @@ def hc_percent(counts, part: str) -> str:
 @register.filter
 def rag_word(value: str) -> str:
     return rag_label(value)
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None

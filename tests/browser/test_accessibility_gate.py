@@ -18,8 +18,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from healthcheck import services as hc_services
 from healthcheck.models import EvidenceKind, Rag
+from healthcheck.services import action_plans, running
 from memoranda import services as moc_services
 from tests import factories as f
 from tests.browser.helpers import axe_violations, partnership_content, sign_in, without_focus_style
@@ -68,10 +68,10 @@ def _build() -> dict[str, KeyPage]:
     hf.rate(world, hc, "A2", Rag.AMBER, "Two partners have not agreed the aims.")
     hf.rate(world, hc, "B1", Rag.GREEN, "Every student had a statutory placement.")
     a1 = hc.ratings.get(criterion__code="A1")
-    hc_services.add_action(
+    action_plans.add_action(
         coordinator, a1, description="Sign the memorandum with the university", owner=lead, due_on=dt.date(2027, 3, 31)
     )
-    hc_services.add_evidence(
+    running.add_evidence(
         coordinator, a1, kind=EvidenceKind.NOTE, title="Board minutes, March", note="The board agreed a new draft."
     )
 

@@ -2,8 +2,8 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from healthcheck import services
 from healthcheck.models import FrameworkStatus
+from healthcheck.services import action_plans, running
 from tests.access import LOGIN, Row, members, roles, signed_in, site_admin_only
 from tests.healthcheck import factories as hf
 
@@ -22,7 +22,7 @@ def _criterion(w):
 def _evidence(w):
     hc = hf.health_check(w)
     upload = SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")
-    evidence = services.add_evidence(
+    evidence = running.add_evidence(
         w.user("coordinator"), hc.ratings.get(criterion__code="A1"), kind="file", title="Minutes", upload=upload
     )
     return {"pk": hc.pk, "evidence_pk": evidence.pk}
@@ -36,7 +36,7 @@ def _action(w):
     import datetime as dt
 
     hc = hf.health_check(w)
-    action = services.add_action(
+    action = action_plans.add_action(
         w.user("coordinator"),
         hc.ratings.get(criterion__code="A1"),
         description="Agree a plan",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from healthcheck import services
 from healthcheck.models import Area, Criterion, Framework, FrameworkStatus, HealthCheck, Rag
+from healthcheck.services import action_plans, running, signing
 
 YEAR = "2026/27"
 
@@ -45,7 +45,7 @@ def framework(
 
 
 def health_check(world, *, fw: Framework | None = None, year: str = YEAR, organisation=None) -> HealthCheck:
-    return services.start_health_check(
+    return running.start_health_check(
         world.user("coordinator"),
         world.partnership,
         academic_year=year,
@@ -56,7 +56,7 @@ def health_check(world, *, fw: Framework | None = None, year: str = YEAR, organi
 
 def rate(world, hc: HealthCheck, code: str, value: str, commentary: str = "Because of the evidence.", **kwargs):
     rating = hc.ratings.get(criterion__code=code)
-    return services.save_rating(
+    return running.save_rating(
         world.user("coordinator"), rating, value=value, commentary=commentary, base_revision=rating.revision, **kwargs
     )
 
@@ -66,19 +66,19 @@ def complete(world, hc: HealthCheck, value: str = Rag.GREEN) -> HealthCheck:
     for rating in hc.ratings.select_related("criterion"):
         rate(world, hc, rating.criterion.code, value)
         if value in (Rag.RED, Rag.AMBER):
-            services.add_action(
+            action_plans.add_action(
                 world.user("coordinator"),
                 hc.ratings.get(pk=rating.pk),
                 description="Fix it",
                 owner=world.user("coordinator"),
                 due_on=dt.date(2027, 3, 31),
             )
-    return services.submit(world.user("coordinator"), hc)
+    return signing.submit(world.user("coordinator"), hc)
 
 
 def signed_off(world, **kwargs) -> HealthCheck:
     hc = health_check(world, **kwargs)
     complete(world, hc)
-    services.sign_off(world.user("signatory"), hc)
+    signing.sign_off(world.user("signatory"), hc)
     hc.refresh_from_db()
     return hc

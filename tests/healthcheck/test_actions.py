@@ -3,21 +3,22 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from healthcheck import services
 from healthcheck.models import Action, ActionReminder
-from healthcheck.reminders import send_overdue_action_reminders
+from healthcheck.services import action_plans
+from healthcheck.services.reminders import send_overdue_action_reminders
 from tests.healthcheck import factories as hf
 
 pytestmark = pytest.mark.django_db
 
 
 def _action(world, hc, code="A1", *, owner="coordinator", due=None, description="Agree a plan"):
-    return services.add_action(
+    return action_plans.add_action(
         world.user("coordinator"),
         hc.ratings.get(criterion__code=code),
         description=description,
@@ -32,7 +33,7 @@ def test_the_action_list_filters_by_owner_status_and_overdue(world, client_for):
     _action(world, hc, owner="coordinator", due=today - dt.timedelta(days=3), description="Late thing")
     _action(world, hc, "A2", owner="lead", due=today + dt.timedelta(days=30), description="Future thing")
     done = _action(world, hc, "B1", owner="coordinator", due=today - dt.timedelta(days=9), description="Done thing")
-    services.update_action(
+    action_plans.update_action(
         world.user("coordinator"),
         done,
         data={"description": done.description, "owner": done.owner, "due_on": done.due_on, "status": "done"},
@@ -131,7 +132,7 @@ def test_overdue_reminders_are_sent_once_per_due_date(world):
     call_command("send_reminders", "--today", "2027-04-03", stdout=__import__("io").StringIO())
     assert len(mail.outbox) == 1
     # A new due date earns one new reminder when that one passes too.
-    services.update_action(
+    action_plans.update_action(
         world.user("coordinator"),
         action,
         data={
@@ -144,3 +145,22 @@ def test_overdue_reminders_are_sent_once_per_due_date(world):
     )
     assert send_overdue_action_reminders(dt.date(2027, 4, 21)) == 1
     assert ActionReminder.objects.count() == 2
+
+
+def test_the_overdue_reminder_reads_well_even_when_the_description_has_line_breaks(world):
+    # A description typed in a text area once made the subject two lines (BadHeaderError).
+    hc = hf.health_check(world)
+    action = _action(
+        world, hc, owner="lead", due=dt.date(2027, 4, 1), description="Agree a plan\r\nwith the university & employer"
+    )
+    assert send_overdue_action_reminders(dt.date(2027, 4, 2)) == 1
+    message = mail.outbox[0]
+    assert message.subject == "Overdue action: Agree a plan with the university & employer"
+    assert message.body == (
+        f"The action you own in Matrix Teaching Partnership (A1, health check {hc.academic_year}) "
+        "was due on 01 April 2027.\n\n"
+        "Agree a plan\r\nwith the university & employer\n\n"
+        "Update its status or ask a coordinator to change the due date: "
+        f"{settings.SITE_URL}/health-checks/actions/{action.pk}/\n"
+    )
+    message.message()  # the headers Django would send: refuses a subject that runs over two lines

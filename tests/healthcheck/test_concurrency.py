@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
-from healthcheck import services
 from healthcheck.models import Rating
+from healthcheck.services import running
 from portal.exceptions import StaleEdit
 from tests import factories as f
 from tests.healthcheck import factories as hf
@@ -49,10 +49,10 @@ def test_simultaneous_saves_of_one_criterion_let_exactly_one_win(world):
     second = _second_coordinator(world)
     results = _race(
         [
-            lambda: services.save_rating(
+            lambda: running.save_rating(
                 world.user("coordinator"), rating, value="green", commentary="First", base_revision=1
             ),
-            lambda: services.save_rating(second, rating, value="red", commentary="Second", base_revision=1),
+            lambda: running.save_rating(second, rating, value="red", commentary="Second", base_revision=1),
         ]
     )
     assert sum(isinstance(r, Rating) for r in results) == 1
@@ -66,8 +66,8 @@ def test_simultaneous_saves_of_different_criteria_both_succeed(world):
     second = _second_coordinator(world)
     results = _race(
         [
-            lambda: services.save_rating(world.user("coordinator"), a1, value="green", commentary="", base_revision=1),
-            lambda: services.save_rating(second, b1, value="amber", commentary="Gaps", base_revision=1),
+            lambda: running.save_rating(world.user("coordinator"), a1, value="green", commentary="", base_revision=1),
+            lambda: running.save_rating(second, b1, value="amber", commentary="Gaps", base_revision=1),
         ]
     )
     assert all(isinstance(r, Rating) for r in results), results

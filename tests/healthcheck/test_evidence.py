@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from healthcheck.models import Evidence
+from healthcheck.services import running
 from tests.healthcheck import factories as hf
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +57,7 @@ def test_evidence_files_are_unreachable_by_non_members_even_by_guessing(world, c
     assert anonymous.status_code == 302 and "/login/" in anonymous.headers["Location"]
     # Guessing: the right evidence id under the outsider's own health check is still 404.
     elsewhere = hf.framework(family="elsewhere")
-    from healthcheck import services
-
-    theirs = services.start_health_check(
+    theirs = running.start_health_check(
         world.user("non_member"),
         world.other_partnership,
         academic_year="2026/27",

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from healthcheck import services
 from healthcheck.exports import CSV_HEADER
 from healthcheck.models import Rag
+from healthcheck.services import action_plans, running, signing
 from tests.healthcheck import factories as hf
 
 pytestmark = pytest.mark.django_db
@@ -31,24 +31,24 @@ def _signed_off_with_content(world):
     hf.rate(world, hc, "B1", Rag.AMBER, commentary="+44 20 7946 0000 is the helpline")
     hf.rate(world, hc, "B2", Rag.NOT_APPLICABLE, commentary="@everyone -not relevant")
     a1 = hc.ratings.get(criterion__code="A1")
-    services.add_evidence(coordinator, a1, kind="note", title="Board minutes March", note="Agreed at the board")
-    services.add_evidence(coordinator, a1, kind="link", title="Annual report", url="https://example.org/r")
-    services.add_action(
+    running.add_evidence(coordinator, a1, kind="note", title="Board minutes March", note="Agreed at the board")
+    running.add_evidence(coordinator, a1, kind="link", title="Annual report", url="https://example.org/r")
+    action_plans.add_action(
         coordinator,
         a1,
         description="Agree joint aims with every partner",
         owner=coordinator,
         due_on=dt.date(2027, 3, 31),
     )
-    services.add_action(
+    action_plans.add_action(
         coordinator,
         hc.ratings.get(criterion__code="B1"),
         description="Review governance",
         owner=coordinator,
         due_on=dt.date(2027, 6, 30),
     )
-    services.submit(coordinator, hc)
-    services.sign_off(world.user("signatory"), hc)
+    signing.submit(coordinator, hc)
+    signing.sign_off(world.user("signatory"), hc)
     return hc
 
 

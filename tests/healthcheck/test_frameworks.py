@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from healthcheck import services
 from healthcheck.frameworks import FrameworkProblems, export_framework, parse_framework
 from healthcheck.models import Criterion, Framework, FrameworkStatus
+from healthcheck.services import authoring
 from portal.exceptions import InvalidTransition
 from portal.models import AuditEvent
 from tests.healthcheck import factories as hf
@@ -46,9 +46,11 @@ def test_a_published_version_cannot_change(world):
     framework = hf.framework()
     area = framework.areas.first()
     with pytest.raises(InvalidTransition):
-        services.save_area(admin, framework, area, data={"code": "A", "title": "New", "description": "", "position": 1})
+        authoring.save_area(
+            admin, framework, area, data={"code": "A", "title": "New", "description": "", "position": 1}
+        )
     with pytest.raises(InvalidTransition):
-        services.delete_criterion(admin, area.criteria.first())
+        authoring.delete_criterion(admin, area.criteria.first())
     assert framework.areas.first().title == "Area A"
 
 
@@ -57,32 +59,32 @@ def test_editing_makes_a_new_version_and_health_checks_keep_theirs(world):
     admin = world.user("admin")
     framework = hf.framework()
     hc = hf.health_check(world, fw=framework)
-    draft = services.new_version(admin, framework)
+    draft = authoring.new_version(admin, framework)
     assert (draft.family, draft.version, draft.status) == (framework.family, 2, FrameworkStatus.DRAFT)
     area = draft.areas.get(code="A")
-    services.save_area(
+    authoring.save_area(
         admin,
         draft,
         area,
         data={"code": "A", "title": "Renamed", "description": "", "position": 1},
         base_revision=area.revision,
     )
-    services.publish_framework(admin, draft)
+    authoring.publish_framework(admin, draft)
     hc.refresh_from_db()
     assert hc.framework_id == framework.pk
     assert framework.areas.get(code="A").title == "Area A"
     assert draft.areas.get(code="A").title == "Renamed"
-    assert services.latest_published("test") == [Framework.objects.get(pk=draft.pk)]
+    assert authoring.latest_published("test") == [Framework.objects.get(pk=draft.pk)]
     # Only one draft at a time per framework.
-    services.new_version(admin, draft)
+    authoring.new_version(admin, draft)
     with pytest.raises(InvalidTransition):
-        services.new_version(admin, draft)
+        authoring.new_version(admin, draft)
 
 
 @pytest.mark.django_db
 def test_only_site_administrators_change_frameworks(world):
     with pytest.raises(PermissionDenied):
-        services.new_version(world.user("lead"), hf.framework())
+        authoring.new_version(world.user("lead"), hf.framework())
 
 
 @pytest.mark.django_db
@@ -135,7 +137,7 @@ def test_export_and_import_round_trip_as_a_new_version(world):
     admin = world.user("admin")
     framework = Framework.objects.get(family="default", version=1)
     data = export_framework(framework)
-    imported = services.import_framework(admin, json.dumps(data).encode())
+    imported = authoring.import_framework(admin, json.dumps(data).encode())
     assert (imported.family, imported.version, imported.status) == ("default", 2, FrameworkStatus.DRAFT)
     again = export_framework(imported)
     assert again["areas"] == data["areas"]

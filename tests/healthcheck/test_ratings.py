@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from healthcheck import services
 from healthcheck.models import Rating
+from healthcheck.services import running
 from portal.models import AuditEvent
 from portal.registry import MetricValue
 from tests import factories as f
@@ -229,4 +229,4 @@ def test_services_refuse_a_member_even_without_a_view(world):
     hc = hf.health_check(world)
     rating = hc.ratings.get(criterion__code="A1")
     with pytest.raises(PermissionDenied):
-        services.save_rating(world.user("member"), rating, value="green", commentary="", base_revision=1)
+        running.save_rating(world.user("member"), rating, value="green", commentary="", base_revision=1)

@@ -5,8 +5,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from healthcheck import selectors, services
+from healthcheck import selectors
 from healthcheck.models import Rag
+from healthcheck.services import action_plans, running
 from portal.registry import partnership_panels_for
 from tests.healthcheck import factories as hf
 
@@ -79,10 +80,10 @@ def test_site_administrators_compare_partnerships(world, client_for):
     fw = hf.framework()
     hc = hf.health_check(world, fw=fw)
     hf.rate(world, hc, "A1", Rag.AMBER)
-    theirs = services.start_health_check(
+    theirs = running.start_health_check(
         world.user("non_member"), world.other_partnership, academic_year="2026/27", framework=fw, organisation=None
     )
-    services.save_rating(
+    running.save_rating(
         world.user("non_member"),
         theirs.ratings.get(criterion__code="B1"),
         value="green",
@@ -103,7 +104,7 @@ def test_the_partnership_page_section_lists_health_checks_with_a_trend(world):
         for code in ("A1", "A2", "B1", "B2"):
             hf.rate(world, hc, code, value)
             if value == Rag.RED:
-                services.add_action(
+                action_plans.add_action(
                     world.user("coordinator"),
                     hc.ratings.get(criterion__code=code),
                     description="x",

@@ -13,13 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from healthcheck import services
 from healthcheck.forms import AreaForm, CriterionForm, FrameworkForm, ImportForm
 from healthcheck.frameworks import FrameworkProblems, export_framework
 from healthcheck.models import Area, Criterion, Framework, FrameworkStatus
+from healthcheck.services import authoring
 from healthcheck.suggestions import metric_for, thresholds_for
-from healthcheck.views import _add_errors, _form_page, _post_only, confirm_page
-from portal.forms import add_service_errors, saved_meanwhile
+from healthcheck.views.common import confirm_page, hc_form_page
+from portal.flows import GET_POST, POST_ONLY
 
 
 def _admin_only(request) -> None:
@@ -79,23 +79,17 @@ def framework_export(request: HttpRequest, framework_pk: int) -> HttpResponse:
 
 
 @login_required
+@GET_POST
 def framework_create(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
-    form = FrameworkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = form.cleaned_data
-            framework = services.create_framework(
-                request.user, family=data["family"], name=data["name"], description=data["description"]
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, "Draft framework created. Add its areas and criteria, then publish it.")
-            return redirect(framework)
-    return _form_page(
+    return hc_form_page(
         request,
-        form=form,
+        FrameworkForm(request.POST or None),
+        lambda data: authoring.create_framework(
+            request.user, family=data["family"], name=data["name"], description=data["description"]
+        ),
+        success="Draft framework created. Add its areas and criteria, then publish it.",
+        next_url=lambda framework: framework,
         title="Create a framework",
         intro="A new framework starts as a draft. Publish it when its areas and criteria are ready.",
         submit_label="Create the draft",
@@ -104,75 +98,76 @@ def framework_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@GET_POST
 def framework_import(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+    problems: list[str] = []  # filled when the file is refused, listed above the form
+
+    def import_file(data):
         try:
-            framework = services.import_framework(request.user, upload.read(2 * 1024 * 1024))
+            return authoring.import_framework(request.user, data["file"].read(2 * 1024 * 1024))
         except FrameworkProblems as exc:
-            problems = exc.problems
-            form.add_error("file", f"The file has {len(problems)} problem(s), listed below. Nothing was imported.")
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"Imported as a draft: {framework}. Check it, then publish it.")
-            return redirect(framework)
-    return _form_page(
+            problems.extend(exc.problems)
+            raise ValidationError(
+                {"file": f"The file has {len(exc.problems)} problem(s), listed below. Nothing was imported."}
+            ) from None
+
+    return hc_form_page(
         request,
-        form=form,
+        ImportForm(request.POST or None, request.FILES or None),
+        import_file,
+        success=lambda framework: f"Imported as a draft: {framework}. Check it, then publish it.",
+        next_url=lambda framework: framework,
         title="Import a framework",
         intro="Import a framework exported as JSON from this or another partnership portal. Every problem in the "
         "file is listed and nothing is imported until all are fixed.",
         submit_label="Import",
         cancel_url=reverse("healthcheck:framework_list"),
-        extra={"problems": problems},
+        problems=problems,
     )
 
 
 @login_required
+@GET_POST
 def framework_edit(request: HttpRequest, framework_pk: int) -> HttpResponse:
     _admin_only(request)
     framework = get_object_or_404(Framework, pk=framework_pk)
     if refused := _draft_or_redirect(request, framework):
         return refused
     initial = {"name": framework.name, "description": framework.description, "revision": framework.revision}
-    form = FrameworkForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_framework(
-                request.user,
-                framework,
-                name=data["name"],
-                description=data["description"],
-                base_revision=data["revision"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Framework details saved.")
-            return redirect(framework)
-    return _form_page(
+    return hc_form_page(
         request,
-        form=form,
+        FrameworkForm(request.POST or None, initial=initial, editing=True),
+        lambda data: authoring.update_framework(
+            request.user,
+            framework,
+            name=data["name"],
+            description=data["description"],
+            base_revision=data["revision"],
+        ),
+        success="Framework details saved.",
+        next_url=framework,
+        stale_check=framework,
         title="Edit the framework details",
         caption=str(framework),
         cancel_url=framework.get_absolute_url(),
-        extra={"saved_values": saved_meanwhile(form, framework)},
     )
+
+
+# New version and publish are buttons on the framework's page: a POST only, refused (405) after
+# the access check so that others still get 403.
 
 
 @login_required
 def framework_new_version(request: HttpRequest, framework_pk: int) -> HttpResponse:
     _admin_only(request)
-    framework = get_object_or_404(Framework, pk=framework_pk)
-    if refused := _post_only(request):
-        return refused
+    return _new_version(request, get_object_or_404(Framework, pk=framework_pk))
+
+
+@POST_ONLY
+def _new_version(request: HttpRequest, framework: Framework) -> HttpResponse:
     try:
-        copy = services.new_version(request.user, framework)
+        copy = authoring.new_version(request.user, framework)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect(framework)
@@ -185,11 +180,13 @@ def framework_new_version(request: HttpRequest, framework_pk: int) -> HttpRespon
 @login_required
 def framework_publish(request: HttpRequest, framework_pk: int) -> HttpResponse:
     _admin_only(request)
-    framework = get_object_or_404(Framework, pk=framework_pk)
-    if refused := _post_only(request):
-        return refused
+    return _publish(request, get_object_or_404(Framework, pk=framework_pk))
+
+
+@POST_ONLY
+def _publish(request: HttpRequest, framework: Framework) -> HttpResponse:
     try:
-        services.publish_framework(request.user, framework)
+        authoring.publish_framework(request.user, framework)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -199,13 +196,14 @@ def framework_publish(request: HttpRequest, framework_pk: int) -> HttpResponse:
 
 
 @login_required
+@GET_POST
 def framework_delete(request: HttpRequest, framework_pk: int) -> HttpResponse:
     _admin_only(request)
     framework = get_object_or_404(Framework, pk=framework_pk)
     if refused := _draft_or_redirect(request, framework):
         return refused
     if request.method == "POST":
-        services.delete_draft_framework(request.user, framework)
+        authoring.delete_draft_framework(request.user, framework)
         messages.success(request, f"Deleted the draft {framework}.")
         return redirect("healthcheck:framework_list")
     return confirm_page(
@@ -227,6 +225,7 @@ def _area(framework: Framework, area_pk: int | None) -> Area | None:
 
 
 @login_required
+@GET_POST
 def area_form(request: HttpRequest, framework_pk: int, area_pk: int | None = None) -> HttpResponse:
     _admin_only(request)
     framework = get_object_or_404(Framework, pk=framework_pk)
@@ -238,28 +237,21 @@ def area_form(request: HttpRequest, framework_pk: int, area_pk: int | None = Non
         if area
         else {"position": framework.areas.count() + 1}
     )
-    form = AreaForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_area(
-                request.user, framework, area, data=form.cleaned_data, base_revision=form.cleaned_data["revision"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Area saved.")
-            return redirect(framework)
-    return _form_page(
+    return hc_form_page(
         request,
-        form=form,
+        AreaForm(request.POST or None, initial=initial),
+        lambda data: authoring.save_area(request.user, framework, area, data=data, base_revision=data["revision"]),
+        success="Area saved.",
+        next_url=framework,
+        stale_check=area,
         title=f"Edit area {area.code}" if area else "Add an area",
         caption=str(framework),
         cancel_url=framework.get_absolute_url(),
-        extra={"saved_values": saved_meanwhile(form, area) if area else None},
     )
 
 
 @login_required
+@GET_POST
 def area_delete(request: HttpRequest, framework_pk: int, area_pk: int) -> HttpResponse:
     _admin_only(request)
     framework = get_object_or_404(Framework, pk=framework_pk)
@@ -267,7 +259,7 @@ def area_delete(request: HttpRequest, framework_pk: int, area_pk: int) -> HttpRe
     if refused := _draft_or_redirect(request, framework):
         return refused
     if request.method == "POST":
-        services.delete_area(request.user, area)
+        authoring.delete_area(request.user, area)
         messages.success(request, f"Removed area {area}.")
         return redirect(framework)
     return confirm_page(
@@ -306,6 +298,7 @@ CRITERION_INITIAL_FIELDS = [
 
 
 @login_required
+@GET_POST
 def criterion_form(request: HttpRequest, framework_pk: int, criterion_pk: int | None = None) -> HttpResponse:
     _admin_only(request)
     framework = get_object_or_404(Framework, pk=framework_pk)
@@ -321,30 +314,25 @@ def criterion_form(request: HttpRequest, framework_pk: int, criterion_pk: int | 
         wanted = request.GET.get("area", "")
         area = framework.areas.filter(pk=int(wanted)).first() if wanted.isdigit() and len(wanted) < 12 else None
         initial = {"area": area.pk if area else None, "position": (area.criteria.count() + 1) if area else 1}
-    form = CriterionForm(request.POST or None, initial=initial, framework=framework)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_criterion(
-                request.user, framework, criterion, data=form.cleaned_data, base_revision=form.cleaned_data["revision"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Criterion saved.")
-            return redirect(framework)
-    return _form_page(
+    return hc_form_page(
         request,
-        form=form,
+        CriterionForm(request.POST or None, initial=initial, framework=framework),
+        lambda data: authoring.save_criterion(
+            request.user, framework, criterion, data=data, base_revision=data["revision"]
+        ),
+        success="Criterion saved.",
+        next_url=framework,
+        stale_check=criterion,
         title=f"Edit criterion {criterion.code}" if criterion else "Add a criterion",
         caption=str(framework),
         intro="Say what Red, Amber and Green mean for this criterion, so two people rating the same evidence "
         "reach the same answer. A live figure, when chosen, suggests the rating from the portal's own data.",
         cancel_url=framework.get_absolute_url(),
-        extra={"saved_values": saved_meanwhile(form, criterion) if criterion else None},
     )
 
 
 @login_required
+@GET_POST
 def criterion_delete(request: HttpRequest, framework_pk: int, criterion_pk: int) -> HttpResponse:
     _admin_only(request)
     framework = get_object_or_404(Framework, pk=framework_pk)
@@ -352,7 +340,7 @@ def criterion_delete(request: HttpRequest, framework_pk: int, criterion_pk: int)
     if refused := _draft_or_redirect(request, framework):
         return refused
     if request.method == "POST":
-        services.delete_criterion(request.user, criterion)
+        authoring.delete_criterion(request.user, criterion)
         messages.success(request, f"Removed criterion {criterion.code}.")
         return redirect(framework)
     return confirm_page(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 
 from healthcheck.models import Action, ActionReminder
 from portal.links import absolute_url
+from portal.mail import send_now
 
 
 def send_overdue_action_reminders(today: date) -> int:
@@ -28,15 +28,18 @@ def send_overdue_action_reminders(today: date) -> int:
         try:
             with transaction.atomic():
                 ActionReminder.objects.create(action=action, due_on=action.due_on)
-                url = absolute_url(reverse("healthcheck:action_edit", args=[action.pk]))
-                send_mail(
-                    f"Overdue action: {action.description[:80]}",
-                    f"The action you own in {action.health_check.partnership} "
-                    f"({action.rating.criterion.code}, health check {action.health_check.academic_year}) "
-                    f"was due on {action.due_on:%d %B %Y}.\n\n{action.description}\n\n"
-                    f"Update its status or ask a coordinator to change the due date: {url}",
-                    None,
-                    [action.owner.email],
+                # send_now inside the savepoint: a refused e-mail leaves no reminder row, so
+                # tomorrow's run tries again.
+                send_now(
+                    "healthcheck/email/overdue_action",
+                    {
+                        "action": action,
+                        # The subject is the template's first line: the description is typed in a
+                        # text area, so its line breaks are folded into spaces there.
+                        "subject_description": " ".join(action.description[:80].split()),
+                        "url": absolute_url(reverse("healthcheck:action_edit", args=[action.pk])),
+                    },
+                    [action.owner],
                 )
         except IntegrityError:
             continue  # already reminded for this due date
