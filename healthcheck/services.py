@@ -7,6 +7,7 @@ collide, and writes an audit event (portal.audit.record).
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,6 +41,7 @@ from portal.audit import diff, record, snapshot
 from portal.concurrency import fresh, refuse_stale
 from portal.exceptions import InvalidTransition, StaleEdit
 from portal.files import check_upload
+from portal.storage import refuse_on_storage_failure, storage_errors
 
 # --- Frameworks (site administrators) ----------------------------------------------------------
 
@@ -496,7 +498,10 @@ def add_evidence(
         raise ValidationError({"kind": "Choose a note, a link or a file"})
     evidence.full_clean(exclude=["file"])
     try:
-        evidence.save()
+        # Saving stores the file first (FileField.pre_save), then inserts the row: a store that
+        # fails refuses the whole addition, with a message beside the file field.
+        with refuse_on_storage_failure("upload"):
+            evidence.save()
         record(
             actor,
             "healthcheck.evidence_added",
@@ -505,9 +510,11 @@ def add_evidence(
             partnership_id=health_check.partnership_id,
         )
     except Exception:
-        # Leave no orphaned file behind when the database refuses the row.
-        if evidence.file:
-            evidence.file.storage.delete(evidence.file.name)
+        # Leave no orphaned file behind when the database refuses the row (a file that never
+        # reached the store has nothing to delete).
+        if evidence.file and evidence.file._committed:
+            with suppress(*storage_errors()):
+                evidence.file.storage.delete(evidence.file.name)
         raise
     return evidence
 

@@ -226,13 +226,46 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded evidence and signed PDFs are private: never under a public URL; views stream them.
+# Evidence, import files, signed PDFs, exports and the audit checkpoints are private: never under a
+# public URL; views stream them after their access check (portal/storage.py, portal/files.py).
+# By default a local folder that nothing serves; with PORTAL_S3_BUCKET an S3-compatible bucket
+# (django-storages + boto3), so web machines keep no files of their own (docs/operator.md, "Files").
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+PORTAL_S3_BUCKET = os.environ.get("PORTAL_S3_BUCKET", "").strip()
+
+
+def private_storage_config() -> dict:
+    if not PORTAL_S3_BUCKET:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+        }
+    endpoint = os.environ.get("PORTAL_S3_ENDPOINT_URL", "").strip() or None
+    options = {
+        "bucket_name": PORTAL_S3_BUCKET,
+        "endpoint_url": endpoint,
+        "region_name": os.environ.get("PORTAL_S3_REGION", os.environ.get("AWS_DEFAULT_REGION", "")).strip() or None,
+        "location": os.environ.get("PORTAL_S3_PREFIX", "").strip().strip("/"),
+        # Other S3-compatible stores (MinIO, Ceph, moto) mostly want bucket-in-path addresses.
+        "addressing_style": os.environ.get("PORTAL_S3_ADDRESSING_STYLE", "path" if endpoint else "auto"),
+        "signature_version": "s3v4",
+        # Objects stay private (the bucket's own policy, no ACL granted) and are never overwritten
+        # by a save under a taken name, as with the folder.
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+    # Keys from the environment when given; otherwise boto3's own chain (instance role, ~/.aws).
+    if os.environ.get("AWS_ACCESS_KEY_ID"):
+        options["access_key"] = os.environ["AWS_ACCESS_KEY_ID"]
+        options["secret_key"] = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
-    },
+    "private": private_storage_config(),
+    # Django's default storage is the same private store, so nothing can fall back to a public one.
+    "default": private_storage_config(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
