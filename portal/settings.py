@@ -11,6 +11,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from portal import observability
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -102,6 +104,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every later log record of the request carries its id.
+    "portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -318,19 +322,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# --- Logging --------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint and its font subsetter report every step of every PDF at INFO.
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# --- Logging and error reports ---------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line with request_id and job_id (portal/observability.py),
+# for a log collector; text (the default with DEBUG and in tests) for a person at a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if (DEBUG or TESTING) else "json").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ValueError("LOG_FORMAT must be json or text")
+LOGGING = observability.logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))
+
+# Error reports go to Sentry (or a compatible service) only when SENTRY_DSN is set, without
+# personal data: no user details, cookies, posted data or local variables, and e-mail addresses
+# and names blanked (observability.scrub_event).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    observability.init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )
 
 # In development and tests whitenoise serves straight from static/ (no collectstatic needed).
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
