@@ -141,6 +141,10 @@ def logging_config(log_format: str, level: str) -> dict:
         "root": {"handlers": ["console"], "level": level},
         # WeasyPrint and its font subsetter report every step of every PDF at INFO.
         "loggers": {
+            # Django's own console handlers (DEBUG only) would write each record a second time,
+            # in another format: everything goes through the one handler above.
+            "django": {"handlers": [], "level": "INFO", "propagate": True},
+            "django.server": {"handlers": [], "level": "INFO", "propagate": True},
             "django.db.backends": {"level": "WARNING"},
             "weasyprint": {"level": "WARNING"},
             "fontTools": {"level": "WARNING"},
