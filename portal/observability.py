@@ -38,6 +38,7 @@ def current_request_id() -> str:
 def job_context(job_id):
     """Inside it every log record (and error report) names the job: for the job runner."""
     token = job_id_var.set(str(job_id))
+    _tag_error_reports("job_id", str(job_id))
     try:
         yield
     finally:
@@ -57,7 +58,7 @@ class RequestIdMiddleware:
         request.request_id = request_id
         token = request_id_var.set(request_id)
         try:
-            _tag_error_reports(request_id)
+            _tag_error_reports("request_id", request_id)
             response = self.get_response(request)
         finally:
             request_id_var.reset(token)
@@ -65,13 +66,13 @@ class RequestIdMiddleware:
         return response
 
 
-def _tag_error_reports(request_id: str) -> None:
+def _tag_error_reports(tag: str, value: str) -> None:
     try:
         import sentry_sdk
     except ImportError:
         return
     if sentry_sdk.get_client().is_active():
-        sentry_sdk.get_isolation_scope().set_tag("request_id", request_id)
+        sentry_sdk.get_isolation_scope().set_tag(tag, value)
 
 
 class ContextFilter(logging.Filter):
