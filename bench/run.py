@@ -45,7 +45,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
             sys.executable,
             "-m",
             "gunicorn",
-            "portal.wsgi",
+            "config.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

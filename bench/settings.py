@@ -6,8 +6,8 @@ The portal's own settings are used unchanged except where a benchmark on loopbac
 
 import warnings
 
-from portal.settings import *  # noqa: F403
-from portal.settings import MIDDLEWARE
+from config.settings import *  # noqa: F403
+from config.settings import MIDDLEWARE
 
 # Outermost, so the time it reports covers every other middleware and the view.
 MIDDLEWARE = ["bench.middleware.ServerTimingMiddleware", *MIDDLEWARE]

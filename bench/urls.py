@@ -13,7 +13,7 @@ def floor(request):
 
 urlpatterns = [
     path("bench/floor/", floor, name="bench_floor"),
-    path("", include("portal.urls")),
+    path("", include("config.urls")),
 ]
 
 # The portal's error handlers come with its URLconf only when it is the root one.

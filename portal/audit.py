@@ -107,7 +107,8 @@ def record(
         # The id is hashed too (evidence certificates and checkpoints quote it), so the row is
         # inserted first and sealed once the database has numbered it.
         event.save()
-        rows, seen = [], set()
+        rows: list[AuditSubject] = []
+        seen: set[str] = set()
         for subject, text in subjects or ():
             text = str(text)[:300]
             if text and text not in seen:
@@ -215,7 +216,7 @@ def verify_chain(batch_size: int = 2000, *, wanted: Iterable[int] = ()) -> list[
     """Recompute every hash in order; report each row whose content or link does not match.
 
     `wanted` names event ids whose stored hash the caller needs (checkpoints): the returned list
-    carries them in `.seen` as {id: hash}, with `.count` and `.head` (id, hash) of the walk."""
+    carries them in `.seen` as {id: hash}, with `.events_walked` and `.head` (id, hash) of the walk."""
     from portal.models import User
 
     problems = _ProblemList()
@@ -236,7 +237,7 @@ def verify_chain(batch_size: int = 2000, *, wanted: Iterable[int] = ()) -> list[
             problems.append(ChainProblem(event.id, reason))
         if event.id in wanted:
             problems.seen[event.id] = event.hash
-        problems.count += 1
+        problems.events_walked += 1
         problems.head = (event.id, event.hash)
         previous = event.hash
     return problems
@@ -248,7 +249,7 @@ class _ProblemList(list):
     def __init__(self):
         super().__init__()
         self.seen: dict[int, str] = {}
-        self.count = 0
+        self.events_walked = 0
         self.head: tuple[int, str] | None = None
 
 

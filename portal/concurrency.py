@@ -6,13 +6,15 @@ Services lock the row (`select_for_update`) inside their transaction, then call 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from portal.exceptions import StaleEdit
 
 
-def refuse_stale(obj: models.Model, base_revision, message: str = "") -> None:
+def refuse_stale(obj: Any, base_revision, message: str = "") -> None:
     """Refuse a change made from an older revision than the one saved, and a change that names no
     revision at all (a form that lost its hidden field, a hand-made POST): either could overwrite
     someone else's work without them knowing."""

@@ -117,9 +117,9 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     `form.service_error`. After a stale edit the form moves on to the revision now saved (its
     hidden `revision`), so that the user's next save, made after seeing what was saved meanwhile
     (`saved_meanwhile`), is a deliberate overwrite rather than refused again and again."""
-    form.service_error = error
+    form.service_error = error  # type: ignore[attr-defined]  # set on any form the flows handle
     if isinstance(error, StaleEdit) and "revision" in form.fields and error.current_revision is not None:
-        data = form.data.copy()
+        data = form.data.copy()  # type: ignore[attr-defined]  # bound forms hold a QueryDict
         data["revision"] = str(error.current_revision)
         form.data = data
     if hasattr(error, "error_dict"):
@@ -164,7 +164,7 @@ def submit(form: forms.Form, service) -> tuple[bool, object]:
     """The one way views run a form through a service: `service(form.cleaned_data)` runs only
     when the form is valid, and a refusal lands on the form (and stays as `form.service_error`,
     so a view can tell a stale edit apart). Returns (saved, result)."""
-    form.service_error = None
+    form.service_error = None  # type: ignore[attr-defined]  # read by views after a refusal
     if not form.is_valid():
         return False, None
     try:

@@ -94,7 +94,7 @@ def _placeholders(value, texts: list[tuple[int, str]]):
             return value.replace(_OPEN, _OPEN + _OPEN)
         # One pass, longest text first, so a reference inside a longer one (or a digit inside a
         # placeholder already written) is never replaced twice.
-        by_text = {}
+        by_text: dict[str, int] = {}
         for position, text in texts:
             by_text.setdefault(text, position)
         pattern = "|".join(re.escape(t) for t in sorted(by_text, key=len, reverse=True))

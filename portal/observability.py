@@ -4,11 +4,11 @@
   `job_id` (set by the job runner with `job_context(job_id)`), through contextvars, so records
   written anywhere during a request or a job carry them.
 * LOG_FORMAT=json writes one JSON object per line (`JsonFormatter`); text is the default with
-  DEBUG (settings.py).
-* With SENTRY_DSN set, settings.py starts sentry-sdk with `send_default_pii=False` and
+  DEBUG (config/settings.py).
+* With SENTRY_DSN set, config/settings.py starts sentry-sdk with `send_default_pii=False` and
   `scrub_event` as `before_send`, which removes what identifies a person.
 
-This module imports nothing of Django's models: settings.py loads it.
+This module imports nothing of Django's models: config/settings.py loads it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import logging
 import re
 import uuid
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 job_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("job_id", default="")
@@ -82,10 +82,10 @@ class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         # django.request logs a failed response after the middleware has returned: its record
         # carries the request itself.
-        record.request_id = request_id_var.get() or getattr(getattr(record, "request", None), "request_id", "")
-        record.job_id = job_id_var.get()
-        ids = [f"{label} {value}" for label, value in (("request", record.request_id), ("job", record.job_id)) if value]
-        record.context = f" [{' '.join(ids)}]" if ids else ""
+        request_id = request_id_var.get() or getattr(getattr(record, "request", None), "request_id", "")
+        job_id = job_id_var.get()
+        ids = [f"{label} {value}" for label, value in (("request", request_id), ("job", job_id)) if value]
+        record.__dict__.update(request_id=request_id, job_id=job_id, context=f" [{' '.join(ids)}]" if ids else "")
         return True
 
 
@@ -225,8 +225,9 @@ def init_sentry(dsn: str, *, environment: str = "", release: str = "", traces_sa
         send_default_pii=False,
         # Local variables hold users, students and posted text: never send them.
         include_local_variables=False,
-        before_send=scrub_event,
-        before_send_transaction=scrub_event,
+        # sentry-sdk types events as TypedDicts; scrub_event treats them as the plain dicts they are.
+        before_send=cast(Any, scrub_event),
+        before_send_transaction=cast(Any, scrub_event),
         environment=environment or None,
         release=release or None,
         traces_sample_rate=traces_sample_rate,

@@ -31,8 +31,9 @@ def confirm_password(request: HttpRequest | None, user, password: str) -> bool:
     """
     credentials = _credentials(user)
     if request is not None and settings.AXES_ENABLED and AxesProxyHandler.is_locked(request, credentials):
-        request.axes_locked_out = True
-        request.axes_credentials = credentials
+        # The attributes axes' middleware reads to answer with its lockout page (not on HttpRequest's type).
+        request.axes_locked_out = True  # type: ignore[attr-defined]
+        request.axes_credentials = credentials  # type: ignore[attr-defined]
         raise TooManyAttempts
     if user.check_password(password or ""):
         return True

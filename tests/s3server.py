@@ -82,9 +82,10 @@ def ensure_bucket(endpoint: str, bucket: str = BUCKET) -> None:
     _buckets_made.add((endpoint, bucket))
 
 
-def storage_config(endpoint: str, bucket: str = BUCKET, prefix: str = "") -> dict:
-    """The same S3 settings the portal builds from PORTAL_S3_* (portal/settings.py)."""
-    return {
+def storage_config(endpoint: str, bucket: str = BUCKET, prefix: str = "", *, give_up_fast: bool = False) -> dict:
+    """The same S3 settings the portal builds from PORTAL_S3_* (config/settings.py).
+    `give_up_fast`: one attempt with a one-second connect timeout (for an address nothing serves)."""
+    options: dict = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": bucket,
@@ -100,6 +101,11 @@ def storage_config(endpoint: str, bucket: str = BUCKET, prefix: str = "") -> dic
             "secret_key": SECRET_KEY,
         },
     }
+    if give_up_fast:
+        from botocore.config import Config
+
+        options["OPTIONS"]["client_config"] = Config(connect_timeout=1, retries={"max_attempts": 1})
+    return options
 
 
 @dataclass

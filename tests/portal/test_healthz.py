@@ -44,7 +44,7 @@ def test_healthz_reports_ok(client):
 )
 def test_healthz_reports_503_when_the_database_is_unreachable(database, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH", "PORTAL_S3_BUCKET"}}
-    env.update(database, DEBUG="1", ALLOWED_HOSTS="testserver", DJANGO_SETTINGS_MODULE="portal.settings")
+    env.update(database, DEBUG="1", ALLOWED_HOSTS="testserver", DJANGO_SETTINGS_MODULE="config.settings")
     env["PRIVATE_MEDIA_ROOT"] = str(tmp_path)  # the storage check's probe object goes here
     result = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60

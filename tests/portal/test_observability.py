@@ -18,7 +18,7 @@ def _run(code: str, tmp_path, **env) -> subprocess.CompletedProcess:
     """Python in a fresh process with the portal's settings as the environment makes them."""
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LOG_FORMAT", "SENTRY_DSN", "DEBUG"}}
     base.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         SQLITE_PATH=str(tmp_path / "db.sqlite3"),
         ALLOWED_HOSTS="testserver",
         PORTAL_TESTING="0",
@@ -66,7 +66,7 @@ def test_text_logs_are_the_default_with_debug_and_json_without(tmp_path):
     text = _run(REQUEST_AND_JOB, tmp_path, DEBUG="1").stderr
     assert "WARNING django.request [request req-42] Not Found: /no-such-page/" in text
     assert "WARNING portal.jobs [job 7] Export placements done" in text
-    show = "from portal import settings; print(settings.LOG_FORMAT)"
+    show = "from config import settings; print(settings.LOG_FORMAT)"
     production = {"SECRET_KEY": "x" * 50, "AUDIT_HMAC_KEY": "y" * 50, "DEBUG": "0"}
     assert _run(show, tmp_path, **production).stdout.strip() == "json"
     assert _run(show, tmp_path, DEBUG="1").stdout.strip() == "text"

@@ -4,7 +4,6 @@ the portal's own views, and boto3 listing what the bucket really holds."""
 import hashlib
 
 import pytest
-from botocore.config import Config
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -83,8 +82,7 @@ def test_a_store_that_fails_on_upload_shows_why_and_keeps_what_was_typed(world, 
 
 def test_an_unreachable_store_on_upload_is_refused_the_same_way(world, client_for, settings):
     hc = hf.health_check(world)
-    nothing_listens = s3server.storage_config("http://127.0.0.1:1", prefix="x")
-    nothing_listens["OPTIONS"]["client_config"] = Config(connect_timeout=1, retries={"max_attempts": 1})
+    nothing_listens = s3server.storage_config("http://127.0.0.1:1", prefix="x", give_up_fast=True)
     settings.STORAGES = {**settings.STORAGES, "private": nothing_listens, "default": nothing_listens}
     response = _add_file(client_for("coordinator"), hc, title="Kept title")
     assert response.status_code == 200

@@ -29,7 +29,7 @@ AUDIT_KEY = "a-long-random-audit-chain-key-kept-outside-the-database-0123456789"
 def _env(**env) -> dict:
     clean = {k: v for k, v in os.environ.items() if k not in LOCAL_ONLY}
     clean.update(env)
-    clean["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return clean
 
 
@@ -47,15 +47,15 @@ def _manage(*args, **env) -> subprocess.CompletedProcess:
 
 @pytest.mark.smoke
 def test_serving_in_production_without_a_secret_key_stops_with_a_clear_message():
-    # gunicorn and runserver both load portal.wsgi before answering any request.
-    result = _run("import portal.wsgi", DEBUG="0")
+    # gunicorn and runserver both load config.wsgi before answering any request.
+    result = _run("import config.wsgi", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY is not set. Set the SECRET_KEY environment variable" in result.stderr
 
 
 def test_serving_in_production_with_a_secret_key_loads():
     result = _run(
-        "import portal.wsgi; print('loaded')",
+        "import config.wsgi; print('loaded')",
         DEBUG="0",
         SECRET_KEY=PRODUCTION_KEY,
         AUDIT_HMAC_KEY=AUDIT_KEY,
@@ -66,7 +66,7 @@ def test_serving_in_production_with_a_secret_key_loads():
 
 
 def test_serving_in_production_without_an_audit_key_stops_with_a_clear_message():
-    result = _run("import portal.wsgi", DEBUG="0", SECRET_KEY=PRODUCTION_KEY, SITE_URL=PRODUCTION_SITE)
+    result = _run("import config.wsgi", DEBUG="0", SECRET_KEY=PRODUCTION_KEY, SITE_URL=PRODUCTION_SITE)
     assert result.returncode != 0
     assert "AUDIT_HMAC_KEY is not set" in result.stderr
 
@@ -149,7 +149,7 @@ def test_the_deploy_check_and_serving_refuse_a_missing_or_local_site_url(site_ur
     check = _manage("check", "--deploy", **env)
     assert check.returncode != 0
     assert "portal.E002" in check.stderr + check.stdout and says in check.stderr + check.stdout
-    serving = _run("import portal.wsgi", **env)
+    serving = _run("import config.wsgi", **env)
     assert serving.returncode != 0 and says in serving.stderr
 
 

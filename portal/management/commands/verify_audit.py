@@ -21,7 +21,7 @@ class Command(BaseCommand):
             raise CommandError(problem)
         checkpoints, unreadable = audit_checkpoints.read()
         problems = verify_chain(wanted=[cp.sequence for cp in checkpoints])
-        total = problems.count
+        total = problems.events_walked
         found = list(problems) + audit_checkpoints.check(checkpoints, problems.seen)
         for line in unreadable:
             self.stderr.write(line)

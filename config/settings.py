@@ -42,7 +42,7 @@ if not SECRET_KEY and (DEBUG or TESTING):
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 # Without a key in production the settings still load, so commands that never sign anything
 # (makemigrations --check, migrate, collectstatic) run in a build step with no secrets. Serving
-# is what needs the key: portal/wsgi.py (gunicorn and runserver) stops with the message above,
+# is what needs the key: config/wsgi.py (gunicorn and runserver) stops with the message above,
 # and `check --deploy` reports it (portal/checks.py).
 
 # The audit trail's chain is keyed (HMAC-SHA256) with a secret kept out of the database, so someone
@@ -120,8 +120,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn (`gunicorn portal.wsgi`); runserver loads it too.
+"""WSGI entry point for gunicorn (`gunicorn config.wsgi`); runserver loads it too.
 
 Serving is where the secret key is needed (sessions, password-reset and invitation links), so
 this is where a missing SECRET_KEY (or audit key, AUDIT_HMAC_KEY) stops the portal, with a
@@ -11,13 +11,13 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
 from django.conf import settings  # noqa: E402  (settings are configured by the line above)
 
 # Read through _wrapped: Django's settings object raises its own, vaguer error for an empty key.
-if not settings._wrapped.SECRET_KEY:
+if not settings._wrapped.SECRET_KEY:  # type: ignore[misc]  # private on purpose, see above
     raise ImproperlyConfigured(settings.MISSING_SECRET_KEY_MESSAGE)
 
 # Links in e-mails and PDFs come from SITE_URL (portal/links.py); a local or missing address in
