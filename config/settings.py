@@ -12,6 +12,8 @@ from typing import Any
 
 import dj_database_url
 
+from portal import observability
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -103,6 +105,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every later log record of the request carries its id.
+    "portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -239,13 +243,46 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded evidence and signed PDFs are private: never under a public URL; views stream them.
+# Evidence, import files, signed PDFs, exports and the audit checkpoints are private: never under a
+# public URL; views stream them after their access check (portal/storage.py, portal/files.py).
+# By default a local folder that nothing serves; with PORTAL_S3_BUCKET an S3-compatible bucket
+# (django-storages + boto3), so web machines keep no files of their own (docs/operator.md, "Files").
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+PORTAL_S3_BUCKET = os.environ.get("PORTAL_S3_BUCKET", "").strip()
+
+
+def private_storage_config() -> dict[str, Any]:
+    if not PORTAL_S3_BUCKET:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+        }
+    endpoint = os.environ.get("PORTAL_S3_ENDPOINT_URL", "").strip() or None
+    options: dict[str, Any] = {
+        "bucket_name": PORTAL_S3_BUCKET,
+        "endpoint_url": endpoint,
+        "region_name": os.environ.get("PORTAL_S3_REGION", os.environ.get("AWS_DEFAULT_REGION", "")).strip() or None,
+        "location": os.environ.get("PORTAL_S3_PREFIX", "").strip().strip("/"),
+        # Other S3-compatible stores (MinIO, Ceph, moto) mostly want bucket-in-path addresses.
+        "addressing_style": os.environ.get("PORTAL_S3_ADDRESSING_STYLE", "path" if endpoint else "auto"),
+        "signature_version": "s3v4",
+        # Objects stay private (the bucket's own policy, no ACL granted) and are never overwritten
+        # by a save under a taken name, as with the folder.
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+    # Keys from the environment when given; otherwise boto3's own chain (instance role, ~/.aws).
+    if os.environ.get("AWS_ACCESS_KEY_ID"):
+        options["access_key"] = os.environ["AWS_ACCESS_KEY_ID"]
+        options["secret_key"] = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES: dict[str, dict[str, Any]] = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
-    },
+    "private": private_storage_config(),
+    # Django's default storage is the same private store, so nothing can fall back to a public one.
+    "default": private_storage_config(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -298,19 +335,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# --- Logging --------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint and its font subsetter report every step of every PDF at INFO.
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# --- Logging and error reports ---------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line with request_id and job_id (portal/observability.py),
+# for a log collector; text (the default with DEBUG and in tests) for a person at a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if (DEBUG or TESTING) else "json").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ValueError("LOG_FORMAT must be json or text")
+LOGGING = observability.logging_config(LOG_FORMAT, os.environ.get("LOG_LEVEL", "INFO"))
+
+# Error reports go to Sentry (or a compatible service) only when SENTRY_DSN is set, without
+# personal data: no user details, cookies, posted data or local variables, and e-mail addresses
+# and names blanked (observability.scrub_event).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    observability.init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", ""),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )
 
 # In development and tests whitenoise serves straight from static/ (no collectstatic needed).
 WHITENOISE_USE_FINDERS = DEBUG or TESTING

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from partnerships.models import Organisation, Partnership, ScopedQuerySet
 from portal import academic_years
+from portal.storage import private_storage
 
 
 def validate_academic_year(value: str) -> None:
@@ -288,7 +289,7 @@ class Evidence(models.Model):
     title = models.CharField(max_length=200)
     note = models.TextField(blank=True, max_length=5000)
     url = models.URLField("link", blank=True, max_length=500)
-    file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=300)
+    file = models.FileField(upload_to=evidence_upload_to, storage=private_storage, blank=True, max_length=300)
     original_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=120, blank=True)
     size = models.PositiveBigIntegerField(default=0)

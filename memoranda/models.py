@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from partnerships.models import Organisation, Partnership, ScopedQuerySet
 from portal.hashing import sha256_of
+from portal.storage import private_storage
 
 # A section may hold a long annex, but not a whole book: beyond this the page and the PDF slow
 # down and the text stops being the "short, plain" agreement partners asked for.
@@ -210,7 +211,7 @@ class MemorandumVersion(models.Model):
     declined_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    pdf = models.FileField(upload_to="memoranda/", blank=True)
+    pdf = models.FileField(upload_to="memoranda/", storage=private_storage, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
 
     objects = VersionQuerySet.as_manager()

@@ -54,6 +54,7 @@ from portal.audit import record
 from portal.dates import EARLIEST_DATE, LATEST_DATE
 from portal.downloads import file_response
 from portal.files import check_upload, spreadsheet_rows
+from portal.storage import refuse_on_storage_failure
 
 MAX_ROWS = 20_000
 
@@ -836,7 +837,8 @@ def upload(actor, partnership, *, kind: str, file) -> ImportBatch:
     if result.rows == 0:
         raise FileProblem("The file has a header row but no data rows")
     file.seek(0)
-    with transaction.atomic():
+    # A file store that fails refuses the upload with a message; nothing is recorded.
+    with refuse_on_storage_failure(), transaction.atomic():
         batch = ImportBatch.objects.create(
             partnership=partnership,
             kind=kind,

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from partnerships.models import Organisation, Partnership, ScopedQuerySet
 from portal import academic_years
+from portal.storage import private_storage
 
 YEAR_LABEL = academic_years.LABEL
 
@@ -688,7 +689,7 @@ class ImportBatch(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="placement_imports")
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
-    file = models.FileField(upload_to="placement-imports/%Y/%m/")
+    file = models.FileField(upload_to="placement-imports/%Y/%m/", storage=private_storage)
     original_name = models.CharField(max_length=255)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,7 +3,7 @@
 A hash chain cannot show that its newest rows were deleted: what is left is still a valid chain.
 So the head (the newest event's id, its hash and the number of events) is written now and then,
 with an HMAC under the audit key, to a file in storage (AUDIT_CHECKPOINT_DIR, or the default
-file storage) and to the operator's log. `verify_audit` then checks that every checkpointed
+private store, portal/storage.py) and to the operator's log. `verify_audit` then checks that every checkpointed
 event is still there with the same hash, which catches rows removed from the end.
 """
 
@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 
 from portal import audit_keys
 from portal.audit import ChainHead, ChainProblem, chain_head
 from portal.models import AuditEvent, canonical_json
+from portal.storage import private_storage
 
 logger = logging.getLogger("portal.audit")
 FILE_NAME = "audit/checkpoints.jsonl"
@@ -43,7 +44,7 @@ class Checkpoint:
 def _storage():
     if settings.AUDIT_CHECKPOINT_DIR:
         return FileSystemStorage(location=settings.AUDIT_CHECKPOINT_DIR)
-    return default_storage
+    return private_storage()
 
 
 def _read_text() -> str:

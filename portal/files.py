@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 
+from portal.storage import private_storage
+
 # What evidence may be: PDF, Word, Excel, images. Checked by content (magic bytes), not by name.
 EVIDENCE_TYPES = {
     "application/pdf": "PDF",
@@ -210,10 +212,14 @@ def spreadsheet_rows(fileobj) -> Iterator[tuple[int, tuple]]:
         workbook.close()
 
 
-def private_file_response(fieldfile, download_name: str, content_type: str | None = None) -> FileResponse:
-    """Stream a stored private file as an attachment (never rendered inline in the browser)."""
+def private_file_response(stored, download_name: str, content_type: str | None = None) -> FileResponse:
+    """Stream a private file as an attachment (never rendered inline in the browser), after the
+    caller's access check. `stored` is a FileField's file, or a name in the private store
+    (portal/storage.py: an export written by a job). The file passes through the portal whether
+    it sits in the folder or in a bucket, so no address of it ever reaches the browser."""
     content_type = content_type or mimetypes.guess_type(download_name)[0] or "application/octet-stream"
-    response = FileResponse(fieldfile.open("rb"), as_attachment=True, filename=download_name, content_type=content_type)
+    handle = private_storage().open(stored, "rb") if isinstance(stored, str) else stored.open("rb")
+    response = FileResponse(handle, as_attachment=True, filename=download_name, content_type=content_type)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -191,3 +191,39 @@ def privacy_facts() -> dict:
     for provider in _privacy_facts:
         facts.update(provider())
     return facts
+
+
+# --- Health checks (/healthz) -----------------------------------------------------------------
+# Each check answers whether one thing the portal needs works now: the core registers the
+# database, the private file store and the audit chain (portal/health.py); the job queue
+# registers its own ("a worker seen recently, the oldest waiting job's age") from its app's ready().
+@dataclass(frozen=True)
+class HealthResult:
+    """`ok` False makes /healthz answer 503. `detail` is a few plain facts (numbers, ages in
+    seconds, short words) shown in its JSON: the probe is public, so never names or data."""
+
+    ok: bool
+    detail: dict = field(default_factory=dict)
+    reason: str = ""  # why it failed, in a few words
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """`check()` returns a HealthResult; an exception it raises counts as a failure (the
+    exception's class is the reason). Checks run in `order`; keep each well under a second."""
+
+    name: str
+    check: Callable[[], HealthResult]
+    order: int = 100
+
+
+_health_checks: dict[str, HealthCheck] = {}
+
+
+def register_health_check(check: HealthCheck) -> HealthCheck:
+    _health_checks[check.name] = check
+    return check
+
+
+def health_checks() -> list[HealthCheck]:
+    return sorted(_health_checks.values(), key=lambda c: (c.order, c.name))

@@ -16,10 +16,12 @@ import pytest
 import time_machine
 from django.db import connection
 
+from tests import s3server
 from tests.world import World, build_world
 
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+REQUIRE_S3 = os.environ.get("REQUIRE_S3") == "1"
 
 
 def pytest_configure(config):
@@ -67,18 +69,43 @@ def frozen_clock():
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    # Fast hashing keeps the suite quick; private files go to a temporary folder per test.
+    # Fast hashing keeps the suite quick; private files go to a temporary folder per test, or to a
+    # prefix of its own in the S3-protocol server that .ci/run starts (PORTAL_TEST_S3_ENDPOINT).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
+    if os.environ.get(s3server.ENDPOINT_ENV):
+        s3server.use_bucket(settings, os.environ[s3server.ENDPOINT_ENV])
+    else:
+        folder = {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "private-media")},
-        },
-    }
+        }
+        settings.STORAGES = {**settings.STORAGES, "private": folder, "default": folder}
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """The S3-protocol server's address: the one .ci/run started, or moto's server started here."""
+    if os.environ.get(s3server.ENDPOINT_ENV):
+        yield os.environ[s3server.ENDPOINT_ENV]
+        return
+    try:
+        url, process = s3server.start_server()
+    except (FileNotFoundError, OSError) as exc:
+        if REQUIRE_S3:
+            pytest.fail(f"REQUIRE_S3=1 but no S3-protocol server could start: {exc}")
+        pytest.skip(f"needs moto's S3 server: {exc}")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def bucket(settings, s3_endpoint) -> s3server.Bucket:
+    """The private store is a bucket on a real S3-protocol server (mark the test `s3`)."""
+    return s3server.use_bucket(settings, s3_endpoint)
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ refuses changes once it is submitted or signed off (reopen it first: services/si
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +31,7 @@ from partnerships.models import Organisation, Partnership
 from portal.audit import diff, record, snapshot
 from portal.concurrency import refuse_stale
 from portal.files import check_upload
+from portal.storage import refuse_on_storage_failure, storage_errors
 
 
 def apply_suggestion(rating: Rating, criterion: Criterion, health_check: HealthCheck) -> bool:
@@ -203,7 +206,10 @@ def add_evidence(
         raise ValidationError({"kind": "Choose a note, a link or a file"})
     evidence.full_clean(exclude=["file"])
     try:
-        evidence.save()
+        # Saving stores the file first (FileField.pre_save), then inserts the row: a store that
+        # fails refuses the whole addition, with a message beside the file field.
+        with refuse_on_storage_failure("upload"):
+            evidence.save()
         record(
             actor,
             AuditAction.EVIDENCE_ADDED,
@@ -212,9 +218,11 @@ def add_evidence(
             partnership_id=health_check.partnership_id,
         )
     except Exception:
-        # Leave no orphaned file behind when the database refuses the row.
-        if evidence.file:
-            evidence.file.storage.delete(evidence.file.name)
+        # Leave no orphaned file behind when the database refuses the row (a file that never
+        # reached the store has nothing to delete).
+        if evidence.file and evidence.file._committed:
+            with suppress(*storage_errors()):
+                evidence.file.storage.delete(evidence.file.name)
         raise
     return evidence
 

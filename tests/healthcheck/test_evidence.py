@@ -1,13 +1,13 @@
 """Evidence: notes, links and files checked by content, stored privately, served only to members."""
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from healthcheck.models import Evidence
 from healthcheck.services import running
+from portal.storage import private_storage
 from tests.healthcheck import factories as hf
 
 pytestmark = pytest.mark.django_db
@@ -121,12 +121,12 @@ def test_removing_evidence_deletes_the_stored_file(world, client_for, django_cap
     _add(client, hc, kind="file", title="Audit", upload=SimpleUploadedFile("audit.pdf", PDF))
     evidence = Evidence.objects.get()
     name = evidence.file.name
-    assert default_storage.exists(name)
+    assert private_storage().exists(name)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("healthcheck:remove_evidence", args=[hc.pk, evidence.pk]))
     assert response.status_code == 302
     assert not Evidence.objects.exists()
-    assert not default_storage.exists(name)
+    assert not private_storage().exists(name)
 
 
 def test_a_member_cannot_add_or_remove_evidence(world, client_for):

@@ -4,7 +4,6 @@ download of everything held on one person."""
 import datetime as dt
 import io
 import json
-import os
 
 import pytest
 from django.core.files.base import ContentFile
@@ -14,6 +13,7 @@ from placements import services
 from placements.models import ImportBatch, ImportKind, ImportStatus, Placement, PlacementPolicy, Student
 from portal.audit import verify_chain
 from portal.models import AuditEvent, AuditSubject
+from portal.storage import private_storage
 from tests import factories as f
 from tests.placements.factories import (
     AcademicYearFactory,
@@ -144,13 +144,13 @@ def test_old_import_files_are_deleted_after_thirty_days(world, client_for):
     )
     batch.file.save("students.csv", ContentFile(b"reference\nS1\n"), save=True)
     ImportBatch.objects.filter(pk=batch.pk).update(created_at=dt.datetime(2026, 10, 1, 12, tzinfo=dt.UTC))
-    path = batch.file.path
+    name = batch.file.name
     call_command("purge_students", today=D(2026, 10, 31), stdout=io.StringIO())
     assert ImportBatch.objects.get(pk=batch.pk).file  # 30 days: kept
     call_command("purge_students", today=D(2026, 11, 1), stdout=io.StringIO())
     batch.refresh_from_db()
     assert not batch.file and batch.errors == []
-    assert not os.path.exists(path)
+    assert not private_storage().exists(name)
     response = client_for("lead").post(f"/placements/imports/{batch.pk}/", follow=True)
     assert "upload it again" in response.content.decode()
 
