@@ -124,7 +124,7 @@ class PartnershipPanel:
     is nothing to show this user. The template receives it as `panel`, plus `partnership`.
 
     The partnership page lists the sections as tabs and loads each one when it is first shown
-    (partnerships.views.partnership_section), so opening the page costs none of their queries."""
+    (partnerships.views.details.partnership_section), so opening the page costs none of their queries."""
 
     key: str  # used as the section's id / tab anchor, e.g. "memoranda"
     title: str
