@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from portal.registry import (
     AttentionItem,
+    NavItem,
     PartnershipPanel,
     register_attention,
+    register_nav_item,
     register_partnership_panel,
     register_reminder_sender,
 )
@@ -80,3 +82,6 @@ register_partnership_panel(
     )
 )
 register_reminder_sender("health check actions", _send)
+register_nav_item(
+    NavItem("Health checks", "healthcheck:list", 40, lambda namespace, url_name: namespace == "healthcheck")
+)

@@ -14,9 +14,11 @@ from portal.registry import (
     AttentionItem,
     Metric,
     MetricValue,
+    NavItem,
     PartnershipPanel,
     register_attention,
     register_metric,
+    register_nav_item,
     register_partnership_panel,
     register_reminder_sender,
 )
@@ -146,3 +148,4 @@ def _send(today):
 
 
 register_reminder_sender("memoranda", _send)
+register_nav_item(NavItem("Memoranda", "memoranda:list", 30, lambda namespace, url_name: namespace == "memoranda"))

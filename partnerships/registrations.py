@@ -3,7 +3,14 @@ role, and "needs your attention" items for leads (partners nobody can sign for).
 
 from django.urls import reverse
 
-from portal.registry import AttentionItem, DashboardPanel, register_attention, register_panel
+from portal.registry import (
+    AttentionItem,
+    DashboardPanel,
+    NavItem,
+    register_attention,
+    register_nav_item,
+    register_panel,
+)
 
 # Site administrators see every partnership; the dashboard lists the first few and links to the rest.
 DASHBOARD_LIMIT = 12
@@ -43,3 +50,21 @@ def _partners_without_a_signatory(user):
 
 register_panel(DashboardPanel(template="partnerships/_dashboard_panel.html", context=_your_partnerships, order=10))
 register_attention(_partners_without_a_signatory)
+
+# Organisation pages live in this app's namespace but are their own section of the menu.
+register_nav_item(
+    NavItem(
+        "Partnerships",
+        "partnerships:partnership_list",
+        10,
+        lambda namespace, url_name: namespace == "partnerships" and not url_name.startswith("organisation"),
+    )
+)
+register_nav_item(
+    NavItem(
+        "Organisations",
+        "partnerships:organisation_list",
+        20,
+        lambda namespace, url_name: namespace == "partnerships" and url_name.startswith("organisation"),
+    )
+)

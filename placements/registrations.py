@@ -17,9 +17,11 @@ from portal.registry import (
     AttentionItem,
     Metric,
     MetricValue,
+    NavItem,
     PartnershipPanel,
     register_attention,
     register_metric,
+    register_nav_item,
     register_partnership_panel,
 )
 
@@ -292,5 +294,22 @@ register_partnership_panel(
         template="placements/_partnership_panel.html",
         context=partnership_panel,
         order=40,
+    )
+)
+# Practice educators live in this app's namespace but are their own section of the menu.
+register_nav_item(
+    NavItem(
+        "Placements",
+        "placements:list",
+        50,
+        lambda namespace, url_name: namespace == "placements" and "educator" not in url_name,
+    )
+)
+register_nav_item(
+    NavItem(
+        "Practice educators",
+        "placements:educator_list",
+        60,
+        lambda namespace, url_name: namespace == "placements" and "educator" in url_name,
     )
 )

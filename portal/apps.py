@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from portal import checks, lookups  # noqa: F401  (checks registers the system checks)
+        from portal import checks, lookups, registrations  # noqa: F401  (checks and registrations register on import)
         from portal.middleware import mark_session_touched
 
         user_logged_in.connect(mark_session_touched, dispatch_uid="portal.mark_session_touched")

@@ -173,3 +173,37 @@ def register_reminder_sender(name: str, sender: Callable[[date], int]) -> None:
 
 def reminder_senders() -> dict[str, Callable[[date], int]]:
     return dict(_reminder_senders)
+
+
+# --- Service navigation -----------------------------------------------------------------------
+# The menu under the header. Each app adds its own items from its registrations; the core adds
+# the dashboard and, for site administrators, the Django admin.
+
+
+def _signed_in(user) -> bool:
+    return True  # the menu is only drawn for signed-in people (base.html)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """`current(namespace, url_name)` says whether the page being shown belongs to this item (one
+    item at most should claim a page); `visible(user)` whether this person sees it."""
+
+    label: str
+    url_name: str
+    order: int
+    current: Callable[[str, str], bool]
+    visible: Callable[[Any], bool] = _signed_in
+
+
+_nav_items: list[NavItem] = []
+
+
+def register_nav_item(item: NavItem) -> NavItem:
+    if all(i.url_name != item.url_name for i in _nav_items):
+        _nav_items.append(item)
+    return item
+
+
+def nav_items_for(user) -> list[NavItem]:
+    return [item for item in sorted(_nav_items, key=lambda i: i.order) if item.visible(user)]
