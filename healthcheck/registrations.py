@@ -8,12 +8,16 @@ from django.utils import timezone
 
 from portal.registry import (
     AttentionItem,
+    HistoryKind,
     NavItem,
     PartnershipPanel,
+    ScaleBuilder,
     register_attention,
+    register_history_kind,
     register_nav_item,
     register_partnership_panel,
     register_reminder_sender,
+    register_scale_builder,
 )
 
 
@@ -85,3 +89,13 @@ register_reminder_sender("health check actions", _send)
 register_nav_item(
     NavItem("Health checks", "healthcheck:list", 40, lambda namespace, url_name: namespace == "healthcheck")
 )
+
+register_scale_builder(
+    ScaleBuilder(
+        "healthcheck",
+        "healthcheck.scale.build",
+        counts={"health_checks": 300, "criteria_per_check": 40},
+        unscaled=frozenset({"criteria_per_check"}),
+    )
+)
+register_history_kind(HistoryKind(15, "healthcheck.HealthCheck", ("rating.saved", "evidence.added", "action.updated")))

@@ -7,20 +7,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from memoranda import selectors
+from memoranda.actions import Action
 from memoranda.models import Memorandum, Status
 from memoranda.reminders import send_due_reminders
 from partnerships.access import Perm, can
 from portal.registry import (
     AttentionItem,
+    HistoryKind,
     Metric,
     MetricValue,
     NavItem,
     PartnershipPanel,
+    ScaleBuilder,
     register_attention,
+    register_history_kind,
     register_metric,
     register_nav_item,
     register_partnership_panel,
     register_reminder_sender,
+    register_scale_builder,
 )
 
 
@@ -149,3 +154,15 @@ def _send(today):
 
 register_reminder_sender("memoranda", _send)
 register_nav_item(NavItem("Memoranda", "memoranda:list", 30, lambda namespace, url_name: namespace == "memoranda"))
+
+register_scale_builder(
+    ScaleBuilder(
+        "memoranda",
+        "memoranda.scale.build",
+        counts={"memoranda": 300, "versions_per_memorandum": 3},
+        unscaled=frozenset({"versions_per_memorandum"}),
+    )
+)
+register_history_kind(
+    HistoryKind(20, "memoranda.Memorandum", (Action.SECTION_UPDATED, Action.COMMENTED, Action.SIGNED))
+)

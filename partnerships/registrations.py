@@ -3,13 +3,19 @@ role, and "needs your attention" items for leads (partners nobody can sign for).
 
 from django.urls import reverse
 
+from partnerships.actions import Action
+from partnerships.models import Partnership
 from portal.registry import (
     AttentionItem,
     DashboardPanel,
+    HistoryKind,
     NavItem,
+    ScaleBuilder,
     register_attention,
+    register_history_kind,
     register_nav_item,
     register_panel,
+    register_scale_builder,
 )
 
 # Site administrators see every partnership; the dashboard lists the first few and links to the rest.
@@ -66,5 +72,31 @@ register_nav_item(
         "partnerships:organisation_list",
         20,
         lambda namespace, url_name: namespace == "partnerships" and url_name.startswith("organisation"),
+    )
+)
+
+# The national-scale dataset (manage.py seed_scale): the partnerships, organisations and people
+# every other app's data attaches to.
+register_scale_builder(
+    ScaleBuilder(
+        "partnerships",
+        "partnerships.scale.build",
+        counts={
+            "partnerships": 30,
+            "local_authorities": 150,
+            "universities": 60,
+            "providers": 200,
+            "user_groups": 40,
+            "users": 3000,
+        },
+        has_data=lambda: Partnership.objects.exists(),
+    )
+)
+register_history_kind(
+    HistoryKind(
+        15,
+        "partnerships.Partnership",
+        (Action.PARTNERSHIP_UPDATED, Action.MEETING_RECORDED, Action.MEMBERSHIP_ADDED),
+        partnership_field="id",
     )
 )

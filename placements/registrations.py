@@ -15,14 +15,18 @@ from placements import selectors
 from placements.models import FILLED, AcademicYear, PlacementOffer, PracticeEducator, Student
 from portal.registry import (
     AttentionItem,
+    HistoryKind,
     Metric,
     MetricValue,
     NavItem,
     PartnershipPanel,
+    ScaleBuilder,
     register_attention,
+    register_history_kind,
     register_metric,
     register_nav_item,
     register_partnership_panel,
+    register_scale_builder,
 )
 
 
@@ -312,4 +316,16 @@ register_nav_item(
         60,
         lambda namespace, url_name: namespace == "placements" and "educator" in url_name,
     )
+)
+
+register_scale_builder(
+    ScaleBuilder(
+        "placements",
+        "placements.scale.build",
+        counts={"placements": 60000, "academic_years": 10, "practice_educators": 8000},
+        unscaled=frozenset({"academic_years"}),
+    )
+)
+register_history_kind(
+    HistoryKind(50, "placements.Placement", ("placement.created", "placement.updated", "placement.status_changed"))
 )

@@ -207,3 +207,61 @@ def register_nav_item(item: NavItem) -> NavItem:
 
 def nav_items_for(user) -> list[NavItem]:
     return [item for item in sorted(_nav_items, key=lambda i: i.order) if item.visible(user)]
+
+
+# --- The national-scale dataset (manage.py seed_scale, for bench/) ------------------------------
+
+
+@dataclass(frozen=True)
+class ScaleBuilder:
+    """An app's part of the scale dataset. `build` is the dotted path of `build(ctx, params, stdout)`,
+    imported only when seed_scale runs (bench code stays out of the served site); builders run in
+    the order they register (INSTALLED_APPS order), sharing `ctx` so later apps attach to what
+    earlier ones made. `counts` are the national numbers, multiplied by --scale except those in
+    `unscaled` (numbers per thing, such as versions per memorandum). `has_data()` is true when the
+    database already holds this app's data: seed_scale then refuses, as it fills empty databases."""
+
+    app: str
+    build: str
+    counts: dict[str, int] = field(default_factory=dict)
+    unscaled: frozenset[str] = frozenset()
+    has_data: Callable[[], bool] | None = None
+
+
+_scale_builders: list[ScaleBuilder] = []
+
+
+def register_scale_builder(builder: ScaleBuilder) -> ScaleBuilder:
+    if all(b.app != builder.app for b in _scale_builders):
+        _scale_builders.append(builder)
+    return builder
+
+
+def scale_builders() -> list[ScaleBuilder]:
+    return list(_scale_builders)
+
+
+@dataclass(frozen=True)
+class HistoryKind:
+    """What a year of a partnership's work looks like in the scale dataset's audit trail
+    (portal.scale_history): `weight` shares of the events target rows of `model` ("app.Model"),
+    each with one of `actions` (the app's recorded action names). `partnership_field` is the
+    row's partnership id ("id" for the partnership itself)."""
+
+    weight: int
+    model: str
+    actions: tuple[str, ...]
+    partnership_field: str = "partnership_id"
+
+
+_history_kinds: list[HistoryKind] = []
+
+
+def register_history_kind(kind: HistoryKind) -> HistoryKind:
+    if all(k.model != kind.model for k in _history_kinds):
+        _history_kinds.append(kind)
+    return kind
+
+
+def history_kinds() -> list[HistoryKind]:
+    return list(_history_kinds)
