@@ -1,10 +1,13 @@
-"""What the partnerships app contributes to the dashboard: the user's partnerships with their
-role, and "needs your attention" items for leads (partners nobody can sign for)."""
+"""What the partnerships app contributes to the core registries: the user's partnerships with
+their role on the dashboard, "needs your attention" items for leads (partners nobody can sign
+for), the Partnerships and Organisations menu items, and its part of the scale dataset."""
 
 from django.urls import reverse
 
+from partnerships.access import partnership_ids_with_role
 from partnerships.actions import Action
-from partnerships.models import Partnership
+from partnerships.models import Partnership, Role
+from partnerships.selectors import dashboard_partnerships, partners_missing_a_signatory
 from portal.registry import (
     AttentionItem,
     DashboardPanel,
@@ -23,8 +26,6 @@ DASHBOARD_LIMIT = 12
 
 
 def _your_partnerships(user):
-    from partnerships.selectors import dashboard_partnerships
-
     rows = dashboard_partnerships(user, limit=DASHBOARD_LIMIT + 1)
     return {
         "rows": rows[:DASHBOARD_LIMIT],
@@ -35,10 +36,6 @@ def _your_partnerships(user):
 
 def _partners_without_a_signatory(user):
     """Leads: a current partner with no signatory blocks every memorandum that covers it."""
-    from partnerships.access import partnership_ids_with_role
-    from partnerships.models import Role
-    from partnerships.selectors import partners_missing_a_signatory
-
     led = partnership_ids_with_role(user, Role.LEAD)
     if not led:
         return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import dj_database_url
 
@@ -196,8 +197,6 @@ AXES_CLIENT_IP_CALLABLE = "portal.proxy.client_ip_address"
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if EMAIL_URL.startswith("smtp"):
-    from urllib.parse import unquote, urlparse
-
     _email = urlparse(EMAIL_URL)
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = _email.hostname or "localhost"
