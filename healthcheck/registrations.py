@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from healthcheck import permissions  # noqa: F401 (registers the app's permissions)
 from portal.registry import (
     AttentionItem,
     HistoryKind,

@@ -6,11 +6,15 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from memoranda import selectors
+from memoranda import (
+    permissions,  # noqa: F401 (registers the app's permissions)
+    selectors,
+)
 from memoranda.actions import Action
 from memoranda.models import Memorandum, Status
+from memoranda.permissions import MemorandumPerm
 from memoranda.reminders import send_due_reminders
-from partnerships.access import Perm, can
+from partnerships.access import can
 from portal.registry import (
     AttentionItem,
     HistoryKind,
@@ -129,7 +133,7 @@ def partnership_panel(user, partnership) -> dict:
     memoranda = selectors.partnership_memoranda(partnership)
     return {
         "memoranda": memoranda,
-        "can_draft": can(user, partnership, Perm.DRAFT_MEMORANDUM),
+        "can_draft": can(user, partnership, MemorandumPerm.DRAFT),
         "create_url": reverse("memoranda:create", kwargs={"slug": partnership.slug}),
         "export_url": reverse("memoranda:export", kwargs={"slug": partnership.slug}),
         "list_url": reverse("memoranda:list") + f"?partnership={partnership.slug}",

@@ -11,7 +11,10 @@ from django.utils import timezone
 
 from partnerships.access import memberships
 from partnerships.models import Role
-from placements import selectors
+from placements import (
+    permissions,  # noqa: F401 (registers the app's permissions)
+    selectors,
+)
 from placements.models import FILLED, AcademicYear, PlacementOffer, PracticeEducator, Student
 from portal.registry import (
     AttentionItem,
