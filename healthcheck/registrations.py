@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from healthcheck import permissions  # noqa: F401 (registers the app's permissions)
+from healthcheck.actions import Action as AuditAction
 from healthcheck.models import Action, HealthCheck, Status
 from healthcheck.selectors import partnership_panel
 from healthcheck.services.reminders import send_overdue_action_reminders
@@ -13,10 +15,16 @@ from healthcheck.services.signing import can_sign_off
 from partnerships.access import partnership_ids_with_role
 from portal.registry import (
     AttentionItem,
+    HistoryKind,
+    NavItem,
     PartnershipPanel,
+    ScaleBuilder,
     register_attention,
+    register_history_kind,
+    register_nav_item,
     register_partnership_panel,
     register_reminder_sender,
+    register_scale_builder,
 )
 
 
@@ -73,3 +81,20 @@ register_partnership_panel(
     )
 )
 register_reminder_sender("health check actions", send_overdue_action_reminders)
+register_nav_item(
+    NavItem("Health checks", "healthcheck:list", 40, lambda namespace, url_name: namespace == "healthcheck")
+)
+
+register_scale_builder(
+    ScaleBuilder(
+        "healthcheck",
+        "healthcheck.scale.build",
+        counts={"health_checks": 300, "criteria_per_check": 40},
+        unscaled=frozenset({"criteria_per_check"}),
+    )
+)
+register_history_kind(
+    HistoryKind(
+        15, "healthcheck.HealthCheck", (AuditAction.RATED, AuditAction.EVIDENCE_ADDED, AuditAction.ACTION_ADDED)
+    )
+)

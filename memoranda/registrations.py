@@ -6,19 +6,30 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from memoranda import selectors
+from memoranda import (
+    permissions,  # noqa: F401 (registers the app's permissions)
+    selectors,
+)
+from memoranda.actions import Action
 from memoranda.models import Memorandum, Status
+from memoranda.permissions import MemorandumPerm
 from memoranda.reminders import send_due_reminders
-from partnerships.access import Perm, can
+from partnerships.access import can
 from portal.registry import (
     AttentionItem,
+    HistoryKind,
     Metric,
     MetricValue,
+    NavItem,
     PartnershipPanel,
+    ScaleBuilder,
     register_attention,
+    register_history_kind,
     register_metric,
+    register_nav_item,
     register_partnership_panel,
     register_reminder_sender,
+    register_scale_builder,
 )
 
 
@@ -121,7 +132,7 @@ def partnership_panel(user, partnership) -> dict:
     memoranda = selectors.partnership_memoranda(partnership)
     return {
         "memoranda": memoranda,
-        "can_draft": can(user, partnership, Perm.DRAFT_MEMORANDUM),
+        "can_draft": can(user, partnership, MemorandumPerm.DRAFT),
         "create_url": reverse("memoranda:create", kwargs={"slug": partnership.slug}),
         "export_url": reverse("memoranda:export", kwargs={"slug": partnership.slug}),
         "list_url": reverse("memoranda:list") + f"?partnership={partnership.slug}",
@@ -145,3 +156,16 @@ def _send(today):
 
 
 register_reminder_sender("memoranda", _send)
+register_nav_item(NavItem("Memoranda", "memoranda:list", 30, lambda namespace, url_name: namespace == "memoranda"))
+
+register_scale_builder(
+    ScaleBuilder(
+        "memoranda",
+        "memoranda.scale.build",
+        counts={"memoranda": 300, "versions_per_memorandum": 3},
+        unscaled=frozenset({"versions_per_memorandum"}),
+    )
+)
+register_history_kind(
+    HistoryKind(20, "memoranda.Memorandum", (Action.SECTION_UPDATED, Action.COMMENTED, Action.SIGNED))
+)

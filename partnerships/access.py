@@ -2,9 +2,11 @@
 
 * Visibility: `Model.objects.visible_to(user)` (PartnershipQuerySet / ScopedQuerySet). An object
   outside the user's partnerships does not exist for them: views answer 404.
-* Actions: each action names the roles allowed in PERMISSIONS. `can()` answers, `require()`
-  raises PermissionDenied (403) for a member whose role does not allow it. Services call
-  `require()` themselves, so a state change is checked even when no view is involved.
+* Actions: each app names its actions in a StrEnum and registers the roles allowed to take each
+  (`register_permissions`; partnerships' own are `Perm` below, memoranda's in
+  memoranda/permissions.py). `can()` answers, `require()` raises PermissionDenied (403) for a
+  member whose role does not allow it. Services call `require()` themselves, so a state change
+  is checked even when no view is involved.
 
 A user's memberships are loaded once per user object and cached on it (partnerships.models),
 so checks cost no queries after the first.
@@ -12,9 +14,10 @@ so checks cost no queries after the first.
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Iterable, Mapping
+from enum import EnumType, StrEnum
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -30,44 +33,75 @@ from partnerships.models import (  # noqa: F401 (the membership cache is part of
     remember_memberships,
 )
 
+# --- Permissions: each app declares its own --------------------------------------------------
+# An app names its actions in a StrEnum and registers the roles allowed to take each with
+# `register_permissions` (memoranda/permissions.py is the example), so this module names no app
+# built on it. A permission's value is unique across apps ("draft_memorandum").
 
-class Perm(StrEnum):
+_roles: dict[str, frozenset[str]] = {}
+_personal: set[str] = set()  # actions a site administrator may not take without the role
+_by_name: dict[str, StrEnum] = {}
+
+
+def register_permissions(roles: Mapping[StrEnum, Iterable[str]], *, personal: Iterable[StrEnum] = ()) -> None:
+    """Declare an app's actions and the roles allowed to take each. Site administrators may take
+    every action except the `personal` ones (signing: it needs a real signatory membership)."""
+    personal = set(personal)
+    for perm, allowed in roles.items():
+        allowed = frozenset(allowed)
+        if _roles.get(perm, allowed) != allowed:
+            raise ImproperlyConfigured(f"The permission {perm!r} is registered twice with different roles.")
+        _roles[perm] = allowed
+        _by_name[perm.value.upper()] = perm
+        if perm in personal:
+            _personal.add(perm)
+
+
+def roles_allowed(perm: StrEnum) -> frozenset[str]:
+    try:
+        return _roles[perm]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"The permission {perm!r} is not registered: its app's permissions module registers it."
+        ) from None
+
+
+def admin_may(perm: StrEnum) -> bool:
+    """Whether a site administrator may take this action without being a member."""
+    return perm in _roles and perm not in _personal
+
+
+class _PermType(EnumType):
+    """Transitional: `Perm.RUN_HEALTH_CHECK` and the like (another app's permission, by its value
+    in capitals) still find that app's registered member, so call sites written before each app
+    declared its own keep working. New code uses the app's enum (`MemorandumPerm.DRAFT`)."""
+
+    def __getattr__(cls, name: str):
+        if name.startswith("_") or name not in _by_name:
+            raise AttributeError(name)
+        return _by_name[name]
+
+
+class Perm(StrEnum, metaclass=_PermType):
+    """What anyone in a partnership may do with the partnership itself."""
+
     VIEW = "view"
     COMMENT = "comment"
     EDIT_PARTNERSHIP = "edit_partnership"
     MANAGE_MEMBERS = "manage_members"
-    DRAFT_MEMORANDUM = "draft_memorandum"
-    SIGN_MEMORANDUM = "sign_memorandum"
-    RUN_HEALTH_CHECK = "run_health_check"
-    SIGN_OFF_HEALTH_CHECK = "sign_off_health_check"
-    MANAGE_PLACEMENTS = "manage_placements"
-    EXPORT_STUDENTS = "export_students"
+    # Coordinators often take the minutes of governance meetings.
     RECORD_MEETING = "record_meeting"
 
 
-ALL_ROLES = frozenset(Role)
-
-PERMISSIONS: dict[Perm, frozenset[str]] = {
-    Perm.VIEW: ALL_ROLES,
-    Perm.COMMENT: ALL_ROLES,
-    Perm.EDIT_PARTNERSHIP: frozenset({Role.LEAD}),
-    Perm.MANAGE_MEMBERS: frozenset({Role.LEAD}),
-    Perm.DRAFT_MEMORANDUM: frozenset({Role.LEAD}),
-    # Signing is also limited to the signatory's own organisation; memoranda checks that.
-    Perm.SIGN_MEMORANDUM: frozenset({Role.SIGNATORY}),
-    Perm.RUN_HEALTH_CHECK: frozenset({Role.COORDINATOR, Role.LEAD}),
-    Perm.SIGN_OFF_HEALTH_CHECK: frozenset({Role.SIGNATORY}),
-    Perm.MANAGE_PLACEMENTS: frozenset({Role.COORDINATOR, Role.LEAD}),
-    # Downloading students' rows (references, names) is for those who arrange placements; other
-    # members, service user and carer representatives among them, read the lists and figures.
-    Perm.EXPORT_STUDENTS: frozenset({Role.COORDINATOR, Role.LEAD}),
-    # Coordinators often take the minutes of governance meetings.
-    Perm.RECORD_MEETING: frozenset({Role.COORDINATOR, Role.LEAD}),
-}
-
-# Actions a site administrator may take without being a member. Signing is personal: it
-# needs a real signatory membership, so it is not here.
-ADMIN_PERMS = frozenset(PERMISSIONS) - {Perm.SIGN_MEMORANDUM, Perm.SIGN_OFF_HEALTH_CHECK}
+register_permissions(
+    {
+        Perm.VIEW: Role,
+        Perm.COMMENT: Role,
+        Perm.EDIT_PARTNERSHIP: {Role.LEAD},
+        Perm.MANAGE_MEMBERS: {Role.LEAD},
+        Perm.RECORD_MEETING: {Role.COORDINATOR, Role.LEAD},
+    }
+)
 
 
 def partnership_ids_with_role(user, *roles: str) -> list[int]:
@@ -75,13 +109,13 @@ def partnership_ids_with_role(user, *roles: str) -> list[int]:
     return [m.partnership_id for m in memberships(user) if m.role in roles]
 
 
-def can(user, partnership: Partnership | int, perm: Perm) -> bool:
+def can(user, partnership: Partnership | int, perm: StrEnum) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     membership = membership_of(user, partnership)
-    if membership and membership.role in PERMISSIONS[perm]:
+    if membership and membership.role in roles_allowed(perm):
         return True
-    return user.is_site_admin and perm in ADMIN_PERMS
+    return user.is_site_admin and admin_may(perm)
 
 
 def can_see(user, partnership: Partnership | int) -> bool:
@@ -90,7 +124,7 @@ def can_see(user, partnership: Partnership | int) -> bool:
     )
 
 
-def require(user, partnership: Partnership | int, perm: Perm) -> None:
+def require(user, partnership: Partnership | int, perm: StrEnum) -> None:
     """Raise Http404 for a non-member and PermissionDenied for a member without the role."""
     if not can_see(user, partnership):
         raise Http404("No such partnership")
@@ -98,7 +132,7 @@ def require(user, partnership: Partnership | int, perm: Perm) -> None:
         raise PermissionDenied(f"Only {roles_label(perm)} can do this.")
 
 
-def partnership_or_404(user, slug: str, perm: Perm = Perm.VIEW) -> Partnership:
+def partnership_or_404(user, slug: str, perm: StrEnum = Perm.VIEW) -> Partnership:
     """The partnership with this slug, if the user may see it and do `perm` there."""
     # A member's partnerships are already loaded with their memberships; only a site
     # administrator looking at a partnership they are not in needs a query.
@@ -113,7 +147,7 @@ def partnership_or_404(user, slug: str, perm: Perm = Perm.VIEW) -> Partnership:
 
 
 def object_or_404(
-    queryset: QuerySet, user, perm: Perm = Perm.VIEW, partnership_attr: str = "partnership_id", **lookup
+    queryset: QuerySet, user, perm: StrEnum = Perm.VIEW, partnership_attr: str = "partnership_id", **lookup
 ) -> Model:
     """An object from a ScopedQuerySet: 404 when outside the user's partnerships, 403 when their
     role does not allow `perm`. `partnership_attr` is the dotted attribute path to the partnership
@@ -170,9 +204,10 @@ ROLE_PLURALS = {
 }
 
 
-def roles_label(perm: Perm) -> str:
+def roles_label(perm: StrEnum) -> str:
     """Who may do this, in words, for messages such as "Only partnership leads can ..."."""
-    labels = [ROLE_PLURALS[Role(r)] for r in Role if r in PERMISSIONS[perm]]
-    if perm in ADMIN_PERMS:
+    allowed = roles_allowed(perm)
+    labels = [ROLE_PLURALS[r] for r in Role if r in allowed]
+    if admin_may(perm):
         labels.append("site administrators")
     return ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else labels[0]

@@ -1,17 +1,31 @@
-"""What the partnerships app contributes to the dashboard: the user's partnerships with their
-role, and "needs your attention" items for leads (partners nobody can sign for)."""
+"""What the partnerships app contributes to the core registries: the user's partnerships with
+their role on the dashboard, "needs your attention" items for leads (partners nobody can sign
+for), the Partnerships and Organisations menu items, and its part of the scale dataset."""
 
 from django.urls import reverse
 
-from portal.registry import AttentionItem, DashboardPanel, register_attention, register_panel
+from partnerships.access import partnership_ids_with_role
+from partnerships.actions import Action
+from partnerships.models import Partnership, Role
+from partnerships.selectors import dashboard_partnerships, partners_missing_a_signatory
+from portal.registry import (
+    AttentionItem,
+    DashboardPanel,
+    HistoryKind,
+    NavItem,
+    ScaleBuilder,
+    register_attention,
+    register_history_kind,
+    register_nav_item,
+    register_panel,
+    register_scale_builder,
+)
 
 # Site administrators see every partnership; the dashboard lists the first few and links to the rest.
 DASHBOARD_LIMIT = 12
 
 
 def _your_partnerships(user):
-    from partnerships.selectors import dashboard_partnerships
-
     rows = dashboard_partnerships(user, limit=DASHBOARD_LIMIT + 1)
     return {
         "rows": rows[:DASHBOARD_LIMIT],
@@ -22,10 +36,6 @@ def _your_partnerships(user):
 
 def _partners_without_a_signatory(user):
     """Leads: a current partner with no signatory blocks every memorandum that covers it."""
-    from partnerships.access import partnership_ids_with_role
-    from partnerships.models import Role
-    from partnerships.selectors import partners_missing_a_signatory
-
     led = partnership_ids_with_role(user, Role.LEAD)
     if not led:
         return []
@@ -43,3 +53,47 @@ def _partners_without_a_signatory(user):
 
 register_panel(DashboardPanel(template="partnerships/_dashboard_panel.html", context=_your_partnerships, order=10))
 register_attention(_partners_without_a_signatory)
+
+# Organisation pages live in this app's namespace but are their own section of the menu.
+register_nav_item(
+    NavItem(
+        "Partnerships",
+        "partnerships:partnership_list",
+        10,
+        lambda namespace, url_name: namespace == "partnerships" and not url_name.startswith("organisation"),
+    )
+)
+register_nav_item(
+    NavItem(
+        "Organisations",
+        "partnerships:organisation_list",
+        20,
+        lambda namespace, url_name: namespace == "partnerships" and url_name.startswith("organisation"),
+    )
+)
+
+# The national-scale dataset (manage.py seed_scale): the partnerships, organisations and people
+# every other app's data attaches to.
+register_scale_builder(
+    ScaleBuilder(
+        "partnerships",
+        "partnerships.scale.build",
+        counts={
+            "partnerships": 30,
+            "local_authorities": 150,
+            "universities": 60,
+            "providers": 200,
+            "user_groups": 40,
+            "users": 3000,
+        },
+        has_data=lambda: Partnership.objects.exists(),
+    )
+)
+register_history_kind(
+    HistoryKind(
+        15,
+        "partnerships.Partnership",
+        (Action.PARTNERSHIP_UPDATED, Action.MEETING_RECORDED, Action.MEMBERSHIP_ADDED),
+        partnership_field="id",
+    )
+)

@@ -11,17 +11,26 @@ from django.utils import timezone
 
 from partnerships.access import memberships
 from partnerships.models import Role
-from placements import selectors
+from placements import (
+    permissions,  # noqa: F401 (registers the app's permissions)
+    selectors,
+)
 from placements.models import FILLED, AcademicYear, PlacementOffer, PracticeEducator, Student
 from portal.registry import (
     AttentionItem,
+    HistoryKind,
     Metric,
     MetricValue,
+    NavItem,
     PartnershipPanel,
+    ScaleBuilder,
     register_attention,
+    register_history_kind,
     register_metric,
+    register_nav_item,
     register_partnership_panel,
     register_privacy_facts,
+    register_scale_builder,
 )
 
 
@@ -310,3 +319,34 @@ def _privacy_facts() -> dict:
 
 
 register_privacy_facts(_privacy_facts)
+
+
+# Practice educators live in this app's namespace but are their own section of the menu.
+register_nav_item(
+    NavItem(
+        "Placements",
+        "placements:list",
+        50,
+        lambda namespace, url_name: namespace == "placements" and "educator" not in url_name,
+    )
+)
+register_nav_item(
+    NavItem(
+        "Practice educators",
+        "placements:educator_list",
+        60,
+        lambda namespace, url_name: namespace == "placements" and "educator" in url_name,
+    )
+)
+
+register_scale_builder(
+    ScaleBuilder(
+        "placements",
+        "placements.scale.build",
+        counts={"placements": 60000, "academic_years": 10, "practice_educators": 8000},
+        unscaled=frozenset({"academic_years"}),
+    )
+)
+register_history_kind(
+    HistoryKind(50, "placements.Placement", ("placement.created", "placement.updated", "placement.status_changed"))
+)

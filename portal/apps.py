@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from portal import checks, health, lookups  # noqa: F401  (checks and health register theirs)
+        from portal import checks, health, lookups, registrations  # noqa: F401  (checks, health and registrations register on import)
         from portal.middleware import mark_session_touched
 
         user_logged_in.connect(mark_session_touched, dispatch_uid="portal.mark_session_touched")

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import connection, models, transaction
 
 from portal import audit_keys
-from portal.models import AuditEvent, AuditSubject, canonical_json
+from portal.models import AuditEvent, AuditSubject, User, canonical_json
 
 # Arbitrary constant naming the PostgreSQL advisory lock that serialises chain appends.
 _AUDIT_CHAIN_LOCK = 7_001_002_003
@@ -217,8 +217,6 @@ def verify_chain(batch_size: int = 2000, *, wanted: Iterable[int] = ()) -> list[
 
     `wanted` names event ids whose stored hash the caller needs (checkpoints): the returned list
     carries them in `.seen` as {id: hash}, with `.events_walked` and `.head` (id, hash) of the walk."""
-    from portal.models import User
-
     problems = _ProblemList()
     wanted = set(wanted)
     live_users = set(

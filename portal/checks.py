@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from portal.audit_keys import problems_with_keys
 from portal.links import site_url_message, site_url_problem
 
 
@@ -27,6 +28,4 @@ def site_url_is_public(app_configs, **kwargs):
 @register(Tags.security, deploy=True)
 def audit_key_is_set(app_configs, **kwargs):
     """The audit chain's HMAC key must come from the environment, never the database."""
-    from portal.audit_keys import problems_with_keys
-
     return [Error(problem, id="portal.E003") for problem in problems_with_keys()]

@@ -1,36 +1,33 @@
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 
 from portal.middleware import session_seconds_left
-
-# (label, URL name, section key). URL names that do not resolve yet are simply skipped.
-NAV_ITEMS = [
-    ("Dashboard", "dashboard", "dashboard"),
-    ("Partnerships", "partnerships:partnership_list", "partnerships"),
-    ("Organisations", "partnerships:organisation_list", "organisations"),
-    ("Memoranda", "memoranda:list", "memoranda"),
-    ("Health checks", "healthcheck:list", "healthcheck"),
-    ("Placements", "placements:list", "placements"),
-    ("Practice educators", "placements:educator_list", "educators"),
-]
+from portal.registry import nav_items_for
 
 
-def _section(request) -> str:
+def _navigation(request) -> list[tuple[str, str, bool]]:
+    """(label, address, is the current section) for each menu item this person sees; the items
+    come from the apps (portal.registry.register_nav_item). An unresolvable URL name is skipped."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
     match = getattr(request, "resolver_match", None)
-    if match is None:
-        return ""
-    if match.namespace == "partnerships" and (match.url_name or "").startswith("organisation"):
-        return "organisations"
-    if match.namespace == "placements" and "educator" in (match.url_name or ""):
-        return "educators"
-    return match.namespace or match.url_name or ""
+    namespace, url_name = (match.namespace or "", match.url_name or "") if match else ("", "")
+    items = []
+    for item in nav_items_for(user):
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append((item.label, url, match is not None and item.current(namespace, url_name)))
+    return items
 
 
 def site(request):
     return {
         "SERVICE_NAME": "Partnership portal",
         "DEBUG": settings.DEBUG,
-        "NAV_ITEMS": NAV_ITEMS,
-        "nav_section": _section(request),
+        "NAV_ITEMS": _navigation(request),
         "PORTAL_CONTACT_EMAIL": settings.PORTAL_CONTACT_EMAIL,
         "session_timeout": _session_timeout(request),
     }

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from django.http import HttpResponse
+from openpyxl import Workbook
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -38,8 +39,6 @@ def _xlsx_cell(value):
 def file_response(filename: str, headers: list[str], rows: Iterable[list], fmt: str) -> HttpResponse:
     """A CSV (UTF-8 with BOM, so Excel reads it right) or XLSX download of plain values."""
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Export")
         sheet.append(headers)

@@ -11,6 +11,8 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from openpyxl import load_workbook
+from openpyxl.xml.functions import fromstring
 
 from portal.storage import private_storage
 
@@ -144,8 +146,6 @@ def _worksheet_parts(archive: zipfile.ZipFile) -> set[str]:
     if info.file_size > settings.UPLOAD_ARCHIVE_MAX_WHOLE_PART_BYTES:
         return set()  # refused with the other parts read whole
     # openpyxl's own parser (defusedxml when installed): it parses this same part next anyway.
-    from openpyxl.xml.functions import fromstring
-
     try:
         root = fromstring(archive.read(info))
     except Exception:  # noqa: BLE001 - any parse failure
@@ -160,8 +160,6 @@ def _worksheet_parts(archive: zipfile.ZipFile) -> set[str]:
 def open_spreadsheet(fileobj):
     """An openpyxl workbook opened read-only (rows streamed, not loaded), after check_archive.
     The one way the portal opens an uploaded .xlsx; close it after use."""
-    from openpyxl import load_workbook
-
     check_archive(fileobj, spreadsheet=True)
     try:
         # keep_links=False: external links are parts read whole, and the portal has no use for them.

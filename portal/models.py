@@ -11,6 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from portal import audit_keys
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -217,8 +219,6 @@ class AuditEvent(models.Model):
 
     def compute_hash(self, subjects: list[AuditSubject] | None = None) -> str:
         """The row's HMAC under its key_id; KeyError when the portal does not hold that key."""
-        from portal import audit_keys
-
         return audit_keys.mac(self.key_id, self.prev_hash + canonical_json(self.content_for_hash(subjects)))
 
     def compute_legacy_hash(self) -> str:
@@ -272,12 +272,8 @@ class AuditSubject(models.Model):
 
     @staticmethod
     def digest_for(key_id: str, subject: str, text: str) -> str:
-        from portal import audit_keys
-
         return audit_keys.mac(key_id, canonical_json(["audit-subject", subject, text]))
 
     @staticmethod
     def pseudonym_mac_for(key_id: str, digest: str, text: str) -> str:
-        from portal import audit_keys
-
         return audit_keys.mac(key_id, canonical_json(["audit-pseudonym", digest, text]))

@@ -124,7 +124,7 @@ class PartnershipPanel:
     is nothing to show this user. The template receives it as `panel`, plus `partnership`.
 
     The partnership page lists the sections as tabs and loads each one when it is first shown
-    (partnerships.views.partnership_section), so opening the page costs none of their queries."""
+    (partnerships.views.details.partnership_section), so opening the page costs none of their queries."""
 
     key: str  # used as the section's id / tab anchor, e.g. "memoranda"
     title: str
@@ -227,3 +227,95 @@ def register_health_check(check: HealthCheck) -> HealthCheck:
 
 def health_checks() -> list[HealthCheck]:
     return sorted(_health_checks.values(), key=lambda c: (c.order, c.name))
+
+
+# --- Service navigation -----------------------------------------------------------------------
+# The menu under the header. Each app adds its own items from its registrations; the core adds
+# the dashboard and, for site administrators, the Django admin.
+
+
+def _signed_in(user) -> bool:
+    return True  # the menu is only drawn for signed-in people (base.html)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """`current(namespace, url_name)` says whether the page being shown belongs to this item (one
+    item at most should claim a page); `visible(user)` whether this person sees it."""
+
+    label: str
+    url_name: str
+    order: int
+    current: Callable[[str, str], bool]
+    visible: Callable[[Any], bool] = _signed_in
+
+
+_nav_items: list[NavItem] = []
+
+
+def register_nav_item(item: NavItem) -> NavItem:
+    if all(i.url_name != item.url_name for i in _nav_items):
+        _nav_items.append(item)
+    return item
+
+
+def nav_items_for(user) -> list[NavItem]:
+    return [item for item in sorted(_nav_items, key=lambda i: i.order) if item.visible(user)]
+
+
+# --- The national-scale dataset (manage.py seed_scale, for bench/) ------------------------------
+
+
+@dataclass(frozen=True)
+class ScaleBuilder:
+    """An app's part of the scale dataset. `build` is the dotted path of `build(ctx, params, stdout)`,
+    imported only when seed_scale runs (bench code stays out of the served site); builders run in
+    the order they register (INSTALLED_APPS order), sharing `ctx` so later apps attach to what
+    earlier ones made. `counts` are the national numbers, multiplied by --scale except those in
+    `unscaled` (numbers per thing, such as versions per memorandum). `has_data()` is true when the
+    database already holds this app's data: seed_scale then refuses, as it fills empty databases."""
+
+    app: str
+    build: str
+    counts: dict[str, int] = field(default_factory=dict)
+    unscaled: frozenset[str] = frozenset()
+    has_data: Callable[[], bool] | None = None
+
+
+_scale_builders: list[ScaleBuilder] = []
+
+
+def register_scale_builder(builder: ScaleBuilder) -> ScaleBuilder:
+    if all(b.app != builder.app for b in _scale_builders):
+        _scale_builders.append(builder)
+    return builder
+
+
+def scale_builders() -> list[ScaleBuilder]:
+    return list(_scale_builders)
+
+
+@dataclass(frozen=True)
+class HistoryKind:
+    """What a year of a partnership's work looks like in the scale dataset's audit trail
+    (portal.scale_history): `weight` shares of the events target rows of `model` ("app.Model"),
+    each with one of `actions` (the app's recorded action names). `partnership_field` is the
+    row's partnership id ("id" for the partnership itself)."""
+
+    weight: int
+    model: str
+    actions: tuple[str, ...]
+    partnership_field: str = "partnership_id"
+
+
+_history_kinds: list[HistoryKind] = []
+
+
+def register_history_kind(kind: HistoryKind) -> HistoryKind:
+    if all(k.model != kind.model for k in _history_kinds):
+        _history_kinds.append(kind)
+    return kind
+
+
+def history_kinds() -> list[HistoryKind]:
+    return list(_history_kinds)

@@ -3,8 +3,9 @@ app has built its data, so history panels, the memorandum evidence certificate a
 are measured over a trail of realistic size rather than an empty one.
 
 The events are a valid hash chain (verify_audit passes), spread over the dataset's ten years,
-about half on placements, the rest on memoranda, health checks and the partnerships themselves,
-as the services would write them. Bulk-inserted: `portal.audit.record` takes a lock per event.
+in the shares each app registers (portal.registry.register_history_kind: about half on
+placements, the rest on memoranda, health checks and the partnerships themselves), with the
+action names the services write. Bulk-inserted: `portal.audit.record` takes a lock per event.
 """
 
 from __future__ import annotations
@@ -20,31 +21,26 @@ from django.utils import timezone
 
 from portal import audit_keys
 from portal.models import AuditEvent, canonical_json
+from portal.registry import history_kinds
 
-# What a year of a partnership's work looks like in the trail: (weight, app label, model, actions).
-KINDS = [
-    (50, "placements", "Placement", ["placement.created", "placement.updated", "placement.status_changed"]),
-    (20, "memoranda", "Memorandum", ["memorandum.section_updated", "memorandum.commented", "memorandum.signed"]),
-    (15, "healthcheck", "HealthCheck", ["healthcheck.rated", "healthcheck.evidence_added", "healthcheck.action_added"]),
-    (15, "partnerships", "Partnership", ["partnership.updated", "meeting.recorded", "member.invited"]),
-]
 YEARS = 10
 
 
 def build(ctx: dict, params: dict, stdout) -> int:
     rng = random.Random(11)
     count = params["audit_events"]
+    kinds = history_kinds()
     targets = {}
-    for _, app_label, model_name, _ in KINDS:
-        model = apps.get_model(app_label, model_name)
-        field = "id" if model_name == "Partnership" else "partnership_id"
-        targets[model_name] = (model._meta.label_lower, list(model.objects.values_list("id", field)))
+    for kind in kinds:
+        model = apps.get_model(kind.model)
+        rows = list(model.objects.values_list("id", kind.partnership_field))
+        targets[kind.model] = (model._meta.label_lower, model._meta.object_name, rows)
     # The people who act: each partnership's members, by name and e-mail as record() writes them.
     people: dict[int, list[str]] = {}
     for membership in ctx["memberships"]:
         user = membership.user
         people.setdefault(membership.partnership_id, []).append(f"{user.get_full_name()} <{user.email}>")
-    weights = [weight for weight, *_ in KINDS]
+    weights = [kind.weight for kind in kinds]
     end = timezone.now()
     start = end - dt.timedelta(days=365 * YEARS)
     step = (end - start) / max(count, 1)
@@ -55,12 +51,12 @@ def build(ctx: dict, params: dict, stdout) -> int:
     key_id = audit_keys.signing_key_id()
     batch: list[AuditEvent] = []
     for i in range(count):
-        _, _, model_name, actions = rng.choices(KINDS, weights)[0]
-        label, rows = targets[model_name]
+        kind = rng.choices(kinds, weights)[0]
+        label, model_name, rows = targets[kind.model]
         if not rows:
             continue
         target_id, partnership_id = rng.choice(rows)
-        action = rng.choice(actions)
+        action = str(rng.choice(kind.actions))
         event = AuditEvent(
             id=next_id,
             key_id=key_id,

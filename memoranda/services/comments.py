@@ -9,6 +9,7 @@ from django.db import transaction
 from memoranda import clock
 from memoranda.actions import Action
 from memoranda.models import COMMENT_MAX_CHARS, Comment, Memorandum, Section
+from memoranda.permissions import MemorandumPerm
 from memoranda.services.common import clean_text, lock
 from memoranda.services.states import require_state
 from partnerships.access import Perm, require
@@ -40,7 +41,7 @@ def add_comment(actor, memorandum: Memorandum, *, body: str, section: Section | 
 @transaction.atomic
 def resolve_comment(actor, comment: Comment) -> Comment:
     memorandum = lock(comment.memorandum_id)
-    require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.DRAFT)
     comment = fresh(Comment.objects.select_for_update().filter(memorandum=memorandum), comment)
     if comment.resolved_at:
         raise InvalidTransition("This comment is already resolved.")

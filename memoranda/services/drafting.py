@@ -21,9 +21,10 @@ from memoranda.models import (
     SectionRevision,
     Seniority,
 )
+from memoranda.permissions import MemorandumPerm
 from memoranda.services.common import bump, clean_heading, clean_text, lock
 from memoranda.services.states import require_state
-from partnerships.access import Perm, require
+from partnerships.access import require
 from partnerships.models import EMPLOYER_KINDS, Membership, OrganisationKind, Role
 from portal import academic_years
 from portal.audit import record
@@ -78,7 +79,7 @@ def create_memorandum(
     actor, partnership, *, kind, title, organisations, start_date, review_interval_months=12
 ) -> Memorandum:
     """A new draft that starts from the checklist template: one section per area, with guidance."""
-    require(actor, partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, partnership, MemorandumPerm.DRAFT)
     title = _check_details(title, kind, review_interval_months)
     organisations = _check_parties(partnership, organisations)
     memorandum = Memorandum.objects.create(
@@ -114,7 +115,7 @@ def update_details(
     actor, memorandum, *, title, kind, organisations, start_date, review_interval_months, base_revision: int
 ) -> Memorandum:
     memorandum = lock(memorandum)
-    require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.DRAFT)
     require_state(memorandum, "edit")
     # The details and the placement numbers count their own revisions (not `revision`, which any
     # change to the draft bumps), so refuse_stale, which reads `revision`, does not fit them.
@@ -164,7 +165,7 @@ def update_section(actor, section: Section, *, heading: str, body: str, base_rev
     """Save a section. `base_revision` is the section revision the editor started from; if someone
     saved since, StaleEdit is raised and nothing changes (the view shows what changed)."""
     memorandum = lock(section.memorandum_id)
-    require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.DRAFT)
     require_state(memorandum, "edit")
     section = fresh(Section.objects.select_for_update().filter(memorandum=memorandum), section)
     refuse_stale(section, base_revision)
@@ -195,7 +196,7 @@ def update_section(actor, section: Section, *, heading: str, body: str, base_rev
 @transaction.atomic
 def add_section(actor, memorandum: Memorandum, *, heading: str, body: str = "") -> Section:
     memorandum = lock(memorandum)
-    require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.DRAFT)
     require_state(memorandum, "edit")
     heading = clean_heading(heading)
     body = clean_text(body, field="body", label="section", limit=SECTION_MAX_CHARS)
@@ -218,7 +219,7 @@ def add_section(actor, memorandum: Memorandum, *, heading: str, body: str = "") 
 @transaction.atomic
 def remove_section(actor, section: Section) -> None:
     memorandum = lock(section.memorandum_id)
-    require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.DRAFT)
     require_state(memorandum, "edit")
     section = fresh(Section.objects.filter(memorandum=memorandum), section)
     heading = section.heading
@@ -241,7 +242,7 @@ def move_section(actor, section: Section, direction: str) -> None:
     if direction not in ("up", "down"):
         raise ValidationError("Choose up or down")
     memorandum = lock(section.memorandum_id)
-    require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.DRAFT)
     require_state(memorandum, "edit")
     sections = list(memorandum.sections.all())
     index = next((i for i, s in enumerate(sections) if s.pk == section.pk), None)
@@ -284,7 +285,7 @@ def update_party(
     actor, party: Party, *, signatory, signatory_position: str, seniority: str, commitments: str, base_revision: int
 ) -> Party:
     memorandum = lock(party.memorandum_id)
-    require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.DRAFT)
     require_state(memorandum, "edit")
     party = fresh(
         Party.objects.select_for_update(of=("self",)).select_related("organisation").filter(memorandum=memorandum),
@@ -344,7 +345,7 @@ def check_academic_year(label: str) -> str:
 def set_places(actor, memorandum: Memorandum, *, academic_year: str, places: dict, base_revision: int) -> None:
     """Placement numbers for one academic year: {organisation_id: number or None (no commitment)}."""
     memorandum = lock(memorandum)
-    require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.DRAFT)
     require_state(memorandum, "edit")
     if memorandum.places_revision != base_revision:  # its own counter: see update_details
         raise StaleEdit(current_revision=memorandum.places_revision)

@@ -20,10 +20,11 @@ from memoranda.models import (
     Status,
     VersionStatus,
 )
+from memoranda.permissions import MemorandumPerm
 from memoranda.services.common import add_months, clean_text, lock
 from memoranda.services.drafting import new_sections
 from memoranda.services.states import require_state
-from partnerships.access import Perm, require
+from partnerships.access import require
 from portal.audit import record
 from portal.exceptions import InvalidTransition
 from portal.links import absolute_url
@@ -35,7 +36,7 @@ def start_amendment(actor, memorandum: Memorandum) -> Memorandum:
     """A new draft copied from the memorandum in force. The one in force stays active until the
     new one is fully signed, then becomes superseded."""
     memorandum = lock(memorandum)
-    require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.DRAFT)
     require_state(memorandum, "amend")
     existing = Memorandum.objects.filter(replaces=memorandum, status__in=[Status.DRAFT, Status.AWAITING]).first()
     if existing is not None:
@@ -98,7 +99,7 @@ def start_amendment(actor, memorandum: Memorandum) -> Memorandum:
 @transaction.atomic
 def end_memorandum(actor, memorandum: Memorandum, *, reason: str, ended_on: date | None = None) -> Memorandum:
     memorandum = lock(memorandum)
-    require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.DRAFT)
     require_state(memorandum, "end")
     reason = clean_text(reason, field="reason", label="reason", limit=REASON_MAX_CHARS, required=True).strip()
     ended_on = ended_on or clock.today()
@@ -143,7 +144,7 @@ def record_review(
     from the interval. Amend: a new draft starts. End: the memorandum ends. Returns the review and
     the memorandum to show next (the new draft when amending)."""
     locked = lock(memorandum)
-    require(actor, locked.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, locked.partnership, MemorandumPerm.DRAFT)
     require_state(locked, "review")
     if outcome not in ReviewOutcome.values:
         raise ValidationError({"outcome": "Choose what the review decided"})

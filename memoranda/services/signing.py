@@ -22,11 +22,12 @@ from memoranda.models import (
     sha256_of,
 )
 from memoranda.pdf import render_memorandum_pdf
+from memoranda.permissions import MemorandumPerm
 from memoranda.services.common import add_months, bump, clean_text, leads, lock
 from memoranda.services.completeness import completeness
 from memoranda.services.states import require_state
 from memoranda.verification import check_version, verify_url
-from partnerships.access import Perm, membership_of, require
+from partnerships.access import membership_of, require
 from partnerships.models import Role
 from portal.audit import record
 from portal.concurrency import refuse_stale
@@ -57,7 +58,7 @@ def _prefetched(memorandum: Memorandum) -> Memorandum:
 def send_for_signature(actor, memorandum: Memorandum, *, base_revision: int | str | None) -> MemorandumVersion:
     """Freeze the draft as a numbered version, hash it, and ask each named signatory to sign."""
     memorandum = lock(memorandum)
-    require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.DRAFT)
     require_state(memorandum, "send")
     # The lock waits for any edit in flight, and the revision check refuses a send from a page
     # that did not show the latest text: what is frozen is exactly what the lead saw.
@@ -153,7 +154,7 @@ def sign(
     password, the named signatory, the state, and that the text still hashes to the fingerprint
     the signer was shown (and that the audit trail recorded when it was sent)."""
     memorandum = lock(version.memorandum_id)
-    require(actor, memorandum.partnership, Perm.SIGN_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.SIGN)
     require_state(memorandum, "sign")
     if memorandum.replaces_id:
         # The last signature supersedes the memorandum this one replaces: lock it now, before the
@@ -299,7 +300,7 @@ def decline(actor, version: MemorandumVersion, *, reason: str) -> MemorandumVers
     """A named signatory declines, with a reason: the version is closed and the memorandum returns
     to draft, so a new version (signed by everyone again) is needed."""
     memorandum = lock(version.memorandum_id)
-    require(actor, memorandum.partnership, Perm.SIGN_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.SIGN)
     require_state(memorandum, "decline")
     version = _awaiting_version(memorandum, version)
     party = signer_party(actor, version)
@@ -333,7 +334,7 @@ def decline(actor, version: MemorandumVersion, *, reason: str) -> MemorandumVers
 def withdraw(actor, memorandum: Memorandum, *, reason: str) -> MemorandumVersion:
     """The lead takes a version back from signing (for example to correct it): back to draft."""
     memorandum = lock(memorandum)
-    require(actor, memorandum.partnership, Perm.DRAFT_MEMORANDUM)
+    require(actor, memorandum.partnership, MemorandumPerm.DRAFT)
     require_state(memorandum, "withdraw")
     version = _awaiting_version(memorandum, None)
     reason = clean_text(reason, field="reason", label="reason", limit=REASON_MAX_CHARS, required=True).strip()

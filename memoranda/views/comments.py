@@ -14,6 +14,7 @@ from django.urls import reverse
 from memoranda import services
 from memoranda.forms import CommentForm
 from memoranda.models import Comment
+from memoranda.permissions import MemorandumPerm
 from memoranda.views.common import memorandum_or_404, positive_int, refused
 from partnerships.access import Perm, can
 from portal.flows import GET_POST
@@ -49,7 +50,7 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form if can_comment else None,
             "open_comments": [c for c in all_comments if c.resolved_at is None],
             "resolved_comments": [c for c in all_comments if c.resolved_at is not None],
-            "can_resolve": can(request.user, memorandum.partnership, Perm.DRAFT_MEMORANDUM),
+            "can_resolve": can(request.user, memorandum.partnership, MemorandumPerm.DRAFT),
         },
     )
 
@@ -57,7 +58,7 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def comment_resolve(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT)
     comment = get_object_or_404(
         Comment.objects.select_related("author", "section"), pk=comment_pk, memorandum=memorandum
     )

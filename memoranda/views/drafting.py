@@ -16,9 +16,10 @@ from memoranda import selectors, services
 from memoranda.canonical import canonical_content
 from memoranda.forms import MemorandumForm, PartyForm, PlacesForm
 from memoranda.models import Kind, Memorandum, Party
+from memoranda.permissions import MemorandumPerm
 from memoranda.text import word_diff
 from memoranda.views.common import memorandum_or_404, refused
-from partnerships.access import Perm, partnership_or_404
+from partnerships.access import partnership_or_404
 from portal import academic_years
 from portal.exceptions import StaleEdit
 from portal.flows import GET_POST
@@ -32,7 +33,7 @@ def _stale(form) -> bool:
 @login_required
 @GET_POST
 def create(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_or_404(request.user, slug, Perm.DRAFT_MEMORANDUM)
+    partnership = partnership_or_404(request.user, slug, MemorandumPerm.DRAFT)
     form = MemorandumForm(
         request.POST or None,
         partnership=partnership,
@@ -78,7 +79,7 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @GET_POST
 def details(request: HttpRequest, pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT)
     if refusal := refused(request, memorandum, "edit"):
         return refusal
     initial = {
@@ -132,7 +133,7 @@ def details(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def party_edit(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT)
     if refusal := refused(request, memorandum, "edit"):
         return refusal
     party = get_object_or_404(
@@ -181,7 +182,7 @@ def party_edit(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def places(request: HttpRequest, pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT)
     if refusal := refused(request, memorandum, "edit"):
         return refusal
     this_year = academic_years.label_of(timezone.localdate())

@@ -14,15 +14,15 @@ from django.utils.dateformat import format as date_format
 from memoranda import services
 from memoranda.forms import ReasonForm, ReviewForm
 from memoranda.models import Memorandum, ReviewOutcome, Status
+from memoranda.permissions import MemorandumPerm
 from memoranda.views.common import memorandum_or_404, refused
-from partnerships.access import Perm
 from portal.flows import GET_POST, form_page
 
 
 @login_required
 @GET_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT)
     if refusal := refused(request, memorandum, "review"):
         return refusal
     return form_page(
@@ -52,7 +52,7 @@ def _review_message(outcome: str, memorandum: Memorandum) -> str:
 @login_required
 @GET_POST
 def amend(request: HttpRequest, pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT)
     if refusal := refused(request, memorandum, "amend"):
         return refusal
     in_progress = memorandum.replaced_by.filter(status__in=[Status.DRAFT, Status.AWAITING]).first()
@@ -70,7 +70,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def end(request: HttpRequest, pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT)
     if refusal := refused(request, memorandum, "end"):
         return refusal
     form = ReasonForm(

@@ -12,6 +12,7 @@ from memoranda.canonical import canonical_content
 from memoranda.compare import compare
 from memoranda.models import Memorandum, MemorandumVersion, Status, VersionStatus
 from memoranda.pdf import render_memorandum_pdf
+from memoranda.permissions import MemorandumPerm
 from memoranda.views.common import memorandum_or_404
 from partnerships.access import Perm, can
 from portal.files import private_file_response
@@ -67,8 +68,8 @@ def memorandum_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if is_draft
             else None,
             "check": services.completeness(memorandum) if is_draft else None,
-            "can_draft": can(user, memorandum.partnership, Perm.DRAFT_MEMORANDUM),
-            "edit_parties": is_draft and can(user, memorandum.partnership, Perm.DRAFT_MEMORANDUM),
+            "can_draft": can(user, memorandum.partnership, MemorandumPerm.DRAFT),
+            "edit_parties": is_draft and can(user, memorandum.partnership, MemorandumPerm.DRAFT),
             "can_comment": can(user, memorandum.partnership, Perm.COMMENT) and services.allowed(memorandum, "comment"),
             "my_party": my_party,
             "hash_ok": version.hash_matches() if version is not None else True,

@@ -16,9 +16,9 @@ from memoranda import services
 from memoranda.checklist import REQUIRED_KEYS
 from memoranda.forms import SectionForm
 from memoranda.models import Section, SectionRevision
+from memoranda.permissions import MemorandumPerm
 from memoranda.text import word_diff
 from memoranda.views.common import memorandum_or_404, positive_int, refused
-from partnerships.access import Perm
 from portal.exceptions import StaleEdit
 from portal.flows import GET_POST, form_page
 from portal.forms import submit
@@ -27,7 +27,7 @@ from portal.forms import submit
 @login_required
 @GET_POST
 def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT)
     if refusal := refused(request, memorandum, "edit"):
         return refusal
     section = get_object_or_404(Section, pk=section_pk, memorandum=memorandum)
@@ -79,7 +79,7 @@ def _what_changed(section: Section, base_revision: int | None) -> dict[str, Any]
 @login_required
 @GET_POST
 def section_add(request: HttpRequest, pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT)
     if refusal := refused(request, memorandum, "edit"):
         return refusal
     return form_page(
@@ -100,7 +100,7 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def section_remove(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT)
     if refusal := refused(request, memorandum, "edit"):
         return refusal
     section = get_object_or_404(Section, pk=section_pk, memorandum=memorandum)
@@ -122,7 +122,7 @@ def section_remove(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
 @login_required
 @GET_POST
 def sections_order(request: HttpRequest, pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT)
     if refusal := refused(request, memorandum, "edit"):
         return refusal
     if request.method == "POST":

@@ -16,8 +16,8 @@ from memoranda import selectors, services
 from memoranda.canonical import canonical_content
 from memoranda.forms import ReasonForm, SignForm
 from memoranda.models import Memorandum, MemorandumVersion, Status, VersionStatus
+from memoranda.permissions import MemorandumPerm
 from memoranda.views.common import memorandum_or_404, refused
-from partnerships.access import Perm
 from portal.flows import GET_POST, form_page
 from portal.forms import submit
 
@@ -25,7 +25,7 @@ from portal.forms import submit
 @login_required
 @GET_POST
 def send(request: HttpRequest, pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM, queryset=selectors.memorandum_queryset())
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT, queryset=selectors.memorandum_queryset())
     if refusal := refused(request, memorandum, "send"):
         return refusal
     errors: list[str] = []
@@ -57,7 +57,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.DRAFT_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.DRAFT)
     if refusal := refused(request, memorandum, "withdraw"):
         return refusal
     form = ReasonForm(
@@ -91,7 +91,7 @@ def _awaiting_version(memorandum: Memorandum) -> MemorandumVersion | None:
 @login_required
 @GET_POST
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.SIGN_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.SIGN)
     version = _awaiting_version(memorandum) if memorandum.status == Status.AWAITING else None
     context: dict[str, Any] = {"memorandum": memorandum, "version": version}
     if version is None:
@@ -157,7 +157,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
-    memorandum = memorandum_or_404(request, pk, Perm.SIGN_MEMORANDUM)
+    memorandum = memorandum_or_404(request, pk, MemorandumPerm.SIGN)
     if refusal := refused(request, memorandum, "decline"):
         return refusal
     version = _awaiting_version(memorandum)

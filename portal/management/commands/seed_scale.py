@@ -1,36 +1,22 @@
-"""Build the national-scale dataset for bench/: each app contributes through an optional
-`<app>.scale.build(ctx, params, stdout)` called in INSTALLED_APPS order, so the core command
-imports none of the apps built on it. `ctx` is a dict the apps share (ids of partnerships,
-organisations, users) so later apps can attach to earlier ones without re-querying."""
+"""Build the national-scale dataset for bench/: each app registers its part
+(portal.registry.register_scale_builder: its counts and its `build(ctx, params, stdout)`) and its
+share of the audit trail (register_history_kind), so the core command imports none of the apps
+built on it. `ctx` is a dict the apps share (ids of partnerships, organisations, users) so later
+apps can attach to earlier ones without re-querying."""
 
 import time
-from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from portal import scale_history
+from portal.registry import scale_builders
 
-# The issue's national numbers; --scale multiplies every count (minimum 1).
-DEFAULTS = {
-    "partnerships": 30,
-    "local_authorities": 150,
-    "universities": 60,
-    "providers": 200,
-    "user_groups": 40,
-    "users": 3000,
-    "memoranda": 300,
-    "versions_per_memorandum": 3,
-    "placements": 60000,
-    "academic_years": 10,
-    "practice_educators": 8000,
-    "health_checks": 300,
-    "criteria_per_check": 40,
-    "audit_events": 200000,
-}
-UNSCALED = {"versions_per_memorandum", "academic_years", "criteria_per_check"}
+# The core's own count; each app's come with its registered builder. --scale multiplies every
+# count (minimum 1) except those a builder lists as unscaled.
+COUNTS = {"audit_events": 200000}
 
 
 class Command(BaseCommand):
@@ -45,31 +31,29 @@ class Command(BaseCommand):
             raise CommandError("seed_scale creates known passwords; it refuses to run with DEBUG off unless --force.")
         if scale <= 0:
             raise CommandError("--scale must be above 0.")
-        from partnerships.models import Partnership
-
-        if Partnership.objects.exists():
+        builders = scale_builders()
+        filled = [b.app for b in builders if b.has_data is not None and b.has_data()]
+        if filled:
             raise CommandError(
-                "seed_scale fills an empty database, and this one already has partnerships. "
+                f"seed_scale fills an empty database, and this one already has {' and '.join(filled)} data. "
                 "Point DATABASE_URL at a new database (make bench creates one) and run it again."
             )
-        params = {k: (v if k in UNSCALED else max(1, round(v * scale))) for k, v in DEFAULTS.items()}
+        params = {k: max(1, round(v * scale)) for k, v in COUNTS.items()}
+        for builder in builders:
+            params.update(
+                {k: (v if k in builder.unscaled else max(1, round(v * scale))) for k, v in builder.counts.items()}
+            )
         ctx: dict = {}
         started = time.monotonic()
         with transaction.atomic():  # all of it or nothing: a failure leaves no half-built dataset
-            self._build(ctx, params)
+            self._build(builders, ctx, params)
         self.stdout.write(self.style.SUCCESS(f"Scale data ready in {time.monotonic() - started:.1f} s."))
 
-    def _build(self, ctx: dict, params: dict) -> None:
-        for config in apps.get_app_configs():
-            try:
-                module = import_module(f"{config.name}.scale")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.scale":
-                    raise
-                continue
+    def _build(self, builders, ctx: dict, params: dict) -> None:
+        for builder in builders:
             t0 = time.monotonic()
-            module.build(ctx, params, self.stdout)
-            self.stdout.write(f"  {config.label}: {time.monotonic() - t0:.1f} s")
+            import_string(builder.build)(ctx, params, self.stdout)
+            self.stdout.write(f"  {builder.app}: {time.monotonic() - t0:.1f} s")
         # Last, because the trail describes what the apps built.
         t0 = time.monotonic()
         scale_history.build(ctx, params, self.stdout)
