@@ -332,14 +332,14 @@ def _years(labels: Iterable[str]) -> dict[str, AcademicYear]:
 
 
 def _ensure_years(labels: Iterable[str]) -> dict[str, AcademicYear]:
-    from placements.services import ensure_academic_year
+    from placements.services.planning import ensure_academic_year
 
     return {label: ensure_academic_year(label) for label in set(labels)}
 
 
 def check(actor, partnership, kind: str, rows: Iterable[tuple[int, dict]], *, lock: bool = False) -> CheckResult:
     """Check every row; collect one message per bad row (all its problems joined)."""
-    from placements.services import own_employer
+    from placements.services.common import own_employer
 
     started = timezone.now()
     rows = list(rows)
@@ -797,7 +797,7 @@ def _write_students(partnership, plan) -> int:
 
 def _note_educators_last_student(placements: list[dict]) -> None:
     """A completed placement keeps the offer's practice educator current, as completing one on
-    its page does (services.change_status)."""
+    its page does (services.allocations.change_status)."""
     latest: dict[int, dt.date] = {}
     for placement in placements:
         educator_id = placement["offer"].practice_educator_id

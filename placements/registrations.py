@@ -13,6 +13,7 @@ from partnerships.access import memberships
 from partnerships.models import Role
 from placements import selectors
 from placements.models import FILLED, AcademicYear, PlacementOffer, PracticeEducator, Student
+from placements.services.common import own_employer
 from portal.registry import (
     AttentionItem,
     Metric,
@@ -132,8 +133,6 @@ def attention(user) -> list[AttentionItem]:
     administrator is not nagged about every partnership); an employer's coordinator sees their own
     organisation's offers, educators and reviews. Each kind is one grouped query across all those
     partnerships, so the dashboard's cost does not grow with them."""
-    from placements.services import own_employer
-
     if not getattr(user, "is_authenticated", False):
         return []
     partnerships = {

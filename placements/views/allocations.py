@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, object_or_404
-from placements import exports, services
+from placements import exports
 from placements.forms import PlacementForm, ReviewForm, StatusForm
 from placements.models import (
     FILLED,
@@ -24,6 +24,14 @@ from placements.models import (
     Stage,
     Student,
 )
+from placements.services.allocations import (
+    allocate,
+    allocation_problems,
+    allocation_warnings,
+    change_status,
+    record_review,
+)
+from placements.services.common import can_manage_employer, own_employer, require_employer
 from placements.views.common import (
     PAGE_SIZE,
     all_years,
@@ -107,7 +115,7 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
     student = object_or_404(
         Student.objects.select_related("partnership", "programme"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
     )
-    own = services.own_employer(request.user, student.partnership)
+    own = own_employer(request.user, student.partnership)
     form = PlacementForm(
         request.POST or None,
         partnership=student.partnership,
@@ -120,16 +128,16 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         where = (data["offer"], data["stage"], data["starts_on"], data["ends_on"])
         # Refusals first (checked again under a lock when saving), then the flags to confirm.
-        problems = services.allocation_problems(student, *where)
+        problems = allocation_problems(student, *where)
         if problems:
             add_service_errors(form, ValidationError(problems))
         else:
-            warnings = services.allocation_warnings(student, *where)
+            warnings = allocation_warnings(student, *where)
             # The flags are confirmed only for the exact choice they were shown for.
             choice = f"{data['offer'].pk}:{data['stage']}:{data['starts_on']}:{data['ends_on']}"
             if not warnings or request.POST.get("confirm_warnings") == choice:
                 try:
-                    placement = services.allocate(
+                    placement = allocate(
                         request.user,
                         student,
                         **cleaned(form, ["offer", "stage", "starts_on", "ends_on", "planned_days", "status"]),
@@ -189,7 +197,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for point, label in ReviewPoint.choices
     ]
-    can_manage = services.can_manage_employer(request.user, placement.partnership, placement.offer.employer_id)
+    can_manage = can_manage_employer(request.user, placement.partnership, placement.offer.employer_id)
     return render(
         request,
         "placements/placement_detail.html",
@@ -206,7 +214,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
     placement = _placement_for(request, pk, Perm.MANAGE_PLACEMENTS)
-    services.require_employer(request.user, placement.partnership, placement.offer.employer_id)
+    require_employer(request.user, placement.partnership, placement.offer.employer_id)
     allowed = [(s, PlacementStatus(s).label) for s in PlacementStatus.values if s in TRANSITIONS[placement.status]]
     if not allowed:
         messages.info(request, f"This placement is {placement.get_status_display().lower()}: its status cannot change.")
@@ -219,7 +227,7 @@ def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.change_status(
+            change_status(
                 request.user,
                 placement,
                 status=data["status"],
@@ -249,11 +257,11 @@ def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     placement = _placement_for(request, pk, Perm.MANAGE_PLACEMENTS)
-    services.require_employer(request.user, placement.partnership, placement.offer.employer_id)
+    require_employer(request.user, placement.partnership, placement.offer.employer_id)
     form = ReviewForm(request.POST or None, initial={"completed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_review(request.user, placement, data=cleaned(form, ReviewForm.Meta.fields))
+            record_review(request.user, placement, data=cleaned(form, ReviewForm.Meta.fields))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

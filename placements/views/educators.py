@@ -16,9 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, partnership_or_404
-from placements import exports, selectors, services
+from placements import exports, selectors
 from placements.forms import EducatorForm
 from placements.models import EducatorStatus, PracticeEducator
+from placements.services.common import can_manage_employer, own_employer
+from placements.services.data_protection import export_educator_record
+from placements.services.educators import EDUCATOR_FIELDS, add_educator, update_educator
 from placements.views.common import (
     PAGE_SIZE,
     cleaned,
@@ -105,7 +108,7 @@ def _require_maintainer(request, educator) -> None:
     coordinator when the educator works for someone else."""
     if not can(request.user, educator.partnership, Perm.MANAGE_PLACEMENTS):
         raise PermissionDenied("Your role does not allow changing practice educators.")
-    if not services.can_manage_employer(request.user, educator.partnership, educator.employer_id):
+    if not can_manage_employer(request.user, educator.partnership, educator.employer_id):
         raise PermissionDenied("You can only maintain your own organisation's practice educators.")
 
 
@@ -122,7 +125,7 @@ def educator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "currency": educator.currency(),
             "register": partnership,
             "offers": offers,
-            "can_manage": services.can_manage_employer(request.user, partnership, educator.employer_id),
+            "can_manage": can_manage_employer(request.user, partnership, educator.employer_id),
             # Records split from a shared one keep its older events: show this register's only.
             "events": history_for(target=educator, partnership_id=partnership.pk, limit=10),
         },
@@ -133,11 +136,11 @@ def educator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def educator_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
-    own = services.own_employer(request.user, partnership)
+    own = own_employer(request.user, partnership)
     form = EducatorForm(request.POST or None, partnership=partnership, own_employer=own, initial={"employer": own})
     if request.method == "POST" and form.is_valid():
         try:
-            educator = services.add_educator(request.user, partnership, data=cleaned(form, services.EDUCATOR_FIELDS))
+            educator = add_educator(request.user, partnership, data=cleaned(form, EDUCATOR_FIELDS))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -165,15 +168,15 @@ def educator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         instance=copy.copy(educator),
         partnership=partnership,
-        own_employer=services.own_employer(request.user, partnership),
+        own_employer=own_employer(request.user, partnership),
         initial={"revision": educator.revision},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            educator = services.update_educator(
+            educator = update_educator(
                 request.user,
                 educator,
-                data=cleaned(form, services.EDUCATOR_FIELDS),
+                data=cleaned(form, EDUCATOR_FIELDS),
                 base_revision=form.cleaned_data.get("revision"),
             )
         except ValidationError as exc:
@@ -196,5 +199,5 @@ def educator_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held on one practice educator, for a subject access request."""
     educator = _educator_for(request, pk)
     _require_maintainer(request, educator)
-    data = services.export_educator_record(request.user, educator)
+    data = export_educator_record(request.user, educator)
     return exports.json_download(f"practice-educator-{educator.pk}", data)

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
-from placements import exports, importers, services
+from placements import exports, importers
 from placements.forms import ImportForm, RetentionForm
 from placements.models import ImportBatch, ImportKind, ImportStatus, PlacementPolicy, Student
+from placements.services.data_protection import IMPORT_FILE_DAYS, set_retention, students_due_for_purge
 from placements.views.common import maybe_download
 from portal.forms import add_service_errors
 from portal.paging import paginate
@@ -115,7 +116,7 @@ def data_protection(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.set_retention(
+                set_retention(
                     request.user,
                     partnership,
                     years=form.cleaned_data["student_retention_years"],
@@ -135,8 +136,8 @@ def data_protection(request: HttpRequest, slug: str) -> HttpResponse:
             "policy": policy,
             "form": form if may_change else None,
             "purge_before": policy.purge_before(today),
-            "due_count": services.students_due_for_purge(partnership, today).count(),
+            "due_count": students_due_for_purge(partnership, today).count(),
             "purged_count": Student.objects.filter(partnership=partnership, purged_on__isnull=False).count(),
-            "file_days": services.IMPORT_FILE_DAYS,
+            "file_days": IMPORT_FILE_DAYS,
         },
     )

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, object_or_404, partnership_or_404
-from placements import exports, selectors, services
+from placements import exports, selectors
 from placements.forms import OfferForm, SettingAuditForm
 from placements.models import FILLED, HOLDS_PLACE, OfferStage, Placement, PlacementOffer, ServiceArea, SettingAudit
+from placements.services.common import can_manage_employer, own_employer, require_employer
+from placements.services.offers import OFFER_FIELDS, create_offer, save_setting_audit, update_offer
 from placements.views.common import (
     PAGE_SIZE,
     all_years,
@@ -105,12 +107,12 @@ def _offer_for(request, pk, perm=Perm.VIEW) -> PlacementOffer:
 @require_http_methods(["GET", "POST"])
 def offer_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
-    own = services.own_employer(request.user, partnership)
+    own = own_employer(request.user, partnership)
     initial = {"academic_year": selectors.current_year(), "employer": own}
     form = OfferForm(request.POST or None, partnership=partnership, own_employer=own, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            offer = services.create_offer(request.user, partnership, data=cleaned(form, services.OFFER_FIELDS))
+            offer = create_offer(request.user, partnership, data=cleaned(form, OFFER_FIELDS))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -141,7 +143,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "held": held,
             "free": max(0, offer.places - held),
             "audit": SettingAudit.objects.filter(offer=offer).first(),
-            "can_manage": services.can_manage_employer(request.user, offer.partnership, offer.employer_id),
+            "can_manage": can_manage_employer(request.user, offer.partnership, offer.employer_id),
             "events": history_for(target=offer, limit=10),
         },
     )
@@ -151,8 +153,8 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer_for(request, pk, Perm.MANAGE_PLACEMENTS)
-    services.require_employer(request.user, offer.partnership, offer.employer_id)
-    own = services.own_employer(request.user, offer.partnership)
+    require_employer(request.user, offer.partnership, offer.employer_id)
+    own = own_employer(request.user, offer.partnership)
     form = OfferForm(
         request.POST or None,
         instance=copy.copy(offer),
@@ -162,10 +164,10 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            offer = services.update_offer(
+            offer = update_offer(
                 request.user,
                 offer,
-                data=cleaned(form, services.OFFER_FIELDS),
+                data=cleaned(form, OFFER_FIELDS),
                 base_revision=form.cleaned_data.get("revision"),
             )
         except ValidationError as exc:
@@ -188,12 +190,12 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def offer_audit(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer_for(request, pk, Perm.MANAGE_PLACEMENTS)
-    services.require_employer(request.user, offer.partnership, offer.employer_id)
+    require_employer(request.user, offer.partnership, offer.employer_id)
     audit = SettingAudit.objects.filter(offer=offer).first() or SettingAudit(offer=offer)
     form = SettingAuditForm(request.POST or None, instance=copy.copy(audit))
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_setting_audit(
+            save_setting_audit(
                 request.user,
                 offer,
                 data=cleaned(form, SettingAuditForm.Meta.fields),

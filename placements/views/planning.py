@@ -17,9 +17,11 @@ from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404, require
 from partnerships.models import Partnership
-from placements import exports, selectors, services
+from placements import exports, selectors
 from placements.forms import CommitmentForm, DemandForm, ProgrammeForm
 from placements.models import EmployerCommitment, PlacementOffer, Programme, ProgrammeDemand
+from placements.services.common import own_employer
+from placements.services.planning import save_programme, set_commitment, set_demand
 from placements.views.common import all_years, cleaned, export_format, form_page, maybe_download, positive_int
 from portal.forms import add_service_errors, saved_meanwhile
 from portal.paging import query_params
@@ -118,7 +120,7 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_programme(request.user, partnership, data=cleaned(form, ProgrammeForm.Meta.fields))
+            save_programme(request.user, partnership, data=cleaned(form, ProgrammeForm.Meta.fields))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -149,7 +151,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_programme(
+            save_programme(
                 request.user,
                 programme.partnership,
                 data=cleaned(form, ProgrammeForm.Meta.fields),
@@ -191,7 +193,7 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.set_demand(
+            set_demand(
                 request.user,
                 programme,
                 data["academic_year"],
@@ -226,7 +228,7 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
-    own = services.own_employer(request.user, partnership)
+    own = own_employer(request.user, partnership)
     form = CommitmentForm(request.POST or None, partnership=partnership, own_employer=own)
     # The employer and year the page opens on: chosen on the sufficiency page, else the person's
     # own organisation (or the first employer) and the current year; with the number recorded now.
@@ -249,7 +251,7 @@ def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.set_commitment(
+            set_commitment(
                 request.user,
                 partnership,
                 data["employer"],

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
-from placements import exports, selectors, services
+from placements import exports, selectors
 from placements.forms import StudentForm
 from placements.models import FILLED, Placement, Programme, Student
+from placements.services.data_protection import export_student_record
+from placements.services.students import STUDENT_FIELDS, save_student
 from placements.views.common import (
     PAGE_SIZE,
     all_years,
@@ -118,7 +120,7 @@ def student_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = StudentForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
-            student = services.save_student(request.user, partnership, data=cleaned(form, services.STUDENT_FIELDS))
+            student = save_student(request.user, partnership, data=cleaned(form, STUDENT_FIELDS))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -177,10 +179,10 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            student = services.save_student(
+            student = save_student(
                 request.user,
                 student.partnership,
-                data=cleaned(form, services.STUDENT_FIELDS),
+                data=cleaned(form, STUDENT_FIELDS),
                 student=student,
                 base_revision=form.cleaned_data.get("revision"),
             )
@@ -204,4 +206,4 @@ def student_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held on one student, for a subject access request. The download is recorded
     in the audit trail: personal data left the portal."""
     student = _student_for(request, pk, Perm.MANAGE_PLACEMENTS)
-    return exports.json_download(f"student-{student.pk}", services.export_student_record(request.user, student))
+    return exports.json_download(f"student-{student.pk}", export_student_record(request.user, student))

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from placements import selectors, services
+from placements import selectors
 from placements.models import PracticeEducator
+from placements.services.educators import add_educator
 from tests.placements.factories import EducatorFactory
 
 D = dt.date
@@ -82,7 +83,7 @@ def test_sql_filters_agree_with_the_python_rule(today):
 @pytest.mark.django_db
 def test_one_person_on_two_registers_has_a_record_on_each(world):
     other = world.other_partnership
-    first = services.add_educator(
+    first = add_educator(
         world.user("lead"),
         world.partnership,
         data={
@@ -96,7 +97,7 @@ def test_one_person_on_two_registers_has_a_record_on_each(world):
             "max_students": 1,
         },
     )
-    second = services.add_educator(
+    second = add_educator(
         world.user("non_member"),
         other,
         data={

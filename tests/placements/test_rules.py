@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from placements import selectors, services
+from placements import selectors
 from placements.models import Placement, PlacementStatus
+from placements.services.allocations import allocate, allocation_warnings, change_status, record_review
+from placements.services.offers import create_offer, update_offer
 from portal.exceptions import InvalidTransition
 from portal.models import AuditEvent
 from tests import factories as f
@@ -28,9 +30,7 @@ def pw(world):
 
 
 def _allocate(world, student, offer, start=dt.date(2027, 1, 11), end=dt.date(2027, 6, 4), stage="final", role="lead"):
-    return services.allocate(
-        world.user(role), student, offer=offer, stage=stage, starts_on=start, ends_on=end, planned_days=100
-    )
+    return allocate(world.user(role), student, offer=offer, stage=stage, starts_on=start, ends_on=end, planned_days=100)
 
 
 def test_allocating_writes_the_placement_and_an_audit_event(world, pw):
@@ -53,12 +53,13 @@ def test_an_offer_cannot_be_over_allocated(world, pw):
 
 
 def test_a_placement_that_ended_early_frees_its_place(world, pw):
-    services.change_status(
+    change_status(
         world.user("lead"),
         pw["placement"],
         status=PlacementStatus.ENDED_EARLY,
         end_reason="student-health",
         ended_on=dt.date(2027, 2, 1),
+        base_revision=pw["placement"].revision,
     )
     for _ in range(2):
         student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
@@ -105,7 +106,7 @@ def test_a_non_statutory_final_placement_warns_when_the_student_has_none(world, 
     offer = OfferFactory(
         partnership=world.partnership, employer=world.employer, academic_year=pw["year"], statutory=False
     )
-    warnings = services.allocation_warnings(student, offer, "final", dt.date(2027, 1, 11), dt.date(2027, 6, 4))
+    warnings = allocation_warnings(student, offer, "final", dt.date(2027, 1, 11), dt.date(2027, 6, 4))
     assert any("will finish without the statutory placement" in w for w in warnings)
 
 
@@ -114,7 +115,7 @@ def test_overlapping_blocks_of_two_universities_in_one_team_are_flagged(world, p
     f.PartnerFactory(partnership=world.partnership, organisation=other_uni)
     programme = ProgrammeFactory(partnership=world.partnership, university=other_uni)
     student = StudentFactory(partnership=world.partnership, programme=programme, final_year=pw["year"])
-    warnings = services.allocation_warnings(student, pw["offer"], "final", dt.date(2027, 3, 1), dt.date(2027, 7, 1))
+    warnings = allocation_warnings(student, pw["offer"], "final", dt.date(2027, 3, 1), dt.date(2027, 7, 1))
     assert any("also hosts a University of Matrix student at the same time" in w for w in warnings)
     PlacementFactory(offer=pw["offer"], student=student, starts_on=dt.date(2027, 3, 1), ends_on=dt.date(2027, 7, 1))
     clashes = selectors.block_clashes(world.partnership, pw["year"])
@@ -133,10 +134,10 @@ def test_status_follows_the_workflow(world, pw):
     placement = pw["placement"]  # confirmed
     lead = world.user("lead")
     with pytest.raises(InvalidTransition) as exc:
-        services.change_status(lead, placement, status=PlacementStatus.COMPLETED)
+        change_status(lead, placement, status=PlacementStatus.COMPLETED, base_revision=placement.revision)
     assert "cannot become completed" in str(exc.value)
-    placement = services.change_status(lead, placement, status=PlacementStatus.IN_PROGRESS)
-    placement = services.change_status(lead, placement, status=PlacementStatus.COMPLETED)
+    placement = change_status(lead, placement, status=PlacementStatus.IN_PROGRESS, base_revision=placement.revision)
+    placement = change_status(lead, placement, status=PlacementStatus.COMPLETED, base_revision=placement.revision)
     assert placement.completed_days == placement.planned_days
     # Completing keeps the offer's practice educator current.
     pw["educator"].refresh_from_db()
@@ -145,7 +146,12 @@ def test_status_follows_the_workflow(world, pw):
 
 def test_ending_early_needs_a_reason(world, pw):
     with pytest.raises(ValidationError) as exc:
-        services.change_status(world.user("lead"), pw["placement"], status=PlacementStatus.ENDED_EARLY)
+        change_status(
+            world.user("lead"),
+            pw["placement"],
+            status=PlacementStatus.ENDED_EARLY,
+            base_revision=pw["placement"].revision,
+        )
     assert "Choose why the placement ended early" in str(exc.value)
 
 
@@ -163,11 +169,11 @@ def test_an_employers_coordinator_maintains_only_their_own_offers(world, pw):
         "places": 1,
     }
     with pytest.raises(PermissionDenied):
-        services.create_offer(coordinator, world.partnership, data=data)
-    offer = services.create_offer(coordinator, world.partnership, data={**data, "employer": world.employer})
+        create_offer(coordinator, world.partnership, data=data)
+    offer = create_offer(coordinator, world.partnership, data={**data, "employer": world.employer})
     assert offer.employer == world.employer
     # A lead maintains everyone's.
-    services.create_offer(world.user("lead"), world.partnership, data=data)
+    create_offer(world.user("lead"), world.partnership, data=data)
 
 
 def test_members_cannot_change_placement_data(world, pw):
@@ -179,16 +185,16 @@ def test_reducing_places_below_those_taken_is_refused(world, pw):
     student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
     _allocate(world, student, pw["offer"])
     with pytest.raises(ValidationError) as exc:
-        services.update_offer(world.user("lead"), pw["offer"], data={"places": 1}, base_revision=None)
+        update_offer(world.user("lead"), pw["offer"], data={"places": 1}, base_revision=pw["offer"].revision)
     assert "2 students are already placed on this offer" in str(exc.value)
 
 
 def test_a_stale_offer_edit_is_refused(world, pw):
     from portal.exceptions import StaleEdit
 
-    services.update_offer(world.user("lead"), pw["offer"], data={"places": 3}, base_revision=1)
+    update_offer(world.user("lead"), pw["offer"], data={"places": 3}, base_revision=1)
     with pytest.raises(StaleEdit):
-        services.update_offer(world.user("lead"), pw["offer"], data={"places": 4}, base_revision=1)
+        update_offer(world.user("lead"), pw["offer"], data={"places": 4}, base_revision=1)
 
 
 def test_academic_year_labels_are_checked():
@@ -212,9 +218,9 @@ def test_an_employers_coordinator_cannot_record_reviews_on_another_employers_pla
         "completed_on": dt.date(2027, 2, 8),
     }
     with pytest.raises(PermissionDenied):
-        services.record_review(world.user("coordinator"), placement, data=review)
-    services.record_review(world.user("lead"), placement, data=review)
-    services.record_review(world.user("coordinator"), pw["placement"], data=review)
+        record_review(world.user("coordinator"), placement, data=review)
+    record_review(world.user("lead"), placement, data=review)
+    record_review(world.user("coordinator"), pw["placement"], data=review)
 
 
 def test_students_needing_a_placement_this_year_without_one_are_listed(world, pw):
@@ -256,12 +262,12 @@ def test_overdue_reviews_are_those_past_the_grace_week_with_nothing_recorded(wor
 def test_a_practice_educator_with_a_full_caseload_is_flagged(world, pw):
     # The world's educator takes one student at once and already supports pw["student"].
     student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
-    warnings = services.allocation_warnings(student, pw["offer"], "final", dt.date(2027, 3, 1), dt.date(2027, 7, 1))
+    warnings = allocation_warnings(student, pw["offer"], "final", dt.date(2027, 3, 1), dt.date(2027, 7, 1))
     expected = (
         f"{pw['educator'].full_name}, the practice educator for {pw['offer'].team}, already supports 1 student "
         "at that time and takes at most 1 at once"
     )
     assert any(w.startswith(expected) for w in warnings)
     # After the first placement ends there is room.
-    later = services.allocation_warnings(student, pw["offer"], "final", dt.date(2027, 6, 5), dt.date(2027, 9, 1))
+    later = allocation_warnings(student, pw["offer"], "final", dt.date(2027, 6, 5), dt.date(2027, 9, 1))
     assert not any("already supports" in w for w in later)
