@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 
 from placements.actions import Action
 from placements.models import (
@@ -17,11 +16,11 @@ from placements.models import (
     Placement,
     PlacementOffer,
     PlacementStatus,
-    PracticeEducator,
     QualityReview,
     Student,
 )
 from placements.services.common import require_employer, student_subjects
+from placements.services.educators import note_student_supported
 from portal.audit import diff, record, snapshot
 from portal.concurrency import refuse_stale
 from portal.dates import long_date
@@ -215,10 +214,7 @@ def change_status(
         subjects=student_subjects(locked.student),
     )
     if status == PlacementStatus.COMPLETED and locked.offer.practice_educator_id:
-        # Supporting a student keeps a practice educator current.
-        PracticeEducator.objects.filter(pk=locked.offer.practice_educator_id).filter(
-            Q(last_student_on__isnull=True) | Q(last_student_on__lt=locked.ends_on)
-        ).update(last_student_on=locked.ends_on)
+        note_student_supported(locked.offer.practice_educator_id, locked.ends_on)
     return locked
 
 

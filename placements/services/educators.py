@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from partnerships.models import Partnership
 from placements.actions import Action
@@ -90,3 +91,11 @@ def update_educator(actor, educator: PracticeEducator, *, data: dict, base_revis
         organisation_id=locked.employer_id,
     )
     return locked
+
+
+def note_student_supported(educator_id: int, day) -> None:
+    """A student's placement with this educator completed on `day`: supporting a student keeps a
+    practice educator current (their last student's day only moves on)."""
+    PracticeEducator.objects.filter(pk=educator_id).filter(
+        Q(last_student_on__isnull=True) | Q(last_student_on__lt=day)
+    ).update(last_student_on=day)

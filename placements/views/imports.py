@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
-from placements import exports, importers
+from placements import exports
 from placements.forms import ImportForm, RetentionForm
+from placements.importers.batch import COLUMNS, run_import, template_response, upload
 from placements.models import ImportBatch, ImportKind, ImportStatus, PlacementPolicy, Student
 from placements.services.data_protection import IMPORT_FILE_DAYS, set_retention, students_due_for_purge
 from placements.views.common import maybe_download
@@ -29,9 +30,7 @@ def import_start(request: HttpRequest, slug: str) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         try:
-            batch = importers.upload(
-                request.user, partnership, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
-            )
+            batch = upload(request.user, partnership, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"])
         except ValidationError as exc:
             form.add_error("file", exc.messages[0])
         else:
@@ -43,7 +42,7 @@ def import_start(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "partnership": partnership,
             "form": form,
-            "columns": importers.COLUMNS,
+            "columns": COLUMNS,
             "kinds": ImportKind.choices,
             "recent": recent,
         },
@@ -61,7 +60,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "This file cannot be imported: fix the rows listed and upload it again.")
             return redirect("placements:import_detail", pk=batch.pk)
         try:
-            result = importers.run_import(request.user, batch)
+            result = run_import(request.user, batch)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
@@ -98,7 +97,7 @@ def _after_import_url(batch: ImportBatch) -> str:
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in ImportKind.values or fmt not in ("csv", "xlsx"):
         raise Http404("No such template")
-    return importers.template_response(kind, fmt)
+    return template_response(kind, fmt)
 
 
 @login_required
