@@ -33,7 +33,7 @@ from placements.models import (
     SettingAudit,
     Student,
 )
-from portal import demo_clock
+from portal import academic_years, demo_clock
 
 # The story's years, oldest first; `_year_labels()` moves them to the demo's calendar.
 YEARS = ["2024/25", "2025/26", "2026/27", "2027/28"]
@@ -71,7 +71,7 @@ def _demo_slugs() -> list[str]:
 
 
 def _year(label: str) -> AcademicYear:
-    starts, ends = AcademicYear.default_dates(label)
+    starts, ends = academic_years.bounds(label)
     year, _ = AcademicYear.objects.get_or_create(label=label, defaults={"starts_on": starts, "ends_on": ends})
     return year
 
