@@ -61,9 +61,18 @@ def test_a_placement_that_ended_early_frees_its_place(world, pw):
         ended_on=dt.date(2027, 2, 1),
         base_revision=pw["placement"].revision,
     )
+    ended = Placement.objects.get(pk=pw["placement"].pk)
+    assert (ended.status, ended.ends_on) == (PlacementStatus.ENDED_EARLY, dt.date(2027, 2, 1))
+    # Both of the offer's 2 places are free again: two students take them, and a third is refused.
+    placed = []
     for _ in range(2):
         student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
-        _allocate(world, student, pw["offer"])
+        placed.append(_allocate(world, student, pw["offer"]))
+    assert [p.status for p in placed] == [PlacementStatus.PROPOSED] * 2
+    third = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+    with pytest.raises(ValidationError) as exc:
+        _allocate(world, third, pw["offer"])
+    assert "has no place left: all 2 are taken" in str(exc.value)
 
 
 def test_a_students_placements_cannot_overlap(world, pw):
@@ -177,8 +186,10 @@ def test_an_employers_coordinator_maintains_only_their_own_offers(world, pw):
 
 
 def test_members_cannot_change_placement_data(world, pw):
+    before = Placement.objects.count()
     with pytest.raises(PermissionDenied):
         _allocate(world, pw["student"], pw["offer"], role="member")
+    assert Placement.objects.count() == before
 
 
 def test_reducing_places_below_those_taken_is_refused(world, pw):
@@ -193,8 +204,12 @@ def test_a_stale_offer_edit_is_refused(world, pw):
     from portal.exceptions import StaleEdit
 
     update_offer(world.user("lead"), pw["offer"], data={"places": 3}, base_revision=1)
-    with pytest.raises(StaleEdit):
+    with pytest.raises(StaleEdit) as exc:
         update_offer(world.user("lead"), pw["offer"], data={"places": 4}, base_revision=1)
+    assert "Someone else saved a change while you were editing" in str(exc.value)
+    assert exc.value.current_revision == 2
+    pw["offer"].refresh_from_db()
+    assert (pw["offer"].places, pw["offer"].revision) == (3, 2)
 
 
 def test_academic_year_labels_are_checked():
@@ -219,8 +234,10 @@ def test_an_employers_coordinator_cannot_record_reviews_on_another_employers_pla
     }
     with pytest.raises(PermissionDenied):
         record_review(world.user("coordinator"), placement, data=review)
-    record_review(world.user("lead"), placement, data=review)
-    record_review(world.user("coordinator"), pw["placement"], data=review)
+    assert not placement.reviews.exists()
+    assert record_review(world.user("lead"), placement, data=review).placement == placement
+    own = record_review(world.user("coordinator"), pw["placement"], data=review)
+    assert own.recorded_by == world.user("coordinator") and own.placement == pw["placement"]
 
 
 def test_students_needing_a_placement_this_year_without_one_are_listed(world, pw):
