@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, partnership_or_404
-from placements import exports, selectors
+from placements import exports
 from placements.forms import EducatorForm
 from placements.models import EducatorStatus, PracticeEducator
+from placements.selectors.educators import currency_q, educator_counts, with_currency_dates
 from placements.services.common import can_manage_employer, own_employer
 from placements.services.data_protection import export_educator_record
 from placements.services.educators import EDUCATOR_FIELDS, add_educator, update_educator
@@ -56,9 +57,9 @@ def educator_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # The counts cover the filters above but not the currency filter, so they always show the
     # whole picture (current, lapsing, lapsed) for the register being looked at.
-    counts = selectors.educator_counts(qs, today)
-    qs = selectors.with_currency_dates(qs)
-    conditions = selectors.currency_q(today)
+    counts = educator_counts(qs, today)
+    qs = with_currency_dates(qs)
+    conditions = currency_q(today)
     if selected["status"] in conditions:
         qs = qs.filter(conditions[selected["status"]])
     qs = qs.select_related("employer").order_by("full_name", "id")

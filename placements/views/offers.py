@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, object_or_404, partnership_or_404
-from placements import exports, selectors
+from placements import exports
 from placements.forms import OfferForm, SettingAuditForm
 from placements.models import FILLED, HOLDS_PLACE, OfferStage, Placement, PlacementOffer, ServiceArea, SettingAudit
+from placements.selectors.years import current_year
 from placements.services.common import can_manage_employer, own_employer, require_employer
 from placements.services.offers import OFFER_FIELDS, create_offer, save_setting_audit, update_offer
 from placements.views.common import (
@@ -108,7 +109,7 @@ def _offer_for(request, pk, perm=Perm.VIEW) -> PlacementOffer:
 def offer_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
     own = own_employer(request.user, partnership)
-    initial = {"academic_year": selectors.current_year(), "employer": own}
+    initial = {"academic_year": current_year(), "employer": own}
     form = OfferForm(request.POST or None, partnership=partnership, own_employer=own, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -17,9 +17,13 @@ from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404, require
 from partnerships.models import Partnership
-from placements import exports, selectors
+from placements import exports
 from placements.forms import CommitmentForm, DemandForm, ProgrammeForm
 from placements.models import EmployerCommitment, PlacementOffer, Programme, ProgrammeDemand
+from placements.selectors import sufficiency as sufficiency_selectors
+from placements.selectors.flags import block_clashes, students_without_placement, students_without_statutory_page
+from placements.selectors.quality import ended_early, overdue_reviews, quality_by_employer, reviews_on_time
+from placements.selectors.years import current_year, current_year_from, next_year_after, resolve_year
 from placements.services.common import own_employer
 from placements.services.planning import save_programme, set_commitment, set_demand
 from placements.views.common import all_years, cleaned, export_format, form_page, maybe_download, positive_int
@@ -49,10 +53,10 @@ def sufficiency(request: HttpRequest) -> HttpResponse:
         if year is None:
             raise Http404("No such academic year")
     else:
-        year = selectors.current_year_from(years)
+        year = current_year_from(years)
     if year is None:
         return render(request, "placements/sufficiency.html", {**context, "partnership": partnership})
-    report = selectors.sufficiency(partnership, year)
+    report = sufficiency_selectors.sufficiency(partnership, year)
     fmt = export_format(request)
     if fmt:
         # Two tables on the page, two downloads: ?table=employers for the commitments.
@@ -61,16 +65,16 @@ def sufficiency(request: HttpRequest) -> HttpResponse:
             return exports.download(f"commitments-{name}", exports.SUFFICIENCY_EMPLOYERS, report.employers, fmt)
         lines = [*report.stages, report.total, report.statutory, report.non_statutory]
         return exports.download(f"sufficiency-{name}", exports.SUFFICIENCY_STAGES, lines, fmt)
-    without, without_count = selectors.students_without_statutory_page(partnership, year)
-    next_year = selectors.next_year_after(year, years)
+    without, without_count = students_without_statutory_page(partnership, year)
+    next_year = next_year_after(year, years)
     context.update(
         partnership=partnership,
         year=year,
         report=report,
         without_statutory=without,
         without_statutory_count=without_count,
-        unplaced_count=selectors.students_without_placement(partnership, year, next_year).count(),
-        clashes=selectors.block_clashes(partnership, year),
+        unplaced_count=students_without_placement(partnership, year, next_year).count(),
+        clashes=block_clashes(partnership, year),
         can_manage=can(request.user, partnership, Perm.MANAGE_PLACEMENTS),
         query=urlencode({"partnership": partnership.slug, "year": year.label}),
     )
@@ -83,7 +87,7 @@ def sufficiency(request: HttpRequest) -> HttpResponse:
 @login_required
 def programme_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.VIEW)
-    year = selectors.resolve_year(query_params(request, "year")["year"])
+    year = resolve_year(query_params(request, "year")["year"])
     programmes = (
         Programme.objects.filter(partnership=partnership)
         .select_related("university")
@@ -180,7 +184,7 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = object_or_404(
         Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
     )
-    year = selectors.resolve_year(query_params(request, "year")["year"])
+    year = resolve_year(query_params(request, "year")["year"])
     current = ProgrammeDemand.objects.filter(programme=programme, academic_year=year).first()
     initial = {
         "academic_year": year,
@@ -235,7 +239,7 @@ def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
     wanted = query_params(request, "employer", "year")
     employers = form.fields["employer"].queryset
     employer = own or employers.filter(pk=positive_int(wanted["employer"]) or 0).first() or employers.first()
-    year = selectors.resolve_year(wanted["year"]) or selectors.current_year()
+    year = resolve_year(wanted["year"]) or current_year()
     current = (
         EmployerCommitment.objects.filter(partnership=partnership, employer=employer, academic_year=year).first()
         if employer and year
@@ -293,28 +297,28 @@ def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def quality(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.VIEW)
     label = query_params(request, "year")["year"]
-    year = selectors.resolve_year(label)
+    year = resolve_year(label)
     if label and year is None:
         raise Http404("No such academic year")
     context = {"partnership": partnership, "year": year, "years": all_years()}
     if year is None:
         return render(request, "placements/quality.html", context)
-    rows = selectors.quality_by_employer(partnership, year)
+    rows = quality_by_employer(partnership, year)
     download = maybe_download(
         request, f"quality-{partnership.slug}-{year.label.replace('/', '-')}", exports.QUALITY_BY_EMPLOYER, rows
     )
     if download:
         return download
-    on_time, due = selectors.reviews_on_time(partnership, year=year)
+    on_time, due = reviews_on_time(partnership, year=year)
     audits = PlacementOffer.objects.filter(partnership=partnership, academic_year=year).aggregate(
         offers=Count("id"),
         audited=Count("id", filter=Q(audit__completed_on__isnull=False)),
         shared=Count("id", filter=Q(audit__shared_with_hei_on__isnull=False)),
     )
-    overdue = selectors.overdue_reviews([partnership.pk], year)
+    overdue = overdue_reviews([partnership.pk], year)
     context.update(
         rows=rows,
-        ended=list(selectors.ended_early(partnership, year)[:100]),
+        ended=list(ended_early(partnership, year)[:100]),
         on_time=on_time,
         due=due,
         audits=audits,

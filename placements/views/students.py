@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
-from placements import exports, selectors
+from placements import exports
 from placements.forms import StudentForm
 from placements.models import FILLED, Placement, Programme, Student
+from placements.selectors.flags import needs_placement_in, placement_in_year_exists, statutory_placement_exists
+from placements.selectors.years import current_year_from, next_year_after
 from placements.services.data_protection import export_student_record
 from placements.services.students import STUDENT_FIELDS, save_student
 from placements.views.common import (
@@ -57,19 +59,19 @@ def student_list(request: HttpRequest) -> HttpResponse:
     if selected["flag"] == "no-placement":
         # Needing a placement in the year (a final one, or a first one before next year's final)
         # and with none arranged; without a year chosen, the current year.
-        year = year or selectors.current_year_from(years)
+        year = year or current_year_from(years)
         if year is None:
             qs = qs.none()
         else:
-            next_year = selectors.next_year_after(year, years)
-            qs = qs.filter(selectors.needs_placement_in(year, next_year), purged_on__isnull=True)
-            qs = qs.annotate(placed=selectors.placement_in_year_exists(year)).filter(placed=False)
+            next_year = next_year_after(year, years)
+            qs = qs.filter(needs_placement_in(year, next_year), purged_on__isnull=True)
+            qs = qs.annotate(placed=placement_in_year_exists(year)).filter(placed=False)
     elif year is not None:
         qs = qs.filter(final_year=year)
     elif selected["year"]:
         qs = qs.none()
     if selected["flag"] == "no-statutory":
-        qs = qs.annotate(has_statutory=selectors.statutory_placement_exists()).filter(has_statutory=False)
+        qs = qs.annotate(has_statutory=statutory_placement_exists()).filter(has_statutory=False)
     if positive_int(selected["university"]):
         qs = qs.filter(university_id=positive_int(selected["university"]))
     if selected["q"]:
@@ -78,7 +80,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
     fmt = export_format(request)
     if fmt:
         if selected["flag"] != "no-statutory":
-            qs = qs.annotate(has_statutory=selectors.statutory_placement_exists())
+            qs = qs.annotate(has_statutory=statutory_placement_exists())
         qs = qs.annotate(placement_count=Count("placements"))
         return student_rows_download(
             request, qs, listed_partnerships(partnerships, selected), "students", exports.STUDENTS, fmt

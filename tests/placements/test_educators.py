@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from placements import selectors
 from placements.models import PracticeEducator
+from placements.selectors.educators import currency_q, with_currency_dates
 from placements.services.educators import add_educator
 from tests.placements.factories import EducatorFactory
 
@@ -73,8 +73,8 @@ def test_sql_filters_agree_with_the_python_rule(today):
         EducatorFactory(last_student_on=None, last_cpd_on=None, qualified_on=D(2026, 2, 28)),
         EducatorFactory(last_student_on=D(2026, 6, 1), last_cpd_on=D(2025, 12, 1)),
     ]
-    qs = selectors.with_currency_dates(PracticeEducator.objects.all())
-    for name, q in selectors.currency_q(today).items():
+    qs = with_currency_dates(PracticeEducator.objects.all())
+    for name, q in currency_q(today).items():
         in_sql = set(qs.filter(q).values_list("pk", flat=True))
         in_python = {p.pk for p in people if p.currency(today).status == name}
         assert in_sql == in_python, name

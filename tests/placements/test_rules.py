@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from placements import selectors
 from placements.models import Placement, PlacementStatus
+from placements.selectors.flags import block_clashes, students_without_placement, students_without_statutory
+from placements.selectors.quality import overdue_reviews
 from placements.services.allocations import allocate, allocation_warnings, change_status, record_review
 from placements.services.offers import create_offer, update_offer
 from portal.exceptions import InvalidTransition
@@ -103,9 +104,7 @@ def test_students_without_a_statutory_placement_are_flagged(world, pw):
     proposed_only = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
     PlacementFactory(offer=non_statutory, student=lonely)
     PlacementFactory(offer=pw["offer"], student=proposed_only, status="proposed")
-    flagged = set(
-        selectors.students_without_statutory(world.partnership, pw["year"]).values_list("reference", flat=True)
-    )
+    flagged = set(students_without_statutory(world.partnership, pw["year"]).values_list("reference", flat=True))
     # Placed on a statutory offer and confirmed: covered. Proposed only: not yet.
     assert flagged == {lonely.reference, proposed_only.reference}
 
@@ -127,7 +126,7 @@ def test_overlapping_blocks_of_two_universities_in_one_team_are_flagged(world, p
     warnings = allocation_warnings(student, pw["offer"], "final", dt.date(2027, 3, 1), dt.date(2027, 7, 1))
     assert any("also hosts a University of Matrix student at the same time" in w for w in warnings)
     PlacementFactory(offer=pw["offer"], student=student, starts_on=dt.date(2027, 3, 1), ends_on=dt.date(2027, 7, 1))
-    clashes = selectors.block_clashes(world.partnership, pw["year"])
+    clashes = block_clashes(world.partnership, pw["year"])
     assert len(clashes) == 1
     assert clashes[0].universities == ["Other University", "University of Matrix"]
     assert (clashes[0].starts_on, clashes[0].ends_on) == (dt.date(2027, 3, 1), dt.date(2027, 6, 4))
@@ -136,7 +135,7 @@ def test_overlapping_blocks_of_two_universities_in_one_team_are_flagged(world, p
 def test_same_university_in_one_team_is_not_a_clash(world, pw):
     student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
     PlacementFactory(offer=pw["offer"], student=student)
-    assert selectors.block_clashes(world.partnership, pw["year"]) == []
+    assert block_clashes(world.partnership, pw["year"]) == []
 
 
 def test_status_follows_the_workflow(world, pw):
@@ -255,7 +254,7 @@ def test_students_needing_a_placement_this_year_without_one_are_listed(world, pw
     PlacementFactory(offer=pw["offer"], student=ended, status="ended-early", end_reason="other")
     student(later)  # a first-year student: no placement due yet
     student(year, purged_on=dt.date(2026, 9, 1))
-    found = set(selectors.students_without_placement(world.partnership, year, next_year))
+    found = set(students_without_placement(world.partnership, year, next_year))
     # pw["student"] is placed; a placement that ended early leaves the student to place again.
     assert found == {final_unplaced, first_unplaced, ended}
 
@@ -265,14 +264,14 @@ def test_overdue_reviews_are_those_past_the_grace_week_with_nothing_recorded(wor
     ended = PlacementFactory(offer=pw["offer"], status="ended-early", end_reason="other")
     assert ended.status == "ended-early"
     ids = [world.partnership.pk]
-    assert selectors.overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 15)) == []
-    (overdue,) = selectors.overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 16))
+    assert overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 15)) == []
+    (overdue,) = overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 16))
     assert (overdue.placement, overdue.point_label, overdue.due_on) == (placement, "Four weeks", dt.date(2027, 2, 8))
     from tests.placements.factories import ReviewFactory
 
     ReviewFactory(placement=placement, point="four-weeks", completed_on=dt.date(2027, 2, 20))  # late, but done
-    assert selectors.overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 20)) == []
-    points = [o.point for o in selectors.overdue_reviews(ids, pw["year"], today=dt.date(2027, 7, 1))]
+    assert overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 20)) == []
+    points = [o.point for o in overdue_reviews(ids, pw["year"], today=dt.date(2027, 7, 1))]
     assert points == ["midway", "end"]
 
 
