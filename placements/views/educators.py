@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import copy
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, partnership_or_404
 from placements import exports
@@ -25,16 +23,16 @@ from placements.services.data_protection import export_educator_record
 from placements.services.educators import EDUCATOR_FIELDS, add_educator, update_educator
 from placements.views.common import (
     PAGE_SIZE,
-    cleaned,
     export_format,
     filter_employers,
-    form_page,
+    form_flow,
     manage_context,
+    pick,
     positive_int,
     visible_partnerships,
 )
 from portal.audit import history_for
-from portal.forms import add_service_errors, saved_meanwhile
+from portal.flows import GET_POST
 from portal.paging import paginate, query_params
 
 
@@ -134,22 +132,17 @@ def educator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def educator_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
     own = own_employer(request.user, partnership)
     form = EducatorForm(request.POST or None, partnership=partnership, own_employer=own, initial={"employer": own})
-    if request.method == "POST" and form.is_valid():
-        try:
-            educator = add_educator(request.user, partnership, data=cleaned(form, EDUCATOR_FIELDS))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{educator.full_name} is on the register of {partnership.name}")
-            return redirect(educator)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: add_educator(request.user, partnership, data=pick(data, EDUCATOR_FIELDS)),
+        success=lambda educator: f"{educator.full_name} is on the register of {partnership.name}",
+        next_url=lambda educator: educator.get_absolute_url(),
         title="Add a practice educator",
         caption=partnership.name,
         intro="A practice educator is current while they have supported a student within the last two "
@@ -160,7 +153,7 @@ def educator_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def educator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     educator = _educator_for(request, pk)
     _require_maintainer(request, educator)
@@ -172,26 +165,18 @@ def educator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         own_employer=own_employer(request.user, partnership),
         initial={"revision": educator.revision},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            educator = update_educator(
-                request.user,
-                educator,
-                data=cleaned(form, EDUCATOR_FIELDS),
-                base_revision=form.cleaned_data.get("revision"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Practice educator saved")
-            return redirect(educator)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: update_educator(
+            request.user, educator, data=pick(data, EDUCATOR_FIELDS), base_revision=data.get("revision")
+        ),
+        success="Practice educator saved",
+        next_url=lambda saved: saved.get_absolute_url(),
+        stale_check=educator,
         title="Change practice educator",
         caption=educator.full_name,
         cancel_url=educator.get_absolute_url(),
-        extra={"saved_values": saved_meanwhile(form, educator)},
     )
 
 

@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
 from placements import exports
@@ -19,12 +18,13 @@ from placements.importers.batch import COLUMNS, run_import, template_response, u
 from placements.models import ImportBatch, ImportKind, ImportStatus, PlacementPolicy, Student
 from placements.services.data_protection import IMPORT_FILE_DAYS, set_retention, students_due_for_purge
 from placements.views.common import maybe_download
+from portal.flows import GET_POST
 from portal.forms import add_service_errors
 from portal.paging import paginate
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def import_start(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
@@ -50,7 +50,7 @@ def import_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = object_or_404(
         ImportBatch.objects.select_related("partnership", "uploaded_by"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
@@ -101,7 +101,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def data_protection(request: HttpRequest, slug: str) -> HttpResponse:
     """How long student records are kept, and what the next daily run will remove. Coordinators
     see it; leads change it (a partnership decision)."""

@@ -13,7 +13,6 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404, require
 from partnerships.models import Partnership
@@ -26,7 +25,8 @@ from placements.selectors.quality import ended_early, overdue_reviews, quality_b
 from placements.selectors.years import current_year, current_year_from, next_year_after, resolve_year
 from placements.services.common import own_employer
 from placements.services.planning import save_programme, set_commitment, set_demand
-from placements.views.common import all_years, cleaned, export_format, form_page, maybe_download, positive_int
+from placements.views.common import all_years, export_format, form_flow, maybe_download, pick, positive_int, render_form
+from portal.flows import GET_POST
 from portal.forms import add_service_errors, saved_meanwhile
 from portal.paging import query_params
 
@@ -118,21 +118,16 @@ PROGRAMME_INTRO = (
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
     form = ProgrammeForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save_programme(request.user, partnership, data=cleaned(form, ProgrammeForm.Meta.fields))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Programme added")
-            return redirect("placements:programme_list", slug=slug)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: save_programme(request.user, partnership, data=pick(data, ProgrammeForm.Meta.fields)),
+        success="Programme added",
+        next_url=reverse("placements:programme_list", args=[slug]),
         title="Add a programme",
         caption=partnership.name,
         intro=PROGRAMME_INTRO,
@@ -142,7 +137,7 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = object_or_404(
         Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
@@ -153,33 +148,28 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         partnership=programme.partnership,
         initial={"revision": programme.revision},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            save_programme(
-                request.user,
-                programme.partnership,
-                data=cleaned(form, ProgrammeForm.Meta.fields),
-                programme=programme,
-                base_revision=form.cleaned_data.get("revision"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Programme saved")
-            return redirect("placements:programme_list", slug=programme.partnership.slug)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: save_programme(
+            request.user,
+            programme.partnership,
+            data=pick(data, ProgrammeForm.Meta.fields),
+            programme=programme,
+            base_revision=data.get("revision"),
+        ),
+        success="Programme saved",
+        next_url=reverse("placements:programme_list", args=[programme.partnership.slug]),
+        stale_check=programme,
         title="Change the programme",
         caption=str(programme),
         intro=PROGRAMME_INTRO,
         cancel_url=reverse("placements:programme_list", args=[programme.partnership.slug]),
-        extra={"saved_values": saved_meanwhile(form, programme)},
     )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = object_or_404(
         Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
@@ -215,21 +205,21 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 reverse("placements:programme_list", args=[programme.partnership.slug])
                 + f"?year={data['academic_year'].label}"
             )
-    return form_page(
+    return render_form(
         request,
-        form=form,
+        form,
         title="Students needing placements",
         caption=str(programme),
         intro="How many of this programme's students need a first placement, and how many a final placement, "
         "in the year. The sufficiency page compares these numbers with the places offered.",
         submit_label="Save demand",
         cancel_url=reverse("placements:programme_list", args=[programme.partnership.slug]),
-        extra={"saved_values": saved},
+        saved_values=saved,
     )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
     own = own_employer(request.user, partnership)
@@ -278,15 +268,15 @@ def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 + "?"
                 + urlencode({"partnership": slug, "year": data["academic_year"].label})
             )
-    return form_page(
+    return render_form(
         request,
-        form=form,
+        form,
         title="Record places committed",
         caption=partnership.name,
         intro="Use this when the memorandum of cooperation does not record the employer's placement "
         "numbers. Where it does, the memorandum's figure is used.",
         cancel_url=reverse("placements:sufficiency") + f"?partnership={slug}",
-        extra={"saved_values": saved},
+        saved_values=saved,
     )
 
 

@@ -7,12 +7,10 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
 from placements import exports
@@ -25,20 +23,20 @@ from placements.services.students import STUDENT_FIELDS, save_student
 from placements.views.common import (
     PAGE_SIZE,
     all_years,
-    cleaned,
     export_format,
     filter_universities,
-    form_page,
+    form_flow,
     listed_partnerships,
     manage_context,
     narrow,
+    pick,
     positive_int,
     student_export_partnerships,
     student_rows_download,
     visible_partnerships,
 )
 from portal.audit import history_for
-from portal.forms import add_service_errors, saved_meanwhile
+from portal.flows import GET_POST
 from portal.paging import paginate, query_params
 
 FLAGS = {
@@ -116,23 +114,18 @@ def student_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def student_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
     form = StudentForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            student = save_student(request.user, partnership, data=cleaned(form, STUDENT_FIELDS))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Student {student.reference} added")
-            return redirect(student)
     if not Programme.objects.filter(partnership=partnership).exists():
         messages.info(request, "Add the universities' programmes first: each student belongs to one.")
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: save_student(request.user, partnership, data=pick(data, STUDENT_FIELDS)),
+        success=lambda student: f"Student {student.reference} added",
+        next_url=lambda student: student.get_absolute_url(),
         title="Add a student",
         caption=partnership.name,
         intro="Keep personal data to a minimum: the university's reference is enough.",
@@ -170,7 +163,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
     student = _student_for(request, pk, Perm.MANAGE_PLACEMENTS)
     form = StudentForm(
@@ -179,27 +172,22 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
         partnership=student.partnership,
         initial={"revision": student.revision},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            student = save_student(
-                request.user,
-                student.partnership,
-                data=cleaned(form, STUDENT_FIELDS),
-                student=student,
-                base_revision=form.cleaned_data.get("revision"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Student saved")
-            return redirect(student)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: save_student(
+            request.user,
+            student.partnership,
+            data=pick(data, STUDENT_FIELDS),
+            student=student,
+            base_revision=data.get("revision"),
+        ),
+        success="Student saved",
+        next_url=lambda saved: saved.get_absolute_url(),
+        stale_check=student,
         title="Change student details",
         caption=str(student),
         cancel_url=student.get_absolute_url(),
-        extra={"saved_values": saved_meanwhile(form, student)},
     )
 
 
