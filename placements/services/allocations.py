@@ -166,7 +166,7 @@ def change_status(
     end_reason: str = "",
     end_notes: str = "",
     ended_on: dt.date | None = None,
-    base_revision: int | None = None,
+    base_revision: int | None,
 ) -> Placement:
     """Move a placement along its workflow; ending early needs a reason."""
     require_employer(actor, placement.partnership, placement.offer.employer_id)

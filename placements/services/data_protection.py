@@ -18,7 +18,7 @@ from portal.concurrency import refuse_stale
 
 
 @transaction.atomic
-def set_retention(actor, partnership, *, years: int, base_revision: int | None = None) -> PlacementPolicy:
+def set_retention(actor, partnership, *, years: int, base_revision: int | None) -> PlacementPolicy:
     """Change how long student records are kept: a partnership decision, so leads make it."""
     require(actor, partnership, Perm.EDIT_PARTNERSHIP)
     PlacementPolicy.for_partnership(partnership)

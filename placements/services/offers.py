@@ -79,7 +79,7 @@ def update_offer(actor, offer: PlacementOffer, *, data: dict, base_revision: int
 
 
 @transaction.atomic
-def save_setting_audit(actor, offer: PlacementOffer, *, data: dict, base_revision: int | None = None) -> SettingAudit:
+def save_setting_audit(actor, offer: PlacementOffer, *, data: dict, base_revision: int | None) -> SettingAudit:
     """`base_revision` is the revision of the audit the form showed (0: none recorded yet)."""
     require_employer(actor, offer.partnership, offer.employer_id)
     audit = SettingAudit.objects.select_for_update().filter(offer=offer).first() or SettingAudit(

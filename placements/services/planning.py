@@ -71,7 +71,7 @@ def set_demand(
     *,
     first: int,
     final: int,
-    base_revision: int | None = None,
+    base_revision: int | None,
 ) -> ProgrammeDemand:
     """`base_revision` is the revision of the year's figures the form showed (0: none recorded)."""
     require(actor, programme.partnership_id, Perm.MANAGE_PLACEMENTS)
@@ -103,7 +103,7 @@ def set_commitment(
     academic_year: AcademicYear,
     places: int,
     *,
-    base_revision: int | None = None,
+    base_revision: int | None,
 ) -> EmployerCommitment:
     """Record the places an employer committed for a year. `base_revision` is the revision of the
     commitment the form showed for that employer and year (0: none recorded); a different one means
