@@ -300,16 +300,16 @@ def _import_setup(rows: int, prefix: str):
 def import_timing(rows: int) -> dict:
     """Check and import `rows` students with placements through the real services, then roll the
     import back so the dataset stays as seed_scale made it."""
-    from placements import importers
+    from placements.importers import batch as imports
 
     coordinator, partnership, content = _import_setup(rows, prefix=f"BENCH{int(time.time()) % 100000:05d}-")
     with transaction.atomic():
         started = time.perf_counter()
-        batch = importers.upload(
+        batch = imports.upload(
             coordinator, partnership, kind="students", file=SimpleUploadedFile("bench.csv", content, "text/csv")
         )
         checked = time.perf_counter()
-        result = importers.run_import(coordinator, batch)
+        result = imports.run_import(coordinator, batch)
         done = time.perf_counter()
         transaction.set_rollback(True)
     return {
@@ -346,7 +346,7 @@ def run_import_in_child(rows: int, hold: float = 60.0) -> None:
     django.setup()
     from django.db import connection
 
-    from placements import importers
+    from placements.importers import batch as imports
 
     coordinator, partnership, content = _import_setup(rows, prefix=f"KILL{int(time.time()) % 100000:05d}-")
     upload = SimpleUploadedFile("interrupted.csv", content, "text/csv")
@@ -356,9 +356,9 @@ def run_import_in_child(rows: int, hold: float = 60.0) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             print(f"backend {cursor.fetchone()[0]}", flush=True)
-        batch = importers.upload(coordinator, partnership, kind="students", file=upload)
+        batch = imports.upload(coordinator, partnership, kind="students", file=upload)
         print("importing", flush=True)
-        importers.run_import(coordinator, batch)
+        imports.run_import(coordinator, batch)
         print("written", flush=True)
         time.sleep(hold)
     print("finished", flush=True)

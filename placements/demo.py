@@ -21,7 +21,6 @@ import random
 
 from partnerships.models import EMPLOYER_KINDS, Organisation, Partnership
 from placements.models import (
-    AcademicYear,
     EmployerCommitment,
     Placement,
     PlacementOffer,
@@ -33,6 +32,7 @@ from placements.models import (
     SettingAudit,
     Student,
 )
+from placements.services.planning import ensure_academic_year
 from portal import demo_clock
 
 # The story's years, oldest first; `_year_labels()` moves them to the demo's calendar.
@@ -70,12 +70,6 @@ def _demo_slugs() -> list[str]:
     return list(DEMO_PARTNERSHIP_SLUGS)
 
 
-def _year(label: str) -> AcademicYear:
-    starts, ends = AcademicYear.default_dates(label)
-    year, _ = AcademicYear.objects.get_or_create(label=label, defaults={"starts_on": starts, "ends_on": ends})
-    return year
-
-
 def _year_labels() -> list[str]:
     return [demo_clock.shift_year_label(label) for label in YEARS]
 
@@ -87,7 +81,7 @@ def _story_label(label: str) -> str:
 
 
 def seed(stdout) -> None:
-    years = [_year(label) for label in _year_labels()]
+    years = [ensure_academic_year(label) for label in _year_labels()]
     by_slug = {p.slug: p for p in Partnership.objects.filter(slug__in=_demo_slugs())}
     seeded = [slug for slug in _demo_slugs() if slug in by_slug and _seed_partnership(by_slug[slug], years)]
     if seeded:

@@ -11,11 +11,24 @@ from django.utils import timezone
 
 from partnerships.access import memberships
 from partnerships.models import Role
-from placements import (
-    permissions,  # noqa: F401 (registers the app's permissions)
-    selectors,
+from placements import permissions  # noqa: F401 (registers the app's permissions)
+from placements.actions import Action as AuditAction
+from placements.models import FILLED, AcademicYear, PlacementOffer, PlacementPolicy, PracticeEducator, Student
+from placements.selectors.educators import currency_q, with_currency_dates
+from placements.selectors.flags import needs_placement_in, placement_in_year_exists, statutory_placement_exists
+from placements.selectors.quality import (
+    educator_currency,
+    fill_rate,
+    overdue_reviews,
+    pct,
+    pct_words,
+    reviews_on_time,
+    statutory_coverage,
 )
-from placements.models import FILLED, AcademicYear, PlacementOffer, PracticeEducator, Student
+from placements.selectors.sufficiency import sufficiency
+from placements.selectors.years import current_year, current_year_from, next_year_after, resolve_year
+from placements.services.common import own_employer
+from placements.services.data_protection import IMPORT_FILE_DAYS
 from portal.registry import (
     AttentionItem,
     HistoryKind,
@@ -35,7 +48,7 @@ from portal.registry import (
 
 
 def _year(label: str | None) -> AcademicYear | None:
-    return selectors.resolve_year(label)
+    return resolve_year(label)
 
 
 def _no_year(label: str | None) -> MetricValue:
@@ -51,10 +64,10 @@ def statutory_coverage_metric(partnership, organisation=None, academic_year=None
     year = _year(academic_year)
     if year is None:
         return _no_year(academic_year)
-    covered, total = selectors.statutory_coverage(partnership, organisation, year)
+    covered, total = statutory_coverage(partnership, organisation, year)
     return MetricValue(
-        selectors._pct(covered, total),
-        selectors._pct_words(covered, total, "students"),
+        pct(covered, total),
+        pct_words(covered, total, "students"),
         f"Students whose final placement is in {year} and who have had, or are confirmed for, a statutory placement.",
     )
 
@@ -63,19 +76,19 @@ def fill_rate_metric(partnership, organisation=None, academic_year=None) -> Metr
     year = _year(academic_year)
     if year is None:
         return _no_year(academic_year)
-    filled, offered = selectors.fill_rate(partnership, organisation, year)
+    filled, offered = fill_rate(partnership, organisation, year)
     return MetricValue(
-        selectors._pct(filled, offered),
-        selectors._pct_words(filled, offered, "places"),
+        pct(filled, offered),
+        pct_words(filled, offered, "places"),
         f"Places offered in {year} that are filled by a confirmed, in-progress or completed placement.",
     )
 
 
 def educator_currency_metric(partnership, organisation=None, academic_year=None) -> MetricValue:
-    current, total = selectors.educator_currency(partnership, organisation)
+    current, total = educator_currency(partnership, organisation)
     return MetricValue(
-        selectors._pct(current, total),
-        selectors._pct_words(current, total, "practice educators"),
+        pct(current, total),
+        pct_words(current, total, "practice educators"),
         "Practice educators on the register who supported a student within two years and did CPD within a year.",
     )
 
@@ -84,10 +97,10 @@ def reviews_on_time_metric(partnership, organisation=None, academic_year=None) -
     year = _year(academic_year)
     if year is None:
         return _no_year(academic_year)
-    on_time, due = selectors.reviews_on_time(partnership, organisation, year)
+    on_time, due = reviews_on_time(partnership, organisation, year)
     return MetricValue(
-        selectors._pct(on_time, due),
-        selectors._pct_words(on_time, due, "reviews due"),
+        pct(on_time, due),
+        pct_words(on_time, due, "reviews due"),
         f"QAMP reviews (four weeks, midway, end) due so far in {year}, recorded no later than a week after the due date.",
     )
 
@@ -142,8 +155,6 @@ def attention(user) -> list[AttentionItem]:
     administrator is not nagged about every partnership); an employer's coordinator sees their own
     organisation's offers, educators and reviews. Each kind is one grouped query across all those
     partnerships, so the dashboard's cost does not grow with them."""
-    from placements.services import own_employer
-
     if not getattr(user, "is_authenticated", False):
         return []
     partnerships = {
@@ -157,7 +168,7 @@ def attention(user) -> list[AttentionItem]:
         return own[pk] is None or own[pk].pk == employer_id
 
     years = list(AcademicYear.objects.order_by("starts_on"))
-    year = selectors.current_year_from(years)
+    year = current_year_from(years)
     today = timezone.localdate()
     items: list[AttentionItem] = []
 
@@ -173,17 +184,17 @@ def attention(user) -> list[AttentionItem]:
 
     if year is not None:
         ids = list(partnerships)
-        next_year = selectors.next_year_after(year, years)
+        next_year = next_year_after(year, years)
         # Both student counts in one grouped query: students still to place this year, and
         # final-year students with no statutory placement.
-        needs = selectors.needs_placement_in(year, next_year) & Q(purged_on__isnull=True)
+        needs = needs_placement_in(year, next_year) & Q(purged_on__isnull=True)
         unplaced, missing = {}, {}
         for pk, n_unplaced, n_missing in (
             Student.objects.filter(partnership__in=ids)
             .filter(needs | Q(final_year=year))
             .annotate(
-                placed=selectors.placement_in_year_exists(year),
-                has_statutory=selectors.statutory_placement_exists(),
+                placed=placement_in_year_exists(year),
+                has_statutory=statutory_placement_exists(),
             )
             .values_list("partnership_id")
             .annotate(
@@ -205,7 +216,7 @@ def attention(user) -> list[AttentionItem]:
             if mine(pk, employer_id):
                 unfilled[pk] = unfilled.get(pk, 0) + n
         overdue: dict[int, list] = {}
-        for review in selectors.overdue_reviews(ids, year, today):
+        for review in overdue_reviews(ids, year, today):
             if mine(review.placement.partnership_id, review.placement.offer.employer_id):
                 overdue.setdefault(review.placement.partnership_id, []).append(review)
         label = year.label
@@ -252,9 +263,9 @@ def attention(user) -> list[AttentionItem]:
     # Few educators are lapsing at once, so their dates are loaded to date each item by the
     # first lapse.
     lapsing: dict[int, list] = {}
-    educators = selectors.with_currency_dates(
-        PracticeEducator.objects.filter(partnership__in=list(partnerships))
-    ).filter(selectors.currency_q(today)["lapsing"])
+    educators = with_currency_dates(PracticeEducator.objects.filter(partnership__in=list(partnerships))).filter(
+        currency_q(today)["lapsing"]
+    )
     for educator in educators:
         if mine(educator.partnership_id, educator.employer_id):
             lapsing.setdefault(educator.partnership_id, []).append(educator)
@@ -282,10 +293,10 @@ register_attention(attention)
 
 
 def partnership_panel(user, partnership) -> dict | None:
-    year = selectors.current_year()
+    year = current_year()
     if year is None:
         return {"year": None}
-    report = selectors.sufficiency(partnership, year)
+    report = sufficiency(partnership, year)
     return {
         "year": year,
         "report": report,
@@ -307,11 +318,8 @@ register_partnership_panel(
 
 
 def _privacy_facts() -> dict:
-    """The retention rules placements apply (services.purge_students and discard_old_import_files),
-    for the privacy notice."""
-    from placements.models import PlacementPolicy
-    from placements.services import IMPORT_FILE_DAYS
-
+    """The retention rules placements apply (services.data_protection: purge_students and
+    discard_old_import_files), for the privacy notice."""
     return {
         "student_retention_years": PlacementPolicy.DEFAULT_RETENTION_YEARS,
         "import_file_days": IMPORT_FILE_DAYS,
@@ -348,5 +356,9 @@ register_scale_builder(
     )
 )
 register_history_kind(
-    HistoryKind(50, "placements.Placement", ("placement.created", "placement.updated", "placement.status_changed"))
+    HistoryKind(
+        50,
+        "placements.Placement",
+        (AuditAction.PLACEMENT_CREATED, AuditAction.PLACEMENT_STATUS_CHANGED, AuditAction.REVIEW_RECORDED),
+    )
 )

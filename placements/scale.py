@@ -23,6 +23,8 @@ from placements.models import (
     QualityReview,
     Student,
 )
+from placements.services.planning import ensure_academic_year
+from portal import academic_years
 
 CURRENT_FIRST_YEAR = 2026  # 2026/27, the demo and bench "now"
 AREAS = ["children", "adults", "mental-health", "other"]
@@ -31,10 +33,7 @@ AREAS = ["children", "adults", "mental-health", "other"]
 def _years(count: int) -> list[AcademicYear]:
     years = []
     for first in range(CURRENT_FIRST_YEAR - count + 1, CURRENT_FIRST_YEAR + 1):
-        label = f"{first}/{(first + 1) % 100:02d}"
-        starts, ends = AcademicYear.default_dates(label)
-        year, _ = AcademicYear.objects.get_or_create(label=label, defaults={"starts_on": starts, "ends_on": ends})
-        years.append(year)
+        years.append(ensure_academic_year(academic_years.label_for(first)))
     return years
 
 

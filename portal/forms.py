@@ -15,15 +15,11 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
-from portal.dates import EARLIEST_DATE, LATEST_DATE
+from portal.dates import DATE_FORMATS, EARLIEST_DATE, LATEST_DATE
 from portal.exceptions import StaleEdit
 from portal.reauth import TooManyAttempts, confirm_password
 
 T = TypeVar("T")
-
-# Dates are typed or picked in the browser's date field (sent as 2026-09-14); the other formats
-# are what people type when the browser shows a plain text box.
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
 
 
 class DateInRange:

@@ -10,10 +10,9 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, object_or_404
-from placements import exports, services
+from placements import exports
 from placements.forms import PlacementForm, ReviewForm, StatusForm
 from placements.models import (
     FILLED,
@@ -24,23 +23,33 @@ from placements.models import (
     Stage,
     Student,
 )
+from placements.services.allocations import (
+    allocate,
+    allocation_problems,
+    allocation_warnings,
+    change_status,
+    record_review,
+)
+from placements.services.common import can_manage_employer, own_employer, require_employer
 from placements.views.common import (
     PAGE_SIZE,
     all_years,
-    cleaned,
     export_format,
     filter_employers,
-    form_page,
+    form_flow,
     listed_partnerships,
     manage_context,
     narrow,
+    pick,
     positive_int,
+    render_form,
     student_export_partnerships,
     student_rows_download,
     visible_partnerships,
 )
 from portal.audit import history_for
-from portal.forms import add_service_errors, saved_meanwhile
+from portal.flows import GET_POST
+from portal.forms import add_service_errors
 from portal.paging import paginate, query_params
 
 
@@ -102,12 +111,12 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
     student = object_or_404(
         Student.objects.select_related("partnership", "programme"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
     )
-    own = services.own_employer(request.user, student.partnership)
+    own = own_employer(request.user, student.partnership)
     form = PlacementForm(
         request.POST or None,
         partnership=student.partnership,
@@ -120,19 +129,19 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         where = (data["offer"], data["stage"], data["starts_on"], data["ends_on"])
         # Refusals first (checked again under a lock when saving), then the flags to confirm.
-        problems = services.allocation_problems(student, *where)
+        problems = allocation_problems(student, *where)
         if problems:
             add_service_errors(form, ValidationError(problems))
         else:
-            warnings = services.allocation_warnings(student, *where)
+            warnings = allocation_warnings(student, *where)
             # The flags are confirmed only for the exact choice they were shown for.
             choice = f"{data['offer'].pk}:{data['stage']}:{data['starts_on']}:{data['ends_on']}"
             if not warnings or request.POST.get("confirm_warnings") == choice:
                 try:
-                    placement = services.allocate(
+                    placement = allocate(
                         request.user,
                         student,
-                        **cleaned(form, ["offer", "stage", "starts_on", "ends_on", "planned_days", "status"]),
+                        **pick(data, ["offer", "stage", "starts_on", "ends_on", "planned_days", "status"]),
                     )
                 except ValidationError as exc:
                     add_service_errors(form, exc)
@@ -145,15 +154,16 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
                         messages.warning(request, warning)
                     messages.success(request, f"{student.reference} placed at {placement.offer.team}")
                     return redirect(placement)
-    return form_page(
+    return render_form(
         request,
-        form=form,
+        form,
         title="Place the student",
         caption=str(student),
         intro="Choose an offer with a free place. The dates must not overlap the student's other placements.",
         submit_label="Save placement",
         cancel_url=student.get_absolute_url(),
-        extra={"warnings": warnings, "confirm_value": choice if warnings else ""},
+        warnings=warnings,
+        confirm_value=choice if warnings else "",
     )
 
 
@@ -189,7 +199,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for point, label in ReviewPoint.choices
     ]
-    can_manage = services.can_manage_employer(request.user, placement.partnership, placement.offer.employer_id)
+    can_manage = can_manage_employer(request.user, placement.partnership, placement.offer.employer_id)
     return render(
         request,
         "placements/placement_detail.html",
@@ -203,10 +213,10 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
     placement = _placement_for(request, pk, Perm.MANAGE_PLACEMENTS)
-    services.require_employer(request.user, placement.partnership, placement.offer.employer_id)
+    require_employer(request.user, placement.partnership, placement.offer.employer_id)
     allowed = [(s, PlacementStatus(s).label) for s in PlacementStatus.values if s in TRANSITIONS[placement.status]]
     if not allowed:
         messages.info(request, f"This placement is {placement.get_status_display().lower()}: its status cannot change.")
@@ -216,52 +226,41 @@ def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
         allowed=allowed,
         initial={"revision": placement.revision, "completed_days": placement.completed_days},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.change_status(
-                request.user,
-                placement,
-                status=data["status"],
-                completed_days=data.get("completed_days"),
-                end_reason=data.get("end_reason", ""),
-                end_notes=data.get("end_notes", ""),
-                ended_on=data.get("ended_on"),
-                base_revision=data.get("revision"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Placement status updated")
-            return redirect(placement)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: change_status(
+            request.user,
+            placement,
+            status=data["status"],
+            completed_days=data.get("completed_days"),
+            end_reason=data.get("end_reason", ""),
+            end_notes=data.get("end_notes", ""),
+            ended_on=data.get("ended_on"),
+            base_revision=data.get("revision"),
+        ),
+        success="Placement status updated",
+        next_url=placement.get_absolute_url(),
+        stale_check=placement,
         title="Update the placement's status",
         caption=str(placement),
         submit_label="Update status",
         cancel_url=placement.get_absolute_url(),
-        extra={"saved_values": saved_meanwhile(form, placement)},
     )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     placement = _placement_for(request, pk, Perm.MANAGE_PLACEMENTS)
-    services.require_employer(request.user, placement.partnership, placement.offer.employer_id)
+    require_employer(request.user, placement.partnership, placement.offer.employer_id)
     form = ReviewForm(request.POST or None, initial={"completed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_review(request.user, placement, data=cleaned(form, ReviewForm.Meta.fields))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Review recorded")
-            return redirect(placement)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: record_review(request.user, placement, data=pick(data, ReviewForm.Meta.fields)),
+        success="Review recorded",
+        next_url=placement.get_absolute_url(),
         title="Record a quality review",
         caption=str(placement),
         intro="Reviews at four weeks, midway and at the end cover learning opportunities, support and "

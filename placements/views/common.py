@@ -1,15 +1,17 @@
 """Helpers shared by the placement pages: reading filters from the query string, paging,
-exports, form pages and the partnership/employer lists that filters offer."""
+exports, the form page (portal.flows) and the partnership/employer lists that filters offer."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from partnerships.access import Perm, can, roles_label
 from partnerships.models import EMPLOYER_KINDS, Organisation, OrganisationKind, Partnership
 from placements import exports
 from placements.models import AcademicYear
+from portal.flows import form_page
 
 PAGE_SIZE = 50  # lists are long and scanned, so more rows per page than the portal default
 
@@ -105,21 +107,31 @@ def manage_context(user, partnerships, selected_slug: str) -> dict:
     return {"manageable": manageable, "manage_hint": bool(allowed) and not manageable and not selected_slug}
 
 
-def form_page(request, *, form, title, caption="", intro="", submit_label="Save", cancel_url="", extra=None):
-    return render(
+FORM_TEMPLATE = "placements/form_page.html"
+
+
+def form_flow(request, form, service, *, success, next_url, stale_check=None, **page) -> HttpResponse:
+    """portal.flows.form_page on placements/form_page.html (title, caption, intro, submit_label,
+    cancel_url...)."""
+    return form_page(
         request,
-        "placements/form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "caption": caption,
-            "intro": intro,
-            "submit_label": submit_label,
-            "cancel_url": cancel_url,
-            **(extra or {}),
-        },
+        form,
+        service,
+        template=FORM_TEMPLATE,
+        success=success,
+        next_url=next_url,
+        stale_check=stale_check,
+        **page,
     )
 
 
-def cleaned(form, names) -> dict:
-    return {name: form.cleaned_data[name] for name in names}
+def render_form(request, form, **page) -> HttpResponse:
+    """The same page, for the two flows form_flow does not fit: placing a student (flags to
+    confirm before saving) and figures whose record the form itself chooses (a year's demand, an
+    employer's commitment), whose saved version is known only after the post."""
+    return render(request, FORM_TEMPLATE, {"form": form, **page})
+
+
+def pick(data: dict, names) -> dict:
+    """The form's cleaned values a service takes."""
+    return {name: data[name] for name in names}

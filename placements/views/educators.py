@@ -5,32 +5,34 @@ from __future__ import annotations
 
 import copy
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, partnership_or_404
-from placements import exports, selectors, services
+from placements import exports
 from placements.forms import EducatorForm
 from placements.models import EducatorStatus, PracticeEducator
+from placements.selectors.educators import currency_q, educator_counts, with_currency_dates
+from placements.services.common import can_manage_employer, own_employer
+from placements.services.data_protection import export_educator_record
+from placements.services.educators import EDUCATOR_FIELDS, add_educator, update_educator
 from placements.views.common import (
     PAGE_SIZE,
-    cleaned,
     export_format,
     filter_employers,
-    form_page,
+    form_flow,
     manage_context,
+    pick,
     positive_int,
     visible_partnerships,
 )
 from portal.audit import history_for
-from portal.forms import add_service_errors, saved_meanwhile
+from portal.flows import GET_POST
 from portal.paging import paginate, query_params
 
 
@@ -53,9 +55,9 @@ def educator_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # The counts cover the filters above but not the currency filter, so they always show the
     # whole picture (current, lapsing, lapsed) for the register being looked at.
-    counts = selectors.educator_counts(qs, today)
-    qs = selectors.with_currency_dates(qs)
-    conditions = selectors.currency_q(today)
+    counts = educator_counts(qs, today)
+    qs = with_currency_dates(qs)
+    conditions = currency_q(today)
     if selected["status"] in conditions:
         qs = qs.filter(conditions[selected["status"]])
     qs = qs.select_related("employer").order_by("full_name", "id")
@@ -105,7 +107,7 @@ def _require_maintainer(request, educator) -> None:
     coordinator when the educator works for someone else."""
     if not can(request.user, educator.partnership, Perm.MANAGE_PLACEMENTS):
         raise PermissionDenied("Your role does not allow changing practice educators.")
-    if not services.can_manage_employer(request.user, educator.partnership, educator.employer_id):
+    if not can_manage_employer(request.user, educator.partnership, educator.employer_id):
         raise PermissionDenied("You can only maintain your own organisation's practice educators.")
 
 
@@ -122,7 +124,7 @@ def educator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "currency": educator.currency(),
             "register": partnership,
             "offers": offers,
-            "can_manage": services.can_manage_employer(request.user, partnership, educator.employer_id),
+            "can_manage": can_manage_employer(request.user, partnership, educator.employer_id),
             # Records split from a shared one keep its older events: show this register's only.
             "events": history_for(target=educator, partnership_id=partnership.pk, limit=10),
         },
@@ -130,22 +132,17 @@ def educator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def educator_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
-    own = services.own_employer(request.user, partnership)
+    own = own_employer(request.user, partnership)
     form = EducatorForm(request.POST or None, partnership=partnership, own_employer=own, initial={"employer": own})
-    if request.method == "POST" and form.is_valid():
-        try:
-            educator = services.add_educator(request.user, partnership, data=cleaned(form, services.EDUCATOR_FIELDS))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{educator.full_name} is on the register of {partnership.name}")
-            return redirect(educator)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: add_educator(request.user, partnership, data=pick(data, EDUCATOR_FIELDS)),
+        success=lambda educator: f"{educator.full_name} is on the register of {partnership.name}",
+        next_url=lambda educator: educator.get_absolute_url(),
         title="Add a practice educator",
         caption=partnership.name,
         intro="A practice educator is current while they have supported a student within the last two "
@@ -156,7 +153,7 @@ def educator_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def educator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     educator = _educator_for(request, pk)
     _require_maintainer(request, educator)
@@ -165,29 +162,21 @@ def educator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         instance=copy.copy(educator),
         partnership=partnership,
-        own_employer=services.own_employer(request.user, partnership),
+        own_employer=own_employer(request.user, partnership),
         initial={"revision": educator.revision},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            educator = services.update_educator(
-                request.user,
-                educator,
-                data=cleaned(form, services.EDUCATOR_FIELDS),
-                base_revision=form.cleaned_data.get("revision"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Practice educator saved")
-            return redirect(educator)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: update_educator(
+            request.user, educator, data=pick(data, EDUCATOR_FIELDS), base_revision=data.get("revision")
+        ),
+        success="Practice educator saved",
+        next_url=lambda saved: saved.get_absolute_url(),
+        stale_check=educator,
         title="Change practice educator",
         caption=educator.full_name,
         cancel_url=educator.get_absolute_url(),
-        extra={"saved_values": saved_meanwhile(form, educator)},
     )
 
 
@@ -196,5 +185,5 @@ def educator_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held on one practice educator, for a subject access request."""
     educator = _educator_for(request, pk)
     _require_maintainer(request, educator)
-    data = services.export_educator_record(request.user, educator)
+    data = export_educator_record(request.user, educator)
     return exports.json_download(f"practice-educator-{educator.pk}", data)

@@ -10,27 +10,27 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
-from placements import exports, importers, services
+from placements import exports
 from placements.forms import ImportForm, RetentionForm
+from placements.importers.batch import COLUMNS, run_import, template_response, upload
 from placements.models import ImportBatch, ImportKind, ImportStatus, PlacementPolicy, Student
+from placements.services.data_protection import IMPORT_FILE_DAYS, set_retention, students_due_for_purge
 from placements.views.common import maybe_download
+from portal.flows import GET_POST
 from portal.forms import add_service_errors
 from portal.paging import paginate
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def import_start(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         try:
-            batch = importers.upload(
-                request.user, partnership, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"]
-            )
+            batch = upload(request.user, partnership, kind=form.cleaned_data["kind"], file=form.cleaned_data["file"])
         except ValidationError as exc:
             form.add_error("file", exc.messages[0])
         else:
@@ -42,7 +42,7 @@ def import_start(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "partnership": partnership,
             "form": form,
-            "columns": importers.COLUMNS,
+            "columns": COLUMNS,
             "kinds": ImportKind.choices,
             "recent": recent,
         },
@@ -50,7 +50,7 @@ def import_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = object_or_404(
         ImportBatch.objects.select_related("partnership", "uploaded_by"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
@@ -60,7 +60,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "This file cannot be imported: fix the rows listed and upload it again.")
             return redirect("placements:import_detail", pk=batch.pk)
         try:
-            result = importers.run_import(request.user, batch)
+            result = run_import(request.user, batch)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
         else:
@@ -97,11 +97,11 @@ def _after_import_url(batch: ImportBatch) -> str:
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in ImportKind.values or fmt not in ("csv", "xlsx"):
         raise Http404("No such template")
-    return importers.template_response(kind, fmt)
+    return template_response(kind, fmt)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def data_protection(request: HttpRequest, slug: str) -> HttpResponse:
     """How long student records are kept, and what the next daily run will remove. Coordinators
     see it; leads change it (a partnership decision)."""
@@ -115,7 +115,7 @@ def data_protection(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.set_retention(
+                set_retention(
                     request.user,
                     partnership,
                     years=form.cleaned_data["student_retention_years"],
@@ -135,8 +135,8 @@ def data_protection(request: HttpRequest, slug: str) -> HttpResponse:
             "policy": policy,
             "form": form if may_change else None,
             "purge_before": policy.purge_before(today),
-            "due_count": services.students_due_for_purge(partnership, today).count(),
+            "due_count": students_due_for_purge(partnership, today).count(),
             "purged_count": Student.objects.filter(partnership=partnership, purged_on__isnull=False).count(),
-            "file_days": services.IMPORT_FILE_DAYS,
+            "file_days": IMPORT_FILE_DAYS,
         },
     )

@@ -5,33 +5,33 @@ from __future__ import annotations
 
 import copy
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, object_or_404, partnership_or_404
-from placements import exports, selectors, services
+from placements import exports
 from placements.forms import OfferForm, SettingAuditForm
 from placements.models import FILLED, HOLDS_PLACE, OfferStage, Placement, PlacementOffer, ServiceArea, SettingAudit
+from placements.selectors.years import current_year
+from placements.services.common import can_manage_employer, own_employer, require_employer
+from placements.services.offers import OFFER_FIELDS, create_offer, save_setting_audit, update_offer
 from placements.views.common import (
     PAGE_SIZE,
     all_years,
-    cleaned,
     export_format,
     filter_employers,
-    form_page,
+    form_flow,
     manage_context,
     narrow,
+    pick,
     positive_int,
     visible_partnerships,
 )
 from portal.audit import history_for
-from portal.forms import add_service_errors, saved_meanwhile
+from portal.flows import GET_POST
 from portal.paging import paginate, query_params
 
 
@@ -102,23 +102,18 @@ def _offer_for(request, pk, perm=Perm.VIEW) -> PlacementOffer:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def offer_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
-    own = services.own_employer(request.user, partnership)
-    initial = {"academic_year": selectors.current_year(), "employer": own}
+    own = own_employer(request.user, partnership)
+    initial = {"academic_year": current_year(), "employer": own}
     form = OfferForm(request.POST or None, partnership=partnership, own_employer=own, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer = services.create_offer(request.user, partnership, data=cleaned(form, services.OFFER_FIELDS))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Offer added: {offer.places} places at {offer.team}")
-            return redirect(offer)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: create_offer(request.user, partnership, data=pick(data, OFFER_FIELDS)),
+        success=lambda offer: f"Offer added: {offer.places} places at {offer.team}",
+        next_url=lambda offer: offer.get_absolute_url(),
         title="Add a placement offer",
         caption=partnership.name,
         intro="One offer is a team's places for one stage in one academic year.",
@@ -141,18 +136,18 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "held": held,
             "free": max(0, offer.places - held),
             "audit": SettingAudit.objects.filter(offer=offer).first(),
-            "can_manage": services.can_manage_employer(request.user, offer.partnership, offer.employer_id),
+            "can_manage": can_manage_employer(request.user, offer.partnership, offer.employer_id),
             "events": history_for(target=offer, limit=10),
         },
     )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer_for(request, pk, Perm.MANAGE_PLACEMENTS)
-    services.require_employer(request.user, offer.partnership, offer.employer_id)
-    own = services.own_employer(request.user, offer.partnership)
+    require_employer(request.user, offer.partnership, offer.employer_id)
+    own = own_employer(request.user, offer.partnership)
     form = OfferForm(
         request.POST or None,
         instance=copy.copy(offer),
@@ -160,57 +155,45 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         own_employer=own,
         initial={"revision": offer.revision},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer = services.update_offer(
-                request.user,
-                offer,
-                data=cleaned(form, services.OFFER_FIELDS),
-                base_revision=form.cleaned_data.get("revision"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Offer saved")
-            return redirect(offer)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: update_offer(
+            request.user, offer, data=pick(data, OFFER_FIELDS), base_revision=data.get("revision")
+        ),
+        success="Offer saved",
+        next_url=lambda saved: saved.get_absolute_url(),
+        stale_check=offer,
         title="Change the offer",
         caption=str(offer),
         submit_label="Save changes",
         cancel_url=offer.get_absolute_url(),
-        extra={"saved_values": saved_meanwhile(form, offer)},
     )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def offer_audit(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _offer_for(request, pk, Perm.MANAGE_PLACEMENTS)
-    services.require_employer(request.user, offer.partnership, offer.employer_id)
+    require_employer(request.user, offer.partnership, offer.employer_id)
     audit = SettingAudit.objects.filter(offer=offer).first() or SettingAudit(offer=offer)
     form = SettingAuditForm(request.POST or None, instance=copy.copy(audit))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_setting_audit(
-                request.user,
-                offer,
-                data=cleaned(form, SettingAuditForm.Meta.fields),
-                base_revision=form.cleaned_data.get("revision") or 0,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Setting audit saved")
-            return redirect(offer)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: save_setting_audit(
+            request.user,
+            offer,
+            data=pick(data, SettingAuditForm.Meta.fields),
+            # 0: the form showed no audit yet (one saved meanwhile makes this stale).
+            base_revision=data.get("revision") or 0,
+        ),
+        success="Setting audit saved",
+        next_url=offer.get_absolute_url(),
+        stale_check=audit,
         title="Setting audit",
         caption=str(offer),
         intro="Tick what is ready for a student, then record when the audit was completed and shared "
         "with the university.",
         cancel_url=offer.get_absolute_url(),
-        extra={"saved_values": saved_meanwhile(form, audit)},
     )

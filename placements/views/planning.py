@@ -13,14 +13,20 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404, require
 from partnerships.models import Partnership
-from placements import exports, selectors, services
+from placements import exports
 from placements.forms import CommitmentForm, DemandForm, ProgrammeForm
 from placements.models import EmployerCommitment, PlacementOffer, Programme, ProgrammeDemand
-from placements.views.common import all_years, cleaned, export_format, form_page, maybe_download, positive_int
+from placements.selectors import sufficiency as sufficiency_selectors
+from placements.selectors.flags import block_clashes, students_without_placement, students_without_statutory_page
+from placements.selectors.quality import ended_early, overdue_reviews, quality_by_employer, reviews_on_time
+from placements.selectors.years import current_year, current_year_from, next_year_after, resolve_year
+from placements.services.common import own_employer
+from placements.services.planning import save_programme, set_commitment, set_demand
+from placements.views.common import all_years, export_format, form_flow, maybe_download, pick, positive_int, render_form
+from portal.flows import GET_POST
 from portal.forms import add_service_errors, saved_meanwhile
 from portal.paging import query_params
 
@@ -47,10 +53,10 @@ def sufficiency(request: HttpRequest) -> HttpResponse:
         if year is None:
             raise Http404("No such academic year")
     else:
-        year = selectors.current_year_from(years)
+        year = current_year_from(years)
     if year is None:
         return render(request, "placements/sufficiency.html", {**context, "partnership": partnership})
-    report = selectors.sufficiency(partnership, year)
+    report = sufficiency_selectors.sufficiency(partnership, year)
     fmt = export_format(request)
     if fmt:
         # Two tables on the page, two downloads: ?table=employers for the commitments.
@@ -59,16 +65,16 @@ def sufficiency(request: HttpRequest) -> HttpResponse:
             return exports.download(f"commitments-{name}", exports.SUFFICIENCY_EMPLOYERS, report.employers, fmt)
         lines = [*report.stages, report.total, report.statutory, report.non_statutory]
         return exports.download(f"sufficiency-{name}", exports.SUFFICIENCY_STAGES, lines, fmt)
-    without, without_count = selectors.students_without_statutory_page(partnership, year)
-    next_year = selectors.next_year_after(year, years)
+    without, without_count = students_without_statutory_page(partnership, year)
+    next_year = next_year_after(year, years)
     context.update(
         partnership=partnership,
         year=year,
         report=report,
         without_statutory=without,
         without_statutory_count=without_count,
-        unplaced_count=selectors.students_without_placement(partnership, year, next_year).count(),
-        clashes=selectors.block_clashes(partnership, year),
+        unplaced_count=students_without_placement(partnership, year, next_year).count(),
+        clashes=block_clashes(partnership, year),
         can_manage=can(request.user, partnership, Perm.MANAGE_PLACEMENTS),
         query=urlencode({"partnership": partnership.slug, "year": year.label}),
     )
@@ -81,7 +87,7 @@ def sufficiency(request: HttpRequest) -> HttpResponse:
 @login_required
 def programme_list(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.VIEW)
-    year = selectors.resolve_year(query_params(request, "year")["year"])
+    year = resolve_year(query_params(request, "year")["year"])
     programmes = (
         Programme.objects.filter(partnership=partnership)
         .select_related("university")
@@ -112,21 +118,16 @@ PROGRAMME_INTRO = (
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
     form = ProgrammeForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_programme(request.user, partnership, data=cleaned(form, ProgrammeForm.Meta.fields))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Programme added")
-            return redirect("placements:programme_list", slug=slug)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: save_programme(request.user, partnership, data=pick(data, ProgrammeForm.Meta.fields)),
+        success="Programme added",
+        next_url=reverse("placements:programme_list", args=[slug]),
         title="Add a programme",
         caption=partnership.name,
         intro=PROGRAMME_INTRO,
@@ -136,7 +137,7 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = object_or_404(
         Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
@@ -147,38 +148,33 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         partnership=programme.partnership,
         initial={"revision": programme.revision},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_programme(
-                request.user,
-                programme.partnership,
-                data=cleaned(form, ProgrammeForm.Meta.fields),
-                programme=programme,
-                base_revision=form.cleaned_data.get("revision"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Programme saved")
-            return redirect("placements:programme_list", slug=programme.partnership.slug)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: save_programme(
+            request.user,
+            programme.partnership,
+            data=pick(data, ProgrammeForm.Meta.fields),
+            programme=programme,
+            base_revision=data.get("revision"),
+        ),
+        success="Programme saved",
+        next_url=reverse("placements:programme_list", args=[programme.partnership.slug]),
+        stale_check=programme,
         title="Change the programme",
         caption=str(programme),
         intro=PROGRAMME_INTRO,
         cancel_url=reverse("placements:programme_list", args=[programme.partnership.slug]),
-        extra={"saved_values": saved_meanwhile(form, programme)},
     )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = object_or_404(
         Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
     )
-    year = selectors.resolve_year(query_params(request, "year")["year"])
+    year = resolve_year(query_params(request, "year")["year"])
     current = ProgrammeDemand.objects.filter(programme=programme, academic_year=year).first()
     initial = {
         "academic_year": year,
@@ -191,7 +187,7 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.set_demand(
+            set_demand(
                 request.user,
                 programme,
                 data["academic_year"],
@@ -209,31 +205,31 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 reverse("placements:programme_list", args=[programme.partnership.slug])
                 + f"?year={data['academic_year'].label}"
             )
-    return form_page(
+    return render_form(
         request,
-        form=form,
+        form,
         title="Students needing placements",
         caption=str(programme),
         intro="How many of this programme's students need a first placement, and how many a final placement, "
         "in the year. The sufficiency page compares these numbers with the places offered.",
         submit_label="Save demand",
         cancel_url=reverse("placements:programme_list", args=[programme.partnership.slug]),
-        extra={"saved_values": saved},
+        saved_values=saved,
     )
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
-    own = services.own_employer(request.user, partnership)
+    own = own_employer(request.user, partnership)
     form = CommitmentForm(request.POST or None, partnership=partnership, own_employer=own)
     # The employer and year the page opens on: chosen on the sufficiency page, else the person's
     # own organisation (or the first employer) and the current year; with the number recorded now.
     wanted = query_params(request, "employer", "year")
     employers = form.fields["employer"].queryset
     employer = own or employers.filter(pk=positive_int(wanted["employer"]) or 0).first() or employers.first()
-    year = selectors.resolve_year(wanted["year"]) or selectors.current_year()
+    year = resolve_year(wanted["year"]) or current_year()
     current = (
         EmployerCommitment.objects.filter(partnership=partnership, employer=employer, academic_year=year).first()
         if employer and year
@@ -249,7 +245,7 @@ def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.set_commitment(
+            set_commitment(
                 request.user,
                 partnership,
                 data["employer"],
@@ -272,15 +268,15 @@ def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 + "?"
                 + urlencode({"partnership": slug, "year": data["academic_year"].label})
             )
-    return form_page(
+    return render_form(
         request,
-        form=form,
+        form,
         title="Record places committed",
         caption=partnership.name,
         intro="Use this when the memorandum of cooperation does not record the employer's placement "
         "numbers. Where it does, the memorandum's figure is used.",
         cancel_url=reverse("placements:sufficiency") + f"?partnership={slug}",
-        extra={"saved_values": saved},
+        saved_values=saved,
     )
 
 
@@ -291,28 +287,28 @@ def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def quality(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.VIEW)
     label = query_params(request, "year")["year"]
-    year = selectors.resolve_year(label)
+    year = resolve_year(label)
     if label and year is None:
         raise Http404("No such academic year")
     context = {"partnership": partnership, "year": year, "years": all_years()}
     if year is None:
         return render(request, "placements/quality.html", context)
-    rows = selectors.quality_by_employer(partnership, year)
+    rows = quality_by_employer(partnership, year)
     download = maybe_download(
         request, f"quality-{partnership.slug}-{year.label.replace('/', '-')}", exports.QUALITY_BY_EMPLOYER, rows
     )
     if download:
         return download
-    on_time, due = selectors.reviews_on_time(partnership, year=year)
+    on_time, due = reviews_on_time(partnership, year=year)
     audits = PlacementOffer.objects.filter(partnership=partnership, academic_year=year).aggregate(
         offers=Count("id"),
         audited=Count("id", filter=Q(audit__completed_on__isnull=False)),
         shared=Count("id", filter=Q(audit__shared_with_hei_on__isnull=False)),
     )
-    overdue = selectors.overdue_reviews([partnership.pk], year)
+    overdue = overdue_reviews([partnership.pk], year)
     context.update(
         rows=rows,
-        ended=list(selectors.ended_early(partnership, year)[:100]),
+        ended=list(ended_early(partnership, year)[:100]),
         on_time=on_time,
         due=due,
         audits=audits,

@@ -7,34 +7,36 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
-from placements import exports, selectors, services
+from placements import exports
 from placements.forms import StudentForm
 from placements.models import FILLED, Placement, Programme, Student
+from placements.selectors.flags import needs_placement_in, placement_in_year_exists, statutory_placement_exists
+from placements.selectors.years import current_year_from, next_year_after
+from placements.services.data_protection import export_student_record
+from placements.services.students import STUDENT_FIELDS, save_student
 from placements.views.common import (
     PAGE_SIZE,
     all_years,
-    cleaned,
     export_format,
     filter_universities,
-    form_page,
+    form_flow,
     listed_partnerships,
     manage_context,
     narrow,
+    pick,
     positive_int,
     student_export_partnerships,
     student_rows_download,
     visible_partnerships,
 )
 from portal.audit import history_for
-from portal.forms import add_service_errors, saved_meanwhile
+from portal.flows import GET_POST
 from portal.paging import paginate, query_params
 
 FLAGS = {
@@ -55,19 +57,19 @@ def student_list(request: HttpRequest) -> HttpResponse:
     if selected["flag"] == "no-placement":
         # Needing a placement in the year (a final one, or a first one before next year's final)
         # and with none arranged; without a year chosen, the current year.
-        year = year or selectors.current_year_from(years)
+        year = year or current_year_from(years)
         if year is None:
             qs = qs.none()
         else:
-            next_year = selectors.next_year_after(year, years)
-            qs = qs.filter(selectors.needs_placement_in(year, next_year), purged_on__isnull=True)
-            qs = qs.annotate(placed=selectors.placement_in_year_exists(year)).filter(placed=False)
+            next_year = next_year_after(year, years)
+            qs = qs.filter(needs_placement_in(year, next_year), purged_on__isnull=True)
+            qs = qs.annotate(placed=placement_in_year_exists(year)).filter(placed=False)
     elif year is not None:
         qs = qs.filter(final_year=year)
     elif selected["year"]:
         qs = qs.none()
     if selected["flag"] == "no-statutory":
-        qs = qs.annotate(has_statutory=selectors.statutory_placement_exists()).filter(has_statutory=False)
+        qs = qs.annotate(has_statutory=statutory_placement_exists()).filter(has_statutory=False)
     if positive_int(selected["university"]):
         qs = qs.filter(university_id=positive_int(selected["university"]))
     if selected["q"]:
@@ -76,7 +78,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
     fmt = export_format(request)
     if fmt:
         if selected["flag"] != "no-statutory":
-            qs = qs.annotate(has_statutory=selectors.statutory_placement_exists())
+            qs = qs.annotate(has_statutory=statutory_placement_exists())
         qs = qs.annotate(placement_count=Count("placements"))
         return student_rows_download(
             request, qs, listed_partnerships(partnerships, selected), "students", exports.STUDENTS, fmt
@@ -112,23 +114,18 @@ def student_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def student_create(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
     form = StudentForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            student = services.save_student(request.user, partnership, data=cleaned(form, services.STUDENT_FIELDS))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Student {student.reference} added")
-            return redirect(student)
     if not Programme.objects.filter(partnership=partnership).exists():
         messages.info(request, "Add the universities' programmes first: each student belongs to one.")
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: save_student(request.user, partnership, data=pick(data, STUDENT_FIELDS)),
+        success=lambda student: f"Student {student.reference} added",
+        next_url=lambda student: student.get_absolute_url(),
         title="Add a student",
         caption=partnership.name,
         intro="Keep personal data to a minimum: the university's reference is enough.",
@@ -166,7 +163,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@GET_POST
 def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
     student = _student_for(request, pk, Perm.MANAGE_PLACEMENTS)
     form = StudentForm(
@@ -175,27 +172,22 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
         partnership=student.partnership,
         initial={"revision": student.revision},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            student = services.save_student(
-                request.user,
-                student.partnership,
-                data=cleaned(form, services.STUDENT_FIELDS),
-                student=student,
-                base_revision=form.cleaned_data.get("revision"),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Student saved")
-            return redirect(student)
-    return form_page(
+    return form_flow(
         request,
-        form=form,
+        form,
+        lambda data: save_student(
+            request.user,
+            student.partnership,
+            data=pick(data, STUDENT_FIELDS),
+            student=student,
+            base_revision=data.get("revision"),
+        ),
+        success="Student saved",
+        next_url=lambda saved: saved.get_absolute_url(),
+        stale_check=student,
         title="Change student details",
         caption=str(student),
         cancel_url=student.get_absolute_url(),
-        extra={"saved_values": saved_meanwhile(form, student)},
     )
 
 
@@ -204,4 +196,4 @@ def student_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held on one student, for a subject access request. The download is recorded
     in the audit trail: personal data left the portal."""
     student = _student_for(request, pk, Perm.MANAGE_PLACEMENTS)
-    return exports.json_download(f"student-{student.pk}", services.export_student_record(request.user, student))
+    return exports.json_download(f"student-{student.pk}", export_student_record(request.user, student))

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from placements import services
 from placements.models import Placement
+from placements.services.allocations import allocate
 from tests.placements.factories import OfferFactory, ProgrammeFactory, StudentFactory
 from tests.world import build_world
 
@@ -27,7 +27,7 @@ def test_only_one_of_two_simultaneous_allocations_gets_the_last_place():
     def place(student):
         try:
             barrier.wait()
-            services.allocate(
+            allocate(
                 lead,
                 student,
                 offer=offer,

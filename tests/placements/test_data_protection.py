@@ -9,8 +9,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-from placements import services
 from placements.models import ImportBatch, ImportKind, ImportStatus, Placement, PlacementPolicy, Student
+from placements.services.allocations import record_review
+from placements.services.data_protection import export_student_record
+from placements.services.students import save_student
 from portal.audit import verify_chain
 from portal.models import AuditEvent, AuditSubject
 from portal.storage import private_storage
@@ -157,7 +159,9 @@ def test_old_import_files_are_deleted_after_thirty_days(world, client_for):
 
 def test_everything_held_on_a_student_downloads_as_json_and_is_recorded(world, old_and_new, client_for):
     old = old_and_new["old"]
-    services.save_student(world.user("lead"), world.partnership, data={"cohort": "2017 intake"}, student=old)
+    save_student(
+        world.user("lead"), world.partnership, data={"cohort": "2017 intake"}, student=old, base_revision=old.revision
+    )
     response = client_for("coordinator").get(f"/placements/students/{old.pk}/everything.json")
     assert response["Content-Disposition"] == f'attachment; filename="student-{old.pk}.json"'
     data = json.loads(response.content)
@@ -192,8 +196,8 @@ def test_purging_a_student_pseudonymises_the_audit_trail_and_the_chain_still_ver
     lead = world.user("lead")
     # The trail names the student under an earlier and a later reference, on the student's own
     # events and on their placement's.
-    services.save_student(lead, world.partnership, data={"reference": "SAL20240001"}, student=old)
-    services.record_review(
+    save_student(lead, world.partnership, data={"reference": "SAL20240001"}, student=old, base_revision=old.revision)
+    record_review(
         lead,
         placement,
         data={
@@ -206,7 +210,7 @@ def test_purging_a_student_pseudonymises_the_audit_trail_and_the_chain_still_ver
             "comments": "",
         },
     )
-    services.export_student_record(lead, Student.objects.get(pk=old.pk))
+    export_student_record(lead, Student.objects.get(pk=old.pk))
     student_page = f"/placements/students/{old.pk}/"
     history_page = f"/partnerships/{world.partnership.slug}/history/"
     before = client_for("lead").get(student_page).content.decode()
@@ -234,7 +238,9 @@ def test_purging_a_student_pseudonymises_the_audit_trail_and_the_chain_still_ver
 
 def test_a_pseudonym_typed_into_the_database_is_caught(world, old_and_new):
     old = old_and_new["old"]
-    services.save_student(world.user("lead"), world.partnership, data={"cohort": "2017 intake"}, student=old)
+    save_student(
+        world.user("lead"), world.partnership, data={"cohort": "2017 intake"}, student=old, base_revision=old.revision
+    )
     subject = AuditSubject.objects.get(subject=f"placements.student:{old.pk}")
     event = subject.event
     # Someone with database access "purges" the reference into another student's.

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from placements import selectors, services
 from placements.models import PracticeEducator
+from placements.selectors.educators import currency_q, with_currency_dates
+from placements.services.educators import add_educator
 from tests.placements.factories import EducatorFactory
 
 D = dt.date
@@ -72,8 +73,8 @@ def test_sql_filters_agree_with_the_python_rule(today):
         EducatorFactory(last_student_on=None, last_cpd_on=None, qualified_on=D(2026, 2, 28)),
         EducatorFactory(last_student_on=D(2026, 6, 1), last_cpd_on=D(2025, 12, 1)),
     ]
-    qs = selectors.with_currency_dates(PracticeEducator.objects.all())
-    for name, q in selectors.currency_q(today).items():
+    qs = with_currency_dates(PracticeEducator.objects.all())
+    for name, q in currency_q(today).items():
         in_sql = set(qs.filter(q).values_list("pk", flat=True))
         in_python = {p.pk for p in people if p.currency(today).status == name}
         assert in_sql == in_python, name
@@ -82,7 +83,7 @@ def test_sql_filters_agree_with_the_python_rule(today):
 @pytest.mark.django_db
 def test_one_person_on_two_registers_has_a_record_on_each(world):
     other = world.other_partnership
-    first = services.add_educator(
+    first = add_educator(
         world.user("lead"),
         world.partnership,
         data={
@@ -96,7 +97,7 @@ def test_one_person_on_two_registers_has_a_record_on_each(world):
             "max_students": 1,
         },
     )
-    second = services.add_educator(
+    second = add_educator(
         world.user("non_member"),
         other,
         data={

@@ -8,7 +8,7 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from placements import importers
+from placements.importers import reading
 from placements.models import ImportBatch, PracticeEducator
 from tests import hostile_files as hostile
 
@@ -80,7 +80,7 @@ def test_more_rows_than_the_limit_are_refused_without_reading_on(world, client_f
     # Past the limit the sheet is broken XML: refused for its rows (not as unreadable) shows the
     # reader stopped at the first row over the limit. (The sheet declares its size: without that
     # openpyxl reads the whole sheet once to find it, which the size limits bound.)
-    monkeypatch.setattr(importers, "MAX_ROWS", 50)
+    monkeypatch.setattr(reading, "MAX_ROWS", 50)
     body = [_row(n) for n in range(2, 60)] + ["<row><c><v>1</v></c></row><broken"]
     page = _page(_upload(client_for("lead"), hostile.xlsx(HEADER, body, dimension="A1:E60", tail="")))
     assert "The file has more than 50 rows: import at most 50 at a time (split it into smaller files)" in page

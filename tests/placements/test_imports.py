@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from placements import importers
+from placements.importers.batch import COLUMNS
 from placements.models import ImportBatch, Placement, PlacementOffer, PracticeEducator, Student
 from tests.placements.factories import AcademicYearFactory, EducatorFactory, OfferFactory, ProgrammeFactory
 
@@ -281,7 +281,7 @@ def test_exported_offers_reimport_cleanly(world, client_for):
     _upload(client, "offers", upload)
     batch = ImportBatch.objects.get()
     assert batch.errors == [] and (batch.to_create, batch.to_update) == (0, 1)
-    assert importers.COLUMNS  # the columns used by both
+    assert COLUMNS  # the columns used by both
 
 
 STUDENT_HEADER = (

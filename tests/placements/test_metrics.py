@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from placements import selectors
 from placements.models import QualityReview
 from placements.registrations import attention
+from placements.selectors.quality import reviews_on_time
 from portal import registry
 from portal.registry import get_metric
 from tests import factories as f
@@ -78,8 +78,8 @@ def test_reviews_on_time(world, year):
     ReviewFactory(placement=a, point="four-weeks", completed_on=D(2027, 2, 15))  # 7 days late: on time
     ReviewFactory(placement=b, point="four-weeks", completed_on=D(2027, 2, 16))  # 8 days late: not
     ReviewFactory(placement=a, point="midway", completed_on=D(2027, 3, 20))
-    assert selectors.reviews_on_time(world.partnership, year=year, today=D(2027, 4, 1)) == (2, 4)
-    assert selectors.reviews_on_time(world.partnership, year=year, today=D(2027, 2, 1)) == (0, 0)
+    assert reviews_on_time(world.partnership, year=year, today=D(2027, 4, 1)) == (2, 4)
+    assert reviews_on_time(world.partnership, year=year, today=D(2027, 2, 1)) == (0, 0)
     assert QualityReview.objects.count() == 3
     assert get_metric("placements.reviews_on_time").compute(world.partnership, academic_year="2026/27").detail
 

@@ -5,8 +5,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from placements import selectors, services
 from placements.models import Placement, PlacementStatus
+from placements.selectors.flags import block_clashes, students_without_placement, students_without_statutory
+from placements.selectors.quality import overdue_reviews
+from placements.services.allocations import allocate, allocation_warnings, change_status, record_review
+from placements.services.offers import create_offer, update_offer
 from portal.exceptions import InvalidTransition
 from portal.models import AuditEvent
 from tests import factories as f
@@ -28,9 +31,7 @@ def pw(world):
 
 
 def _allocate(world, student, offer, start=dt.date(2027, 1, 11), end=dt.date(2027, 6, 4), stage="final", role="lead"):
-    return services.allocate(
-        world.user(role), student, offer=offer, stage=stage, starts_on=start, ends_on=end, planned_days=100
-    )
+    return allocate(world.user(role), student, offer=offer, stage=stage, starts_on=start, ends_on=end, planned_days=100)
 
 
 def test_allocating_writes_the_placement_and_an_audit_event(world, pw):
@@ -53,16 +54,26 @@ def test_an_offer_cannot_be_over_allocated(world, pw):
 
 
 def test_a_placement_that_ended_early_frees_its_place(world, pw):
-    services.change_status(
+    change_status(
         world.user("lead"),
         pw["placement"],
         status=PlacementStatus.ENDED_EARLY,
         end_reason="student-health",
         ended_on=dt.date(2027, 2, 1),
+        base_revision=pw["placement"].revision,
     )
+    ended = Placement.objects.get(pk=pw["placement"].pk)
+    assert (ended.status, ended.ends_on) == (PlacementStatus.ENDED_EARLY, dt.date(2027, 2, 1))
+    # Both of the offer's 2 places are free again: two students take them, and a third is refused.
+    placed = []
     for _ in range(2):
         student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
-        _allocate(world, student, pw["offer"])
+        placed.append(_allocate(world, student, pw["offer"]))
+    assert [p.status for p in placed] == [PlacementStatus.PROPOSED] * 2
+    third = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
+    with pytest.raises(ValidationError) as exc:
+        _allocate(world, third, pw["offer"])
+    assert "has no place left: all 2 are taken" in str(exc.value)
 
 
 def test_a_students_placements_cannot_overlap(world, pw):
@@ -93,9 +104,7 @@ def test_students_without_a_statutory_placement_are_flagged(world, pw):
     proposed_only = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
     PlacementFactory(offer=non_statutory, student=lonely)
     PlacementFactory(offer=pw["offer"], student=proposed_only, status="proposed")
-    flagged = set(
-        selectors.students_without_statutory(world.partnership, pw["year"]).values_list("reference", flat=True)
-    )
+    flagged = set(students_without_statutory(world.partnership, pw["year"]).values_list("reference", flat=True))
     # Placed on a statutory offer and confirmed: covered. Proposed only: not yet.
     assert flagged == {lonely.reference, proposed_only.reference}
 
@@ -105,7 +114,7 @@ def test_a_non_statutory_final_placement_warns_when_the_student_has_none(world, 
     offer = OfferFactory(
         partnership=world.partnership, employer=world.employer, academic_year=pw["year"], statutory=False
     )
-    warnings = services.allocation_warnings(student, offer, "final", dt.date(2027, 1, 11), dt.date(2027, 6, 4))
+    warnings = allocation_warnings(student, offer, "final", dt.date(2027, 1, 11), dt.date(2027, 6, 4))
     assert any("will finish without the statutory placement" in w for w in warnings)
 
 
@@ -114,10 +123,10 @@ def test_overlapping_blocks_of_two_universities_in_one_team_are_flagged(world, p
     f.PartnerFactory(partnership=world.partnership, organisation=other_uni)
     programme = ProgrammeFactory(partnership=world.partnership, university=other_uni)
     student = StudentFactory(partnership=world.partnership, programme=programme, final_year=pw["year"])
-    warnings = services.allocation_warnings(student, pw["offer"], "final", dt.date(2027, 3, 1), dt.date(2027, 7, 1))
+    warnings = allocation_warnings(student, pw["offer"], "final", dt.date(2027, 3, 1), dt.date(2027, 7, 1))
     assert any("also hosts a University of Matrix student at the same time" in w for w in warnings)
     PlacementFactory(offer=pw["offer"], student=student, starts_on=dt.date(2027, 3, 1), ends_on=dt.date(2027, 7, 1))
-    clashes = selectors.block_clashes(world.partnership, pw["year"])
+    clashes = block_clashes(world.partnership, pw["year"])
     assert len(clashes) == 1
     assert clashes[0].universities == ["Other University", "University of Matrix"]
     assert (clashes[0].starts_on, clashes[0].ends_on) == (dt.date(2027, 3, 1), dt.date(2027, 6, 4))
@@ -126,17 +135,17 @@ def test_overlapping_blocks_of_two_universities_in_one_team_are_flagged(world, p
 def test_same_university_in_one_team_is_not_a_clash(world, pw):
     student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
     PlacementFactory(offer=pw["offer"], student=student)
-    assert selectors.block_clashes(world.partnership, pw["year"]) == []
+    assert block_clashes(world.partnership, pw["year"]) == []
 
 
 def test_status_follows_the_workflow(world, pw):
     placement = pw["placement"]  # confirmed
     lead = world.user("lead")
     with pytest.raises(InvalidTransition) as exc:
-        services.change_status(lead, placement, status=PlacementStatus.COMPLETED)
+        change_status(lead, placement, status=PlacementStatus.COMPLETED, base_revision=placement.revision)
     assert "cannot become completed" in str(exc.value)
-    placement = services.change_status(lead, placement, status=PlacementStatus.IN_PROGRESS)
-    placement = services.change_status(lead, placement, status=PlacementStatus.COMPLETED)
+    placement = change_status(lead, placement, status=PlacementStatus.IN_PROGRESS, base_revision=placement.revision)
+    placement = change_status(lead, placement, status=PlacementStatus.COMPLETED, base_revision=placement.revision)
     assert placement.completed_days == placement.planned_days
     # Completing keeps the offer's practice educator current.
     pw["educator"].refresh_from_db()
@@ -145,7 +154,12 @@ def test_status_follows_the_workflow(world, pw):
 
 def test_ending_early_needs_a_reason(world, pw):
     with pytest.raises(ValidationError) as exc:
-        services.change_status(world.user("lead"), pw["placement"], status=PlacementStatus.ENDED_EARLY)
+        change_status(
+            world.user("lead"),
+            pw["placement"],
+            status=PlacementStatus.ENDED_EARLY,
+            base_revision=pw["placement"].revision,
+        )
     assert "Choose why the placement ended early" in str(exc.value)
 
 
@@ -163,32 +177,38 @@ def test_an_employers_coordinator_maintains_only_their_own_offers(world, pw):
         "places": 1,
     }
     with pytest.raises(PermissionDenied):
-        services.create_offer(coordinator, world.partnership, data=data)
-    offer = services.create_offer(coordinator, world.partnership, data={**data, "employer": world.employer})
+        create_offer(coordinator, world.partnership, data=data)
+    offer = create_offer(coordinator, world.partnership, data={**data, "employer": world.employer})
     assert offer.employer == world.employer
     # A lead maintains everyone's.
-    services.create_offer(world.user("lead"), world.partnership, data=data)
+    create_offer(world.user("lead"), world.partnership, data=data)
 
 
 def test_members_cannot_change_placement_data(world, pw):
+    before = Placement.objects.count()
     with pytest.raises(PermissionDenied):
         _allocate(world, pw["student"], pw["offer"], role="member")
+    assert Placement.objects.count() == before
 
 
 def test_reducing_places_below_those_taken_is_refused(world, pw):
     student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
     _allocate(world, student, pw["offer"])
     with pytest.raises(ValidationError) as exc:
-        services.update_offer(world.user("lead"), pw["offer"], data={"places": 1}, base_revision=None)
+        update_offer(world.user("lead"), pw["offer"], data={"places": 1}, base_revision=pw["offer"].revision)
     assert "2 students are already placed on this offer" in str(exc.value)
 
 
 def test_a_stale_offer_edit_is_refused(world, pw):
     from portal.exceptions import StaleEdit
 
-    services.update_offer(world.user("lead"), pw["offer"], data={"places": 3}, base_revision=1)
-    with pytest.raises(StaleEdit):
-        services.update_offer(world.user("lead"), pw["offer"], data={"places": 4}, base_revision=1)
+    update_offer(world.user("lead"), pw["offer"], data={"places": 3}, base_revision=1)
+    with pytest.raises(StaleEdit) as exc:
+        update_offer(world.user("lead"), pw["offer"], data={"places": 4}, base_revision=1)
+    assert "Someone else saved a change while you were editing" in str(exc.value)
+    assert exc.value.current_revision == 2
+    pw["offer"].refresh_from_db()
+    assert (pw["offer"].places, pw["offer"].revision) == (3, 2)
 
 
 def test_academic_year_labels_are_checked():
@@ -212,9 +232,11 @@ def test_an_employers_coordinator_cannot_record_reviews_on_another_employers_pla
         "completed_on": dt.date(2027, 2, 8),
     }
     with pytest.raises(PermissionDenied):
-        services.record_review(world.user("coordinator"), placement, data=review)
-    services.record_review(world.user("lead"), placement, data=review)
-    services.record_review(world.user("coordinator"), pw["placement"], data=review)
+        record_review(world.user("coordinator"), placement, data=review)
+    assert not placement.reviews.exists()
+    assert record_review(world.user("lead"), placement, data=review).placement == placement
+    own = record_review(world.user("coordinator"), pw["placement"], data=review)
+    assert own.recorded_by == world.user("coordinator") and own.placement == pw["placement"]
 
 
 def test_students_needing_a_placement_this_year_without_one_are_listed(world, pw):
@@ -232,7 +254,7 @@ def test_students_needing_a_placement_this_year_without_one_are_listed(world, pw
     PlacementFactory(offer=pw["offer"], student=ended, status="ended-early", end_reason="other")
     student(later)  # a first-year student: no placement due yet
     student(year, purged_on=dt.date(2026, 9, 1))
-    found = set(selectors.students_without_placement(world.partnership, year, next_year))
+    found = set(students_without_placement(world.partnership, year, next_year))
     # pw["student"] is placed; a placement that ended early leaves the student to place again.
     assert found == {final_unplaced, first_unplaced, ended}
 
@@ -242,26 +264,26 @@ def test_overdue_reviews_are_those_past_the_grace_week_with_nothing_recorded(wor
     ended = PlacementFactory(offer=pw["offer"], status="ended-early", end_reason="other")
     assert ended.status == "ended-early"
     ids = [world.partnership.pk]
-    assert selectors.overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 15)) == []
-    (overdue,) = selectors.overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 16))
+    assert overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 15)) == []
+    (overdue,) = overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 16))
     assert (overdue.placement, overdue.point_label, overdue.due_on) == (placement, "Four weeks", dt.date(2027, 2, 8))
     from tests.placements.factories import ReviewFactory
 
     ReviewFactory(placement=placement, point="four-weeks", completed_on=dt.date(2027, 2, 20))  # late, but done
-    assert selectors.overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 20)) == []
-    points = [o.point for o in selectors.overdue_reviews(ids, pw["year"], today=dt.date(2027, 7, 1))]
+    assert overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 20)) == []
+    points = [o.point for o in overdue_reviews(ids, pw["year"], today=dt.date(2027, 7, 1))]
     assert points == ["midway", "end"]
 
 
 def test_a_practice_educator_with_a_full_caseload_is_flagged(world, pw):
     # The world's educator takes one student at once and already supports pw["student"].
     student = StudentFactory(partnership=world.partnership, programme=pw["programme"], final_year=pw["year"])
-    warnings = services.allocation_warnings(student, pw["offer"], "final", dt.date(2027, 3, 1), dt.date(2027, 7, 1))
+    warnings = allocation_warnings(student, pw["offer"], "final", dt.date(2027, 3, 1), dt.date(2027, 7, 1))
     expected = (
         f"{pw['educator'].full_name}, the practice educator for {pw['offer'].team}, already supports 1 student "
         "at that time and takes at most 1 at once"
     )
     assert any(w.startswith(expected) for w in warnings)
     # After the first placement ends there is room.
-    later = services.allocation_warnings(student, pw["offer"], "final", dt.date(2027, 6, 5), dt.date(2027, 9, 1))
+    later = allocation_warnings(student, pw["offer"], "final", dt.date(2027, 6, 5), dt.date(2027, 9, 1))
     assert not any("already supports" in w for w in later)

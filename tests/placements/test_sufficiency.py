@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from placements import selectors
 from placements.models import EmployerCommitment
+from placements.selectors.sufficiency import sufficiency
 from tests import factories as f
 from tests.placements.factories import (
     AcademicYearFactory,
@@ -57,7 +57,7 @@ def example(world):
 
 
 def test_figures_match_the_hand_worked_example(world, example):
-    report = selectors.sufficiency(world.partnership, example["year"])
+    report = sufficiency(world.partnership, example["year"])
     first, final, either = report.stages
     assert (first.needed, first.offered, first.filled, first.shortfall) == (15, 6, 1, 9)
     assert (final.needed, final.offered, final.filled, final.shortfall) == (12, 8, 3, 4)
@@ -75,7 +75,7 @@ def test_figures_match_the_hand_worked_example(world, example):
 
 
 def test_per_employer_commitment_met_or_not(world, example):
-    lines = {line.name: line for line in selectors.sufficiency(world.partnership, example["year"]).employers}
+    lines = {line.name: line for line in sufficiency(world.partnership, example["year"]).employers}
     council = lines["Matrix Borough Council"]
     assert (council.committed, council.committed_source, council.offered, council.filled) == (12, "entered", 11, 4)
     assert council.met is False
@@ -93,7 +93,7 @@ def test_the_memorandums_placement_numbers_win_over_numbers_entered_here(world, 
     PlaceCommitment.objects.create(
         memorandum=memorandum, organisation=world.employer, academic_year="2026/27", places=9
     )
-    lines = {line.name: line for line in selectors.sufficiency(world.partnership, example["year"]).employers}
+    lines = {line.name: line for line in sufficiency(world.partnership, example["year"]).employers}
     council = lines["Matrix Borough Council"]
     assert (council.committed, council.committed_source, council.met) == (9, "memorandum", True)
     assert lines["Second Council"].committed is None  # in no memorandum, nothing entered
@@ -145,7 +145,7 @@ def test_statutory_need_follows_each_programmes_requirement(world):
     DemandFactory(programme=usual, academic_year=year, first_placements=10, final_placements=8)
     DemandFactory(programme=two, academic_year=year, first_placements=3, final_placements=2)
     DemandFactory(programme=none, academic_year=year, first_placements=5, final_placements=4)
-    report = selectors.sufficiency(world.partnership, year)
+    report = sufficiency(world.partnership, year)
     # 8 finals (usual) + 2 finals and 3 firsts (two required) + nothing for the programme requiring none.
     assert report.statutory.needed == 13
     assert report.total.needed == 32

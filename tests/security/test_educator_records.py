@@ -16,8 +16,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from partnerships.models import Region
-from placements import services
 from placements.models import ImportBatch, PlacementOffer, PracticeEducator
+from placements.services.educators import update_educator
 from portal.models import AuditEvent
 from tests.placements.factories import EducatorFactory
 
@@ -122,13 +122,13 @@ def test_changing_an_email_to_one_already_on_the_register_is_refused(world):
     _west_london_educator(world)
     other = EducatorFactory(partnership=world.partnership, employer=world.employer)
     with pytest.raises(Exception) as refused:
-        services.update_educator(world.user("lead"), other, data={"email": EMAIL}, base_revision=other.revision)
+        update_educator(world.user("lead"), other, data={"email": EMAIL}, base_revision=other.revision)
     assert refused.value.message_dict == {
         "email": ["Someone with this email address is already on this partnership's register"]
     }
     # The same address on another register is fine: that record is someone else's.
     elsewhere = EducatorFactory(partnership=world.other_partnership, employer=None)
-    services.update_educator(world.user("non_member"), elsewhere, data={"email": EMAIL}, base_revision=1)
+    update_educator(world.user("non_member"), elsewhere, data={"email": EMAIL}, base_revision=1)
 
 
 @pytest.mark.django_db

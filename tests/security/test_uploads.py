@@ -40,7 +40,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _import_template(w) -> bytes:
-    from placements.importers import template_response
+    from placements.importers.batch import template_response
 
     return template_response("educators", "csv").content
 

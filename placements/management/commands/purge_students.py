@@ -7,7 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from partnerships.models import Partnership
-from placements import services
+from placements.services.data_protection import (
+    discard_old_import_files,
+    old_import_files,
+    purge_students,
+    students_due_for_purge,
+)
 
 
 class Command(BaseCommand):
@@ -31,11 +36,11 @@ class Command(BaseCommand):
         students = files = 0
         for p in partnerships:
             if dry_run:
-                due = services.students_due_for_purge(p, today).count()
-                old = services.old_import_files(p, today).count()
+                due = students_due_for_purge(p, today).count()
+                old = old_import_files(p, today).count()
             else:
-                due = services.purge_students(p, today=today)
-                old = services.discard_old_import_files(p, today=today)
+                due = purge_students(p, today=today)
+                old = discard_old_import_files(p, today=today)
             if due or old:
                 self.stdout.write(f"{p.name}: {due} student(s), {old} import file(s)")
             students, files = students + due, files + old

@@ -1,0 +1,245 @@
+"""Placing students on offers: the rules that refuse an allocation and the flags to confirm,
+moving a placement along its workflow, and recording its quality reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from placements.actions import Action
+from placements.models import (
+    HOLDS_PLACE,
+    TRANSITIONS,
+    OfferStage,
+    Placement,
+    PlacementOffer,
+    PlacementStatus,
+    QualityReview,
+    Student,
+)
+from placements.services.common import require_employer, student_subjects
+from placements.services.educators import note_student_supported
+from portal.audit import diff, record, snapshot
+from portal.concurrency import refuse_stale
+from portal.dates import long_date
+from portal.exceptions import InvalidTransition
+
+
+def allocation_problems(
+    student: Student,
+    offer: PlacementOffer,
+    stage: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    *,
+    exclude_pk: int | None = None,
+) -> dict[str, str]:
+    """The rules that refuse an allocation, as {field: message}. Called under a lock on the
+    offer row so two coordinators cannot both take its last place."""
+    problems: dict[str, str] = {}
+    if ends_on < starts_on:
+        problems["ends_on"] = "The placement must end on or after the day it starts"
+        return problems
+    if offer.partnership_id != student.partnership_id:
+        problems["offer"] = "Choose an offer in the student's partnership"
+    if offer.stage != OfferStage.EITHER and offer.stage != stage:
+        problems["stage"] = f"This offer is for a {offer.get_stage_display().lower()}, not a {stage} placement"
+    held = offer.placements.filter(status__in=HOLDS_PLACE).exclude(pk=exclude_pk).count()
+    if held >= offer.places:
+        problems["offer"] = (
+            f"{offer.team} has no place left: all {offer.places} are taken. "
+            "Ask the employer for another place or choose another offer"
+        )
+    # A placement that ended early keeps its real last day in ends_on, so plain date overlap
+    # covers it too.
+    clash = (
+        Placement.objects.filter(student=student, starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .exclude(pk=exclude_pk)
+        .select_related("offer")
+        .first()
+    )
+    if clash:
+        problems["starts_on"] = (
+            f"{student.reference} already has a placement at {clash.offer.team} from {long_date(clash.starts_on)} "
+            f"to {long_date(clash.ends_on)}: a student's placements cannot overlap"
+        )
+    return problems
+
+
+def allocation_warnings(student: Student, offer: PlacementOffer, stage: str, starts_on, ends_on) -> list[str]:
+    """Things to flag but not refuse: a final placement that leaves the student without a
+    statutory placement, another university's students in the same team at the same time, and a
+    practice educator who would support more students at once than they take."""
+    warnings = []
+    if stage == "final" and not offer.statutory:
+        has_statutory = student.placements.filter(offer__statutory=True, status__in=HOLDS_PLACE).exists()
+        if not has_statutory:
+            warnings.append(
+                f"{student.reference} has no statutory placement and this final placement is not statutory: "
+                "they will finish without the statutory placement every student needs"
+            )
+    other_universities = (
+        Placement.objects.filter(
+            offer__employer_id=offer.employer_id,
+            offer__team__iexact=offer.team,
+            status__in=HOLDS_PLACE,
+            starts_on__lte=ends_on,
+            ends_on__gte=starts_on,
+        )
+        .exclude(student__university_id=student.university_id)
+        .values_list("student__university__name", flat=True)
+        .distinct()
+    )
+    for name in other_universities:
+        warnings.append(
+            f"{offer.team} also hosts a {name} student at the same time: check that the two universities' "
+            "blocks and teaching days fit together"
+        )
+    educator = offer.practice_educator
+    if educator is not None:
+        busy = Placement.objects.filter(
+            offer__practice_educator=educator, status__in=HOLDS_PLACE, starts_on__lte=ends_on, ends_on__gte=starts_on
+        ).count()
+        if busy >= educator.max_students:
+            warnings.append(
+                f"{educator.full_name}, the practice educator for {offer.team}, already supports {busy} "
+                f"student{'s' if busy != 1 else ''} at that time and takes at most {educator.max_students} at once: "
+                "check with them or name another practice educator on the offer"
+            )
+    return warnings
+
+
+@transaction.atomic
+def allocate(
+    actor,
+    student: Student,
+    *,
+    offer: PlacementOffer,
+    stage: str,
+    starts_on,
+    ends_on,
+    planned_days: int,
+    status: str = PlacementStatus.PROPOSED,
+) -> Placement:
+    require_employer(actor, student.partnership, offer.employer_id)
+    offer = PlacementOffer.objects.select_for_update().get(pk=offer.pk)
+    problems = allocation_problems(student, offer, stage, starts_on, ends_on)
+    if problems:
+        raise ValidationError(problems)
+    if status not in (PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED):
+        raise InvalidTransition("A new placement starts as proposed or confirmed")
+    placement = Placement(
+        partnership_id=student.partnership_id,
+        academic_year_id=offer.academic_year_id,
+        student=student,
+        offer=offer,
+        stage=stage,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        planned_days=planned_days,
+        status=status,
+    )
+    placement.full_clean()
+    placement.save()
+    record(
+        actor,
+        Action.PLACEMENT_CREATED,
+        placement,
+        changes={"status": [None, status], "offer": [None, str(offer)]},
+        summary=f"Placed {student.reference} at {offer.team}, {offer.employer.name} ({stage} placement)",
+        partnership_id=student.partnership_id,
+        organisation_id=offer.employer_id,
+        subjects=student_subjects(student),
+    )
+    return placement
+
+
+@transaction.atomic
+def change_status(
+    actor,
+    placement: Placement,
+    *,
+    status: str,
+    completed_days: int | None = None,
+    end_reason: str = "",
+    end_notes: str = "",
+    ended_on: dt.date | None = None,
+    base_revision: int | None,
+) -> Placement:
+    """Move a placement along its workflow; ending early needs a reason."""
+    require_employer(actor, placement.partnership, placement.offer.employer_id)
+    locked = Placement.objects.select_for_update().select_related("offer", "student").get(pk=placement.pk)
+    refuse_stale(locked, base_revision)
+    if status not in TRANSITIONS[locked.status]:
+        raise InvalidTransition(
+            f"A placement that is {locked.get_status_display().lower()} cannot become "
+            f"{PlacementStatus(status).label.lower()}"
+        )
+    fields = ["status", "completed_days", "end_reason", "end_notes", "ends_on"]
+    before = snapshot(locked, fields)
+    if status == PlacementStatus.ENDED_EARLY:
+        if not end_reason:
+            raise ValidationError({"end_reason": "Choose why the placement ended early"})
+        locked.end_reason, locked.end_notes = end_reason, end_notes
+        if ended_on:
+            if not (locked.starts_on <= ended_on <= locked.ends_on):
+                raise ValidationError({"ended_on": "The last day must fall within the placement's dates"})
+            locked.ends_on = ended_on
+    if status == PlacementStatus.CONFIRMED:
+        # Confirming needs the place to be still free: a proposed placement already holds one,
+        # so this only guards against an offer reduced since.
+        held = locked.offer.placements.filter(status__in=HOLDS_PLACE).exclude(pk=locked.pk).count()
+        if held >= locked.offer.places:
+            raise ValidationError("The offer has no place left for this student")
+    if completed_days is not None:
+        if completed_days > locked.planned_days + 30:
+            raise ValidationError({"completed_days": "Completed days look too high for the planned days"})
+        locked.completed_days = completed_days
+    elif status == PlacementStatus.COMPLETED and not locked.completed_days:
+        locked.completed_days = locked.planned_days
+    locked.status = status
+    locked.revision += 1
+    locked.full_clean()
+    locked.save()
+    record(
+        actor,
+        Action.PLACEMENT_STATUS_CHANGED,
+        locked,
+        changes=diff(before, snapshot(locked, fields)),
+        summary=f"{locked.student.reference}'s placement at {locked.offer.team} is now {locked.get_status_display().lower()}",
+        partnership_id=locked.partnership_id,
+        organisation_id=locked.offer.employer_id,
+        subjects=student_subjects(locked.student),
+    )
+    if status == PlacementStatus.COMPLETED and locked.offer.practice_educator_id:
+        note_student_supported(locked.offer.practice_educator_id, locked.ends_on)
+    return locked
+
+
+@transaction.atomic
+def record_review(actor, placement: Placement, *, data: dict) -> QualityReview:
+    require_employer(actor, placement.partnership, placement.offer.employer_id)
+    if placement.status == PlacementStatus.PROPOSED:
+        raise InvalidTransition("Reviews can be recorded once the placement is confirmed")
+    review = QualityReview.objects.filter(placement=placement, point=data["point"], role=data["role"]).first()
+    created = review is None
+    review = review or QualityReview(placement=placement)
+    before = {} if created else snapshot(review, data.keys())
+    for key, value in data.items():
+        setattr(review, key, value)
+    review.recorded_by = actor
+    review.full_clean()
+    review.save()
+    record(
+        actor,
+        Action.REVIEW_RECORDED if created else Action.REVIEW_UPDATED,
+        review,
+        changes=diff(before, snapshot(review, data.keys())),
+        summary=f"Recorded the {review.get_point_display().lower()} review ({review.get_role_display().lower()}) "
+        f"for {placement.student.reference}",
+        partnership_id=placement.partnership_id,
+        subjects=student_subjects(placement.student),
+    )
+    return review
