@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 
 from healthcheck.models import Action, ActionReminder
 from portal.links import absolute_url
+from portal.mail import queue
 
 
 def send_overdue_action_reminders(today: date) -> int:
@@ -29,14 +29,14 @@ def send_overdue_action_reminders(today: date) -> int:
             with transaction.atomic():
                 ActionReminder.objects.create(action=action, due_on=action.due_on)
                 url = absolute_url(reverse("healthcheck:action_edit", args=[action.pk]))
-                send_mail(
+                queue(
+                    action.owner.email,
                     f"Overdue action: {action.description[:80]}",
                     f"The action you own in {action.health_check.partnership} "
                     f"({action.rating.criterion.code}, health check {action.health_check.academic_year}) "
                     f"was due on {action.due_on:%d %B %Y}.\n\n{action.description}\n\n"
                     f"Update its status or ask a coordinator to change the due date: {url}",
-                    None,
-                    [action.owner.email],
+                    template="healthcheck/overdue_action",
                 )
         except IntegrityError:
             continue  # already reminded for this due date

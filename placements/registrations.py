@@ -294,3 +294,5 @@ register_partnership_panel(
         order=40,
     )
 )
+
+from placements import export_jobs  # noqa: E402, F401  (registers the placements list's export job)

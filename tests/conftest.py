@@ -77,6 +77,10 @@ def _fast_and_isolated(settings, tmp_path):
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "private-media")},
         },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private-media" / "private")},
+        },
     }
     settings.AXES_ENABLED = False
 
