@@ -52,7 +52,7 @@ def recover(now=None) -> int:
             status=TaskResultStatus.RUNNING, backend_name=DATABASE, started_at__lt=now - grace
         )
         for row in stale:
-            options = scaled(options_for(row.task_path))
+            options = _options_of(row)
             if row.started_at > now - grace - dt.timedelta(seconds=options.time_limit):
                 continue  # still within its time limit: its worker may be alive
             if len(row.worker_ids) >= options.max_attempts:
@@ -63,6 +63,15 @@ def recover(now=None) -> int:
             recovered += 1
             logger.warning("Recovered job %s (%s) from a worker that stopped", row.id, row.task_path)
     return recovered
+
+
+def _options_of(row: DBTaskResult):
+    """The job's options; importing its task first is what registers them in this process."""
+    try:
+        row.task  # noqa: B018 - imports the module that declares the job
+    except Exception:
+        logger.exception("Job %s names a task that cannot be loaded: %s", row.id, row.task_path)
+    return scaled(options_for(row.task_path))
 
 
 def _fail(row: DBTaskResult, exc: BaseException, options) -> None:
@@ -91,7 +100,7 @@ def claim(worker_id: str) -> DBTaskResult | None:
 
 def run(row: DBTaskResult) -> bool:
     """Run one claimed job under its time limit; True when it succeeded."""
-    options = scaled(options_for(row.task_path))
+    options = _options_of(row)
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.setitimer(signal.ITIMER_REAL, options.time_limit)
     try:
@@ -104,7 +113,6 @@ def run(row: DBTaskResult) -> bool:
     except Exception as exc:
         signal.setitimer(signal.ITIMER_REAL, 0)
         logger.warning("Job %s (%s) attempt %d failed: %r", row.id, row.task_path, len(row.worker_ids), exc)
-        close_old_connections()
         if len(row.worker_ids) >= options.max_attempts:
             _fail(row, exc, options)
         else:

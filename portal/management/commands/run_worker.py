@@ -16,8 +16,16 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls when idle.")
         parser.add_argument("--no-schedule", action="store_true", help="Do not schedule periodic work.")
         parser.add_argument("--batch", action="store_true", help="Exit when no job is ready.")
+        parser.add_argument(
+            "--schedule-only", action="store_true", help="Queue the periodic work that is due, then exit."
+        )
         parser.add_argument("--worker-id", default="", help="Unique name (default: host name and a random part).")
 
-    def handle(self, *args, interval, no_schedule, batch, worker_id, **options):
+    def handle(self, *args, interval, no_schedule, batch, schedule_only, worker_id, **options):
         worker_id = worker_id or f"{socket.gethostname()[:40]}-{get_random_string(8)}"
+        if schedule_only:
+            from portal.jobs.schedule import queue_due
+
+            self.stdout.write(f"Queued: {', '.join(queue_due(worker_id)) or 'nothing due'}")
+            return
         Worker(worker_id, interval=interval, schedule=not no_schedule, batch=batch).run_forever()
