@@ -313,3 +313,53 @@ def test_on_the_database_the_export_waits_for_a_worker(world, client_for, on_the
     client_for("coordinator").get("/placements/?export=csv")
     assert Export.objects.get().status == ExportStatus.WAITING
     assert connection.vendor in ("postgresql", "sqlite")
+
+
+# --- The signed PDF --------------------------------------------------------------------------
+
+
+def test_the_last_signature_returns_at_once_and_the_pdf_follows_from_its_job(world, client_for, on_the_queue):
+    from memoranda.services.signing import seal_signed_pdf
+    from portal.models import AuditEvent, User
+    from tests.memoranda.factories import awaiting_memorandum, sign_as
+    from tests.memoranda.test_signing import _form
+
+    m, version = awaiting_memorandum(world)
+    sign_as(world.user("signatory"), version)
+    last = User.objects.get(email="uma@matrix.test")
+    client = Client()
+    client.force_login(last)
+    started = time.monotonic()
+    response = client.post(f"/memoranda/{m.pk}/sign/", _form(version, typed_name=last.full_name))
+    signing_seconds = time.monotonic() - started
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert not version.pdf and not version.pdf_sha256  # not rendered in the request
+    job = DBTaskResult.objects.get(task_path__endswith="seal_signed_pdf")
+    preparing = client.get(f"/memoranda/{m.pk}/pdf/")
+    assert preparing.status_code == 202 and "being prepared" in preparing.content.decode()
+    outbox.outbox.clear()
+    digest = seal_signed_pdf.call(*job.args_kwargs["args"])  # what the worker runs
+    assert seal_signed_pdf.call(*job.args_kwargs["args"]) == "nothing to do"  # a second run changes nothing
+    version.refresh_from_db()
+    assert version.pdf_sha256 == digest
+    event = AuditEvent.objects.get(action="memorandum.pdf_sealed")
+    assert event.changes["pdf_sha256"] == [None, digest]
+    assert OutgoingMail.objects.filter(template="memoranda/email/signed").exclude(body__contains=digest).count() == 0
+    assert OutgoingMail.objects.filter(template="memoranda/email/signed").exists()
+    pdf = client.get(f"/memoranda/{m.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf["Content-Disposition"].startswith("attachment")
+    print(f"last signature request without the PDF: {signing_seconds * 1000:.0f} ms")
+
+
+def test_site_administrators_see_failed_jobs_and_unsent_email_in_the_admin(world, client_for, on_the_queue):
+    message = queue("failing@example.org", "Failing", "Body\n")
+    row = DBTaskResult.objects.get()
+    row.claim("w1")
+    row.set_failed(ConnectionRefusedError("no mail server"))
+    OutgoingMail.objects.filter(pk=message.pk).update(failed=True, last_error="ConnectionRefusedError")
+    admin = client_for("admin")
+    jobs = admin.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED").content.decode()
+    assert "deliver" in jobs and str(row.id) in jobs
+    assert "failing@example.org" in admin.get("/admin/portal/outgoingmail/?failed__exact=1").content.decode()
+    assert client_for("lead").get("/admin/django_tasks_database/dbtaskresult/").status_code == 302  # not for others
