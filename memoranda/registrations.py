@@ -146,3 +146,8 @@ def _send(today):
 
 
 register_reminder_sender("memoranda", _send)
+
+# Every signed PDF of a partnership as one zip, built by an export job.
+from memoranda import export as _export  # noqa: E402
+
+_export.register()

@@ -295,6 +295,7 @@ JOBS_RECOVERY_EVERY_SECONDS = float(os.environ.get("JOBS_RECOVERY_EVERY_SECONDS"
 # Workers schedule the daily work (portal/jobs/schedule.py) from this local time on.
 JOBS_SCHEDULE = env_bool("JOBS_SCHEDULE", default=True)
 JOBS_DAILY_AT = os.environ.get("JOBS_DAILY_AT", "06:15")
+JOBS_SCHEDULE_EVERY_SECONDS = float(os.environ.get("JOBS_SCHEDULE_EVERY_SECONDS", "30"))
 # Export files are kept this many days, then deleted by the daily work.
 EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 # Asking for the same export again within this many minutes returns the one already made.

@@ -3,12 +3,14 @@ worker writes the file to private storage (`storages["private"]`), counting rows
 page offers the file when it is ready; the daily work deletes it after EXPORT_KEEP_DAYS.
 
 An app registers what each kind of export contains with `register_export(kind, producer)`:
-`producer(export) -> (headers, rows, total)`, built from `export.owner` and `export.params`
-at the time the job runs (so rights withdrawn meanwhile are respected).
+`producer(export)` returns `(headers, rows, total)` for a spreadsheet, or a `FileWriter` for any
+other file (a zip), built from `export.owner` and `export.params` at the time the job runs (so
+rights withdrawn meanwhile are respected).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -95,19 +97,31 @@ def start_export(
     return export
 
 
+@dataclasses.dataclass
+class FileWriter:
+    """A file that is not a spreadsheet: `write(handle, step)` writes it, calling `step()` once per
+    item (a PDF in a zip) so the progress page can count them out of `total`."""
+
+    total: int
+    write: Callable
+
+
 class _Progress:
     """Counts rows as they are written and saves the count at most twice a second."""
 
-    def __init__(self, export_id: int, rows):
-        self.export_id, self.rows, self.done, self._saved_at = export_id, rows, 0, 0.0
+    def __init__(self, export_id: int):
+        self.export_id, self.done, self._saved_at = export_id, 0, 0.0
 
-    def __iter__(self):
-        for row in self.rows:
+    def step(self) -> None:
+        self.done += 1
+        if time.monotonic() - self._saved_at >= 0.5:
+            Export.objects.filter(pk=self.export_id).update(rows_done=self.done)
+            self._saved_at = time.monotonic()
+
+    def counted(self, rows):
+        for row in rows:
             yield row
-            self.done += 1
-            if time.monotonic() - self._saved_at >= 0.5:
-                Export.objects.filter(pk=self.export_id).update(rows_done=self.done)
-                self._saved_at = time.monotonic()
+            self.step()
 
 
 def _export_failed(export_id: int) -> None:
@@ -126,13 +140,24 @@ def build_export(export_id: int) -> str:
             return "nothing to do"
         export.status, export.rows_done = ExportStatus.RUNNING, 0
         export.save(update_fields=["status", "rows_done"])
-    headers, rows, total = _producers[export.kind](export)
+    spec = _producers[export.kind](export)
+    progress = _Progress(export.pk)
+    if isinstance(spec, FileWriter):
+        total = spec.total
+
+        def write(handle):
+            spec.write(handle, progress.step)
+    else:
+        headers, rows, total = spec
+
+        def write(handle):
+            write_spreadsheet(handle, headers, progress.counted(rows), export.fmt)
+
     Export.objects.filter(pk=export.pk).update(rows_total=total)
     name = f"exports/export-{export.pk}.{export.fmt}"
     storage = private_storage()
-    progress = _Progress(export.pk, rows)
     with tempfile.TemporaryFile() as handle:
-        write_spreadsheet(handle, headers, progress, export.fmt)
+        write(handle)
         size = handle.tell()
         handle.seek(0)
         if storage.exists(name):

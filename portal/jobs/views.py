@@ -15,6 +15,7 @@ from portal.jobs.models import Export, ExportStatus
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
 }
 REFRESH_SECONDS = 2
 
@@ -35,7 +36,13 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "portal/export_detail.html",
-        {"export": export, "working": working, "refresh_seconds": REFRESH_SECONDS, "Status": ExportStatus},
+        {
+            "export": export,
+            "working": working,
+            "refresh_seconds": REFRESH_SECONDS,
+            "Status": ExportStatus,
+            "unit": "PDF" if export.fmt == "zip" else "row",
+        },
     )
 
 

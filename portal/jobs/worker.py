@@ -138,7 +138,7 @@ class Worker:
     def __init__(self, worker_id: str, *, interval: float = 1.0, schedule: bool = True, batch: bool = False):
         self.worker_id, self.interval, self.schedule, self.batch = worker_id, interval, schedule, batch
         self.running = True
-        self._last_recovery = 0.0
+        self._last_recovery = self._last_schedule = -1e9
 
     def stop(self, signum, frame):
         logger.info("Worker %s stopping after the current job", self.worker_id)
@@ -152,8 +152,9 @@ class Worker:
         if time.monotonic() - self._last_recovery >= settings.JOBS_RECOVERY_EVERY_SECONDS:
             recover()
             self._last_recovery = time.monotonic()
-        if self.schedule:
+        if self.schedule and time.monotonic() - self._last_schedule >= settings.JOBS_SCHEDULE_EVERY_SECONDS:
             schedule.queue_due(self.worker_id)
+            self._last_schedule = time.monotonic()
         row = claim(self.worker_id)
         if row is None:
             return False
