@@ -12,10 +12,11 @@ ARGS ?=
 # Test processes: one per core (pytest-xdist); JOBS=0 runs everything in one process.
 JOBS ?= auto
 
-.PHONY: run test lint format bench load migrate demo clean help
+.PHONY: run worker test lint format bench load migrate demo clean help
 
 help:
 	@echo "make run    - install, migrate, load the demo (first time) and serve on http://$(HOST):$(PORT)"
+	@echo "make worker - run a background worker on its own (make run starts one itself)"
 	@echo "make test   - run the whole test suite"
 	@echo "make lint   - ruff lint and format check"
 	@echo "make bench  - national-scale benchmark against PostgreSQL (see bench/README.md)"
@@ -40,8 +41,15 @@ run: $(STAMP)
 	@echo "  Partnership portal: http://$(HOST):$(PORT)/"
 	@echo "  Demo sign-ins (password demo-password): lead@example.org, signatory@example.org,"
 	@echo "  coordinator@example.org, member@example.org, admin@example.org"
+	@echo "  A background worker (e-mail, exports, signed PDFs, the daily work) runs beside the server."
 	@echo ""
+	$(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# A worker on its own (production runs one or more on every machine: docs/operator.md).
+worker: $(STAMP)
+	$(BIN)/python manage.py run_worker
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) $(ARGS)

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_filters",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     # Our apps, in dependency order (each may import only the ones above it).
     "portal",
     "partnerships",
@@ -229,6 +231,8 @@ else:
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# Seconds to wait for the mail server (connect, each reply); e-mail is sent by workers, never in a request.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Partnership portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -304,6 +308,38 @@ UPLOAD_ARCHIVE_MAX_WHOLE_PART_BYTES = 20 * 1024 * 1024  # a part read whole: sha
 SPREADSHEET_MAX_COLUMNS = 100  # columns read from each row; the rest are ignored
 SPREADSHEET_MAX_BLANK_ROWS = 1_000  # a run of this many empty rows ends the data
 SPREADSHEET_MAX_SECONDS = 30  # within gunicorn's --timeout 60 (docs/operator.md)
+
+# --- Background jobs (portal/jobs; docs/operator.md, "Background jobs") ---------------------
+# Jobs are rows in the database (django-tasks-db), taken by `manage.py run_worker` processes.
+# JOBS_IN_PROCESS=1 runs each job in the web process after the commit instead (the test suite;
+# a laptop without a worker): no retries, no time limits.
+JOBS_IN_PROCESS = env_bool("JOBS_IN_PROCESS", default=TESTING)
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "in_process": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+
+
+def _env_number(name: str, kind=float):
+    value = os.environ.get(name, "")
+    return kind(value) if value.strip() else None
+
+
+# Overrides of every job's own attempts, back-off and time limit (unset: each job's declared values).
+JOBS_MAX_ATTEMPTS = _env_number("JOBS_MAX_ATTEMPTS", int)
+JOBS_BACKOFF_SECONDS = _env_number("JOBS_BACKOFF_SECONDS")
+JOBS_TIME_LIMIT_SECONDS = _env_number("JOBS_TIME_LIMIT_SECONDS")
+# A job still marked running this long after its time limit was abandoned by a worker that died.
+JOBS_RECOVERY_GRACE_SECONDS = float(os.environ.get("JOBS_RECOVERY_GRACE_SECONDS", "60"))
+JOBS_RECOVERY_EVERY_SECONDS = float(os.environ.get("JOBS_RECOVERY_EVERY_SECONDS", "10"))
+# Workers schedule the daily work (portal/jobs/schedule.py) from this local time on.
+JOBS_SCHEDULE = env_bool("JOBS_SCHEDULE", default=True)
+JOBS_DAILY_AT = os.environ.get("JOBS_DAILY_AT", "06:15")
+JOBS_SCHEDULE_EVERY_SECONDS = float(os.environ.get("JOBS_SCHEDULE_EVERY_SECONDS", "30"))
+# Export files are kept this many days, then deleted by the daily work.
+EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
+# Asking for the same export again within this many minutes returns the one already made.
+EXPORT_REUSE_MINUTES = int(os.environ.get("EXPORT_REUSE_MINUTES", "10"))
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from portal import views, views_public
 from portal.forms import PortalPasswordResetForm
+from portal.jobs import views as export_views
 
 admin.site.site_header = "Partnership portal administration"
 admin.site.site_title = "Partnership portal"
@@ -56,6 +57,8 @@ urlpatterns = [
     path("memoranda/", include("memoranda.urls")),
     path("health-checks/", include("healthcheck.urls")),
     path("", include("placements.urls")),
+    path("exports/<int:pk>/", export_views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("admin/", admin.site.urls),
 ]
 

@@ -24,6 +24,7 @@ class Action(StrEnum):
     SENT_FOR_SIGNATURE = "memorandum.sent_for_signature"
     SIGNED = "memorandum.signed"
     ACTIVATED = "memorandum.activated"
+    PDF_SEALED = "memorandum.pdf_sealed"
     SUPERSEDED = "memorandum.superseded"
     DECLINED = "memorandum.declined"
     WITHDRAWN = "memorandum.withdrawn"

@@ -12,6 +12,8 @@ from django.utils.text import slugify
 
 from memoranda.models import Memorandum, MemorandumVersion, Status, VersionStatus
 from memoranda.verification import verify_url
+from partnerships.access import Perm, can
+from partnerships.models import Partnership
 from portal.downloads import cell_text
 from portal.hashing import sha256_of_bytes
 
@@ -41,12 +43,14 @@ def active_signed_versions(partnership) -> list[MemorandumVersion]:
     )
 
 
-def build_zip(partnership, versions: list[MemorandumVersion]):
-    """Write the zip to a temporary file (kept in memory while small) and return it, rewound.
+def build_zip(partnership, versions: list[MemorandumVersion], spool=None, step=None):
+    """Write the zip to `spool` (by default a temporary file, kept in memory while small) and
+    return it, rewound; `step()` is called after each PDF (the export job's progress).
 
     Each PDF's hash is recomputed from the stored bytes and compared with the record, so the
     manifest also tells the reader whether a stored file was altered."""
-    spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 - returned to the caller
+    if spool is None:
+        spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 - returned to the caller
     manifest = io.StringIO()
     writer = csv.writer(manifest)
     writer.writerow(MANIFEST_COLUMNS)
@@ -77,6 +81,8 @@ def build_zip(partnership, versions: list[MemorandumVersion]):
                     "yes" if sha256_of_bytes(data) == version.pdf_sha256 else "NO - file altered",
                 ]
             )
+            if step is not None:
+                step()
         archive.writestr("manifest.csv", manifest.getvalue())
         archive.writestr(
             "README.txt",
@@ -87,3 +93,25 @@ def build_zip(partnership, versions: list[MemorandumVersion]):
         )
     spool.seek(0)
     return spool
+
+
+# --- As an export job (portal/jobs/exports.py) ----------------------------------------------
+
+
+def _zip_writer(export):
+    from portal.jobs.exports import FileWriter
+
+    partnership = Partnership.objects.get(pk=export.params["partnership"])
+    versions = active_signed_versions(partnership) if can(export.owner, partnership, Perm.VIEW) else []
+    return FileWriter(len(versions), lambda handle, step: build_zip(partnership, versions, handle, step))
+
+
+def _may_fetch_zip(user, export) -> bool:
+    """Any member of the partnership, as for the list of its memoranda."""
+    return can(user, export.params["partnership"], Perm.VIEW)
+
+
+def register() -> None:
+    from portal.jobs.exports import register_export
+
+    register_export("memoranda_zip", _zip_writer, _may_fetch_zip)

@@ -169,3 +169,8 @@ register_scale_builder(
 register_history_kind(
     HistoryKind(20, "memoranda.Memorandum", (Action.SECTION_UPDATED, Action.COMMENTED, Action.SIGNED))
 )
+
+# Every signed PDF of a partnership as one zip, built by an export job.
+from memoranda import export as _export  # noqa: E402
+
+_export.register()

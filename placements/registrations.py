@@ -362,3 +362,5 @@ register_history_kind(
         (AuditAction.PLACEMENT_CREATED, AuditAction.PLACEMENT_STATUS_CHANGED, AuditAction.REVIEW_RECORDED),
     )
 )
+
+from placements import export_jobs  # noqa: E402, F401  (registers the placements list's export job)

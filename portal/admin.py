@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from portal.audit import diff, record
-from portal.models import AuditEvent, User
+from portal.models import AuditEvent, Export, OutgoingMail, User
 
 
 class ReadOnlyMixin:
@@ -76,3 +76,20 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["actor_label", "target_label", "summary"]
     list_select_related = ["actor"]
+
+
+# Background jobs: the engine's own rows ("Task results", django_tasks_db's admin) show every job
+# with its status, attempts (worker ids) and last traceback; failed ones are filtered by status.
+# The e-mails and exports they leave are listed here, read-only, for support.
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "to", "subject", "sent_at", "attempts", "failed", "uncertain"]
+    list_filter = ["failed", "uncertain", "template"]
+    search_fields = ["to", "subject"]
+
+
+@admin.register(Export)
+class ExportAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "owner", "kind", "fmt", "status", "rows_done", "rows_total", "expires_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["owner"]

@@ -36,6 +36,28 @@ def _xlsx_cell(value):
     return cell_text(value) if isinstance(value, str | type(None)) else value
 
 
+def write_spreadsheet(handle, headers: list[str], rows: Iterable[list], fmt: str) -> None:
+    """Write a CSV (UTF-8 with BOM) or XLSX of plain values to a binary file (exports run as jobs)."""
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Export")
+        sheet.append(headers)
+        for row in rows:
+            sheet.append([_xlsx_cell(v) for v in row])
+        workbook.save(handle)
+        return
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=True)
+    text.write("\ufeff")
+    writer = csv.writer(text)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([cell_text(v) for v in row])
+    text.flush()
+    text.detach()
+
+
 def file_response(filename: str, headers: list[str], rows: Iterable[list], fmt: str) -> HttpResponse:
     """A CSV (UTF-8 with BOM, so Excel reads it right) or XLSX download of plain values."""
     if fmt == "xlsx":

@@ -222,6 +222,17 @@ class PortalPasswordResetForm(GOVUKFormMixin, PasswordResetForm):
         kwargs["extra_email_context"] = {**(kwargs.get("extra_email_context") or {}), "site_url": settings.SITE_URL}
         return super().save(*args, **kwargs)
 
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        # Queued like every other e-mail (portal/mail.py): a mail outage never fails the page.
+        from django.template import loader
+
+        from portal.mail import queue
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        queue(to_email, subject, loader.render_to_string(email_template_name, context), template=email_template_name)
+
 
 class ConfirmPasswordForm(PortalForm):
     """Re-enter the password before signing or signing off (failures count as sign-in failures)."""

@@ -277,3 +277,7 @@ class AuditSubject(models.Model):
     @staticmethod
     def pseudonym_mac_for(key_id: str, digest: str, text: str) -> str:
         return audit_keys.mac(key_id, canonical_json(["audit-pseudonym", digest, text]))
+
+
+# The jobs' models live beside their code (portal/jobs/models.py) but belong to this app.
+from portal.jobs.models import Export, OutgoingMail, ScheduledRun  # noqa: E402, F401

@@ -55,3 +55,18 @@ def roles(*allowed: str, ok: int = 200, admin: int | str | None = None) -> dict:
 
 def site_admin_only(ok: int = 200, others: int = 403) -> dict:
     return {"anonymous": LOGIN, "non_member": others, **{r: others for r in MEMBER_ROLES}, "admin": ok}
+
+
+def through_export(response):
+    """A list's download response; when the list queues an export job (portal/jobs/exports.py),
+    follow its progress page to the file, checking the page says it is ready."""
+    if response.status_code == 302 and response.url.startswith("/exports/"):
+        page = response.client.get(response.url)
+        assert page.status_code == 200 and "Your file is ready" in page.content.decode(), page.status_code
+        from django.http import HttpResponse
+
+        streamed = response.client.get(response.url + "download/")
+        # Plain content, like a list's own download.
+        response = HttpResponse(b"".join(streamed.streaming_content), status=streamed.status_code)
+        response["Content-Disposition"] = streamed["Content-Disposition"]
+    return response

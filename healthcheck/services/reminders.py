@@ -28,8 +28,8 @@ def send_overdue_action_reminders(today: date) -> int:
         try:
             with transaction.atomic():
                 ActionReminder.objects.create(action=action, due_on=action.due_on)
-                # send_now inside the savepoint: a refused e-mail leaves no reminder row, so
-                # tomorrow's run tries again.
+                # The e-mail is queued in the same savepoint as the reminder row: both are
+                # kept or neither is, and the worker delivers it (retrying if the server is down).
                 send_now(
                     "healthcheck/email/overdue_action",
                     {

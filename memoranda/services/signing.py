@@ -33,6 +33,7 @@ from portal.audit import record
 from portal.concurrency import refuse_stale
 from portal.exceptions import InvalidTransition
 from portal.hashing import sha256_of_bytes
+from portal.jobs.engine import enqueue, job
 from portal.links import absolute_url
 from portal.mail import send_on_commit
 
@@ -214,19 +215,42 @@ def sign(
     return signature
 
 
-def store_signed_pdf(memorandum: Memorandum, version: MemorandumVersion) -> None:
-    """Render the signed PDF once and keep it with its own SHA-256: every later download is this file."""
+@job(max_attempts=5, time_limit=120, backoff=30)
+def seal_signed_pdf(version_id: int, superseded_ids: list[int] | None = None) -> str:
+    """The signed PDF, as a job after the last signature commits: rendering (about a second) runs
+    outside any transaction and so outside the audit trail's lock; the file, its digest and the
+    audit event go in one short transaction. Runs once: a version with its PDF is left alone."""
+    version = MemorandumVersion.objects.filter(pk=version_id, status=VersionStatus.SIGNED).first()
+    if version is None or version.pdf:
+        return "nothing to do"
+    memorandum = Memorandum.objects.select_related("partnership").get(pk=version.memorandum_id)
     pdf = render_memorandum_pdf(memorandum, version)
-    if version.pdf:
-        version.pdf.delete(save=False)
-    version.pdf_sha256 = sha256_of_bytes(pdf)
-    version.pdf.save(f"memorandum-{memorandum.pk}-version-{version.number}.pdf", ContentFile(pdf), save=False)
-    version.save(update_fields=["pdf", "pdf_sha256"])
+    with transaction.atomic():
+        locked = MemorandumVersion.objects.select_for_update().get(pk=version_id)
+        if locked.pdf:
+            return "already stored"  # another worker finished first
+        name = f"memorandum-{memorandum.pk}-version-{locked.number}.pdf"
+        storage = locked.pdf.storage
+        if storage.exists(f"memoranda/{name}"):
+            storage.delete(f"memoranda/{name}")  # left by an attempt that died before its commit
+        locked.pdf_sha256 = sha256_of_bytes(pdf)
+        locked.pdf.save(name, ContentFile(pdf), save=False)
+        locked.save(update_fields=["pdf", "pdf_sha256"])
+        record(
+            None,
+            Action.PDF_SEALED,
+            memorandum,
+            changes={"pdf_sha256": [None, locked.pdf_sha256]},
+            summary=f"Stored the signed PDF of version {locked.number}",
+            partnership_id=memorandum.partnership_id,
+        )
+        _send_signed(memorandum, locked, superseded_ids or [])
+    return locked.pdf_sha256
 
 
 def _activate(actor, memorandum: Memorandum, version: MemorandumVersion) -> None:
-    """Every party signed (we hold the row locks): activate once, render and store the PDF once,
-    supersede the memorandum this one replaces."""
+    """Every party signed (we hold the row locks): activate once, supersede the memorandum this
+    one replaces, and queue the job that stores the PDF once (seal_signed_pdf)."""
     today = clock.today()
     version.status, version.signed_at = VersionStatus.SIGNED, clock.now()
     version.save(update_fields=["status", "signed_at"])
@@ -234,7 +258,6 @@ def _activate(actor, memorandum: Memorandum, version: MemorandumVersion) -> None
     memorandum.effective_date = max(today, memorandum.start_date)
     memorandum.review_date = add_months(memorandum.effective_date, memorandum.review_interval_months)
     memorandum.save()
-    store_signed_pdf(memorandum, version)
     superseded = []
     if memorandum.replaces_id:
         old = (
@@ -259,17 +282,23 @@ def _activate(actor, memorandum: Memorandum, version: MemorandumVersion) -> None
         actor,
         Action.ACTIVATED,
         memorandum,
-        changes={"status": [Status.AWAITING, Status.ACTIVE], "pdf_sha256": [None, version.pdf_sha256]},
+        changes={"status": [Status.AWAITING, Status.ACTIVE]},
         summary=f"Version {version.number} fully signed and active",
         partnership_id=memorandum.partnership_id,
     )
+    # The PDF is rendered by a job once this commits (in process, at once): the signer does not
+    # wait. The job sends the "signed" e-mail, which links to the PDF and gives its fingerprint.
+    enqueue(seal_signed_pdf, version.pk, [m.pk for m in superseded], in_process="now")
+
+
+def _send_signed(memorandum: Memorandum, version: MemorandumVersion, superseded_ids) -> None:
     people = [p.signatory for p in memorandum.parties.select_related("signatory")] + leads(memorandum.partnership_id)
     send_on_commit(
         "memoranda/email/signed",
         {
             "memorandum": memorandum,
             "version": version,
-            "superseded": superseded,
+            "superseded": list(Memorandum.objects.filter(pk__in=superseded_ids)),
             "url": absolute_url(memorandum.get_absolute_url()),
             "pdf_url": absolute_url(reverse("memoranda:pdf", kwargs={"pk": memorandum.pk})),
             "verify_url": verify_url(),

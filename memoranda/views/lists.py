@@ -4,16 +4,17 @@ memoranda as one download."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from memoranda import selectors
-from memoranda.export import active_signed_versions, build_zip
+from memoranda.export import active_signed_versions
 from memoranda.models import Kind, Status
 from partnerships.access import Perm, partnership_or_404
 from partnerships.models import Partnership
+from portal.jobs.exports import start_export
 from portal.paging import paginate, query_params
 
 
@@ -40,8 +41,14 @@ def export(request: HttpRequest, slug: str) -> HttpResponseBase:
     signed = active_signed_versions(partnership)
     if not signed:
         return render(request, "memoranda/export_empty.html", {"partnership": partnership})
-    archive = build_zip(partnership, signed)
-    name = f"memoranda-{partnership.slug}-{timezone.localdate():%Y-%m-%d}.zip"
-    response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    # Every signed PDF of a partnership: built by a worker; the progress page offers the zip.
+    export = start_export(
+        request.user,
+        "memoranda_zip",
+        "zip",
+        filename=f"memoranda-{partnership.slug}-{timezone.localdate():%Y-%m-%d}",
+        params={"partnership": partnership.pk},
+        perm=Perm.VIEW.value,
+        partnership_ids=[partnership.pk],
+    )
+    return redirect("export_detail", pk=export.pk)

@@ -137,12 +137,15 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _pdf_response(memorandum: Memorandum, version: MemorandumVersion | None) -> HttpResponseBase:
+def _pdf_response(request, memorandum: Memorandum, version: MemorandumVersion | None) -> HttpResponseBase:
     """The stored signed PDF when there is one (rendered once, never again); otherwise a fresh
     rendering watermarked as not signed."""
     if version is not None and version.status == VersionStatus.SIGNED:
         if not version.pdf:
-            raise Http404("The signed PDF is missing from storage. Tell the site administrator.")
+            # Rendered by a job just after the last signature (memoranda.services.signing.seal_signed_pdf).
+            return render(
+                request, "memoranda/pdf_preparing.html", {"memorandum": memorandum, "version": version}, status=202
+            )
         return private_file_response(version.pdf, f"memorandum-{memorandum.pk}-version-{version.number}-signed.pdf")
     pdf = render_memorandum_pdf(memorandum, version)
     name = f"memorandum-{memorandum.pk}-" + (f"version-{version.number}" if version else "draft") + "-not-signed.pdf"
@@ -158,10 +161,10 @@ def memorandum_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     version = memorandum.versions.order_by("-number").first()
     signed = memorandum.versions.filter(status=VersionStatus.SIGNED).order_by("-number").first()
     if signed is not None and memorandum.status != Status.DRAFT:
-        return _pdf_response(memorandum, signed)
+        return _pdf_response(request, memorandum, signed)
     if memorandum.status == Status.AWAITING:
-        return _pdf_response(memorandum, version)
-    return _pdf_response(memorandum, None)
+        return _pdf_response(request, memorandum, version)
+    return _pdf_response(request, memorandum, None)
 
 
 @login_required
@@ -174,4 +177,4 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     )
     if version is None:
         raise Http404("No such version")
-    return _pdf_response(version.memorandum, version)
+    return _pdf_response(request, version.memorandum, version)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -75,9 +74,8 @@ def _invitation_link(user: User) -> str:
 
 
 def _send_invitation(user: User, partnership: Partnership, membership: Membership, actor: User) -> None:
-    """Sent inside the transaction on purpose (portal.mail.send_now, not send_on_commit): if the
-    mail server refuses it, nobody is added and the lead is told to try again, rather than an
-    account existing that nobody can reach."""
+    """Queued in the transaction (portal.mail.send_now): the invitation goes for certain once the
+    membership is saved, and a mail outage delays it (the job retries) rather than failing the page."""
     context = {
         "user": user,
         "partnership": partnership,
@@ -87,14 +85,7 @@ def _send_invitation(user: User, partnership: Partnership, membership: Membershi
         "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 3600),
         "login_url": absolute_url(reverse("login")),
     }
-    try:
-        send_now("partnerships/email/invitation", context, [user])
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Invitation e-mail to %s could not be sent", user.email)
-        raise ValidationError(
-            "The invitation e-mail could not be sent, so nobody was added. Try again in a few minutes; "
-            "if it keeps failing, tell your site administrator."
-        ) from None
+    send_now("partnerships/email/invitation", context, [user])
 
 
 @dataclass

@@ -6,13 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from partnerships.access import Perm, object_or_404
-from placements import exports
+from partnerships.access import Perm, object_or_404, roles_label
+from placements.export_jobs import filtered_placements
 from placements.forms import PlacementForm, ReviewForm, StatusForm
 from placements.models import (
     FILLED,
@@ -39,45 +38,39 @@ from placements.views.common import (
     form_flow,
     listed_partnerships,
     manage_context,
-    narrow,
     pick,
-    positive_int,
     render_form,
     student_export_partnerships,
-    student_rows_download,
     visible_partnerships,
 )
 from portal.audit import history_for
 from portal.flows import GET_POST
 from portal.forms import add_service_errors
+from portal.jobs.exports import start_export
 from portal.paging import paginate, query_params
 
 
 @login_required
 def placement_list(request: HttpRequest) -> HttpResponse:
     partnerships = visible_partnerships(request.user)
-    qs = narrow(Placement.objects.visible_to(request.user), request.user, partnerships)
     selected = query_params(request, "partnership", "year", "status", "stage", "q", "employer")
-    if selected["partnership"]:
-        qs = qs.filter(partnership__slug=selected["partnership"])
-    if selected["year"]:
-        qs = qs.filter(academic_year__label=selected["year"])
-    if selected["status"] in PlacementStatus.values:
-        qs = qs.filter(status=selected["status"])
-    if selected["stage"] in Stage.values:
-        qs = qs.filter(stage=selected["stage"])
-    if positive_int(selected["employer"]):
-        qs = qs.filter(offer__employer_id=positive_int(selected["employer"]))
-    if selected["q"]:
-        qs = qs.filter(Q(student__reference__icontains=selected["q"]) | Q(student__name__icontains=selected["q"]))
-    qs = qs.select_related(
-        "student", "student__university", "offer", "offer__employer", "academic_year", "partnership"
-    ).order_by("-starts_on", "-id")
+    qs = filtered_placements(request.user, partnerships, selected)
     fmt = export_format(request)
     if fmt:
-        return student_rows_download(
-            request, qs, listed_partnerships(partnerships, selected), "placements", exports.PLACEMENTS, fmt
+        # A national list runs to hundreds of thousands of rows: built by a worker, not here.
+        allowed = student_export_partnerships(request.user, listed_partnerships(partnerships, selected))
+        if not allowed:
+            raise PermissionDenied(f"Only {roles_label(Perm.EXPORT_STUDENTS)} can download students' details.")
+        export = start_export(
+            request.user,
+            "placements",
+            fmt,
+            filename="placements",
+            params={k: v for k, v in selected.items() if v},
+            perm=Perm.EXPORT_STUDENTS.value,
+            partnership_ids=[p.pk for p in allowed],
         )
+        return redirect("export_detail", pk=export.pk)
     # The page shows a few columns of each joined row; the download above needs them all.
     qs = qs.only(
         "stage",

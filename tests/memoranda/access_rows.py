@@ -52,7 +52,7 @@ ROWS: list[Row] = [
     Row("memoranda:verify", public()),
     Row("memoranda:verify", public(), query="sha256=" + "a" * 64, note="an unknown fingerprint"),
     Row("memoranda:create", LEAD, kwargs=_slug),
-    Row("memoranda:export", members(), kwargs=_slug),
+    Row("memoranda:export", members(), kwargs=_slug, note="nothing signed: says so"),
     Row("memoranda:detail", members(), kwargs=_draft),
     Row("memoranda:detail", members(), kwargs=_active, note="an active memorandum"),
     Row("memoranda:pdf", members(), kwargs=_draft),

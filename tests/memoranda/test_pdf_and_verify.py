@@ -182,7 +182,7 @@ def test_the_evidence_certificate_prints_the_audit_chain_head(world):
     _, text = _text(version.pdf.read())
     certificate = text.split("Audit chain head", 1)[1]
     flat = _flat(certificate)
-    # The PDF is made as the last signature lands: the head is that signature's event.
+    # The PDF is made by a job just after the last signature commits: the head is the activation's event.
     head = next(e for e in AuditEvent.objects.order_by("-id") if e.hash in flat)
-    assert head.action == "memorandum.signed"
+    assert head.action == "memorandum.activated"
     assert f"event {head.pk} (of {AuditEvent.objects.filter(pk__lte=head.pk).count()})" in certificate

@@ -45,10 +45,12 @@ MANAGE = roles("coordinator", "lead")
 # Downloads with a row per student: coordinators and leads only. The non-member leads another
 # partnership, so they get a download of that partnership's rows (none of this one's).
 STUDENT_ROWS = {**roles("coordinator", "lead"), "non_member": 200}
+# The placements list's download is a job: those allowed are sent to its progress page.
+STUDENT_ROWS_JOB = {**roles("coordinator", "lead", ok=302), "non_member": 302}
 
 ROWS: list[Row] = [
     Row("placements:list", signed_in()),
-    Row("placements:list", STUDENT_ROWS, kwargs=_with_placements, query="export=csv", note="student rows"),
+    Row("placements:list", STUDENT_ROWS_JOB, kwargs=_with_placements, query="export=csv", note="student rows"),
     Row("placements:sufficiency", signed_in(), note="without a partnership it asks for one"),
     Row("placements:sufficiency", members(), query="partnership=matrix-tp", extra={"with": "partnership"}),
     Row("placements:offer_list", signed_in()),

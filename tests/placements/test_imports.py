@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from placements.importers.batch import COLUMNS
 from placements.models import ImportBatch, Placement, PlacementOffer, PracticeEducator, Student
+from tests.access import through_export
 from tests.placements.factories import AcademicYearFactory, EducatorFactory, OfferFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -265,7 +266,7 @@ def test_lists_export_to_csv_and_xlsx(world, client_for):
     # Rows per student are for coordinators and leads (tests/security/test_student_exports.py).
     response = client_for("coordinator").get("/placements/students/?export=csv")
     assert response.content.decode("utf-8-sig").startswith("reference,name,university")
-    response = client_for("coordinator").get("/placements/?export=xlsx")
+    response = through_export(client_for("coordinator").get("/placements/?export=xlsx"))
     assert load_workbook(io.BytesIO(response.content)).active["A1"].value == "Partnership"
 
 

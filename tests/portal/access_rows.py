@@ -48,3 +48,34 @@ ROWS = [
 ]
 
 __all__ = ["ROWS", "LOGIN"]
+
+
+def _export(w):
+    """A placements export the world's coordinator asked for, built (in process) and ready."""
+    from django.test import Client
+
+    from portal.jobs.models import Export
+    from tests.placements.factories import placements_world
+
+    placements_world(w)
+    client = Client()
+    client.force_login(w.user("coordinator"))
+    client.get("/placements/?export=csv")
+    return {"pk": Export.objects.get(owner=w.user("coordinator")).pk}
+
+
+# The person who asked, and those holding the student-export right in its partnerships (the
+# lead; site administrators); everyone else, members included, gets 404.
+EXPORT_FETCHERS = {
+    "anonymous": LOGIN,
+    "non_member": 404,
+    "member": 404,
+    "coordinator": 200,
+    "signatory": 404,
+    "lead": 200,
+    "admin": 200,
+}
+ROWS += [
+    Row("export_detail", EXPORT_FETCHERS, kwargs=_export),
+    Row("export_download", EXPORT_FETCHERS, kwargs=_export),
+]

@@ -129,7 +129,7 @@ STATE_VISITS: list[Visit] = [
     Visit("healthcheck:framework_detail", _draft_framework, roles=("admin",), note="a draft"),
     Visit("memoranda:send", _ready, roles=("lead",), note="complete draft"),
     Visit("memoranda:detail", _ready, roles=("lead", "signatory"), note="complete draft"),
-    Visit("memoranda:export", _signed_memoranda, roles=("lead",), note="with a signed memorandum"),
+    Visit("memoranda:export", _signed_memoranda, roles=("lead",), follow=True, note="with a signed memorandum"),
     Visit("memoranda:version_pdf", _signed_version, roles=("member",), note="signed"),
     Visit("placements:import_detail", _checked_batch, roles=("lead",), note="checked, ready to import"),
     Visit("placements:list", _with_placements, roles=("lead",), note="with placements"),

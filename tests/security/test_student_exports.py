@@ -9,6 +9,7 @@ from django.test import Client
 
 from partnerships.models import OrganisationKind, Role
 from tests import factories as f
+from tests.access import through_export
 from tests.placements.factories import PlacementFactory, StudentFactory, placements_world
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,7 @@ LISTS = ["/placements/", "/placements/students/"]
 
 
 def _rows(response) -> str:
+    response = through_export(response)
     assert response.status_code == 200, response.status_code
     assert response["Content-Disposition"].startswith("attachment")
     return response.content.decode("utf-8-sig")
