@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from portal.forms import saved_meanwhile, submit
 
+# The one way views restrict HTTP methods (anything else is answered 405).
+GET_ONLY = require_http_methods(["GET"])
 GET_POST = require_http_methods(["GET", "POST"])
 POST_ONLY = require_http_methods(["POST"])
 

@@ -19,9 +19,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
 
 from portal import views
+from portal.flows import GET_ONLY, POST_ONLY
 from portal.middleware import touch_session
 from portal.registry import privacy_facts
 
@@ -34,7 +34,7 @@ def _date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-@require_GET
+@GET_ONLY
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -49,7 +49,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@GET_ONLY
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -64,7 +64,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@GET_ONLY
 def cookies(request: HttpRequest) -> HttpResponse:
     # Names and lifetimes straight from the settings that make the cookies.
     rows = [
@@ -117,7 +117,7 @@ def summarise_health(response) -> dict:
     return {"overall": overall, "checks": checks}
 
 
-@require_GET
+@GET_ONLY
 @never_cache
 def service_status(request: HttpRequest) -> HttpResponse:
     """The service status for people. It asks the same probe as load balancers (portal.views.healthz,
@@ -132,7 +132,7 @@ def service_status(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@POST_ONLY
 def session_keep_alive(request: HttpRequest) -> HttpResponse:
     """The "Stay signed in" button: restarts the idle limit. The dialogue's script posts here and gets 204;
     a plain form post goes back to the page it came from."""
@@ -145,7 +145,7 @@ def session_keep_alive(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
-@require_GET
+@GET_ONLY
 def signed_out(request: HttpRequest) -> HttpResponse:
     """Where the timeout warning sends a person whose time ran out (after signing them out)."""
     back = request.GET.get("next", "")

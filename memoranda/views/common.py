@@ -3,6 +3,7 @@ words when its state does not allow the action."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import cast
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from partnerships.access import Perm, object_or_404
 from portal.exceptions import InvalidTransition
 
 
-def memorandum_or_404(request, pk, perm: Perm = Perm.VIEW, queryset=None) -> Memorandum:
+def memorandum_or_404(request, pk, perm: StrEnum = Perm.VIEW, queryset=None) -> Memorandum:
     queryset = queryset if queryset is not None else Memorandum.objects.select_related("partnership")
     # object_or_404 is typed for any model; every queryset passed here is of Memorandum.
     return cast(Memorandum, object_or_404(queryset, request.user, perm, pk=pk))

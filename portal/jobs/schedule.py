@@ -48,8 +48,8 @@ def slot_for(entry: Entry, now: dt.datetime) -> str | None:
     if entry.every_minutes:
         minute = local.minute - local.minute % entry.every_minutes
         return local.replace(minute=minute).strftime("%Y-%m-%dT%H:%M")
-    hour, _, minute = settings.JOBS_DAILY_AT.partition(":")
-    if (local.hour, local.minute) < (int(hour), int(minute or 0)):
+    hour_text, _, minute_text = settings.JOBS_DAILY_AT.partition(":")
+    if (local.hour, local.minute) < (int(hour_text), int(minute_text or 0)):
         return None
     return local.date().isoformat()
 

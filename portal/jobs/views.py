@@ -4,12 +4,14 @@ export's own rule allows) gets 404, as for any object outside their partnerships
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
-from portal.jobs.exports import may_fetch, private_storage
+from portal.files import private_file_response
+from portal.flows import GET_ONLY
+from portal.jobs.exports import may_fetch
 from portal.jobs.models import Export, ExportStatus
 
 CONTENT_TYPES = {
@@ -28,7 +30,7 @@ def _export_or_404(user, pk: int) -> Export:
 
 
 @login_required
-@require_GET
+@GET_ONLY
 @never_cache
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     export = _export_or_404(request.user, pk)
@@ -47,15 +49,11 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+@GET_ONLY
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     export = _export_or_404(request.user, pk)
     if export.status != ExportStatus.READY or not export.file:
         raise Http404("The file is not ready")
-    handle = private_storage().open(export.file, "rb")
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{export.filename}.{export.fmt}",
-        content_type=CONTENT_TYPES.get(export.fmt, "application/octet-stream"),
+    return private_file_response(
+        export.file, f"{export.filename}.{export.fmt}", CONTENT_TYPES.get(export.fmt, "application/octet-stream")
     )

@@ -66,7 +66,7 @@ def _export(w):
 
 # The person who asked, and those holding the student-export right in its partnerships (the
 # lead; site administrators); everyone else, members included, gets 404.
-EXPORT_FETCHERS = {
+EXPORT_FETCHERS: dict[str, int | str] = {
     "anonymous": LOGIN,
     "non_member": 404,
     "member": 404,

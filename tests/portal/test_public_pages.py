@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import JsonResponse
 
 from placements.models import PlacementPolicy
-from placements.services import IMPORT_FILE_DAYS
+from placements.services.data_protection import IMPORT_FILE_DAYS
 from portal import views_public
 from portal.views_public import summarise_health
 
