@@ -178,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@localhost:5432/portal_bench")
         return 2
+    # The bench database's files (signed PDFs, audit checkpoints) live beside it, not in the
+    # folder a development server uses: a checkpoint of another database's trail would fail /healthz.
+    database_name = os.environ["DATABASE_URL"].rsplit("/", 1)[-1].split("?")[0]
+    os.environ.setdefault("PRIVATE_MEDIA_ROOT", str(ROOT / "bench" / "private-media" / database_name))
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -115,8 +115,11 @@ def test_the_service_status_page_says_the_service_works_in_words(client):
     text = text_of(response)
     assert "Green Working normally" in text
     assert "Stored data (the database) Green Working" in text
-    # The probe for machines is unchanged.
-    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+    assert "Files (the file store) Green Working" in text
+    assert "The audit trail Green Working" in text
+    # The probe for machines keeps the keys it always answered with.
+    probe = client.get("/healthz").json()
+    assert probe["status"] == "ok" and probe["database"] == "ok"
 
 
 def test_the_probe_failing_is_red_and_an_unknown_answer_amber():
