@@ -4,9 +4,11 @@ as an invalid choice rather than reaching a service."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from partnerships.models import EMPLOYER_KINDS, Organisation
 from placements.models import (
@@ -160,7 +162,7 @@ class StatusForm(NoNullCharsMixin, PortalForm):
 
     def __init__(self, *args, allowed: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = allowed
+        cast(forms.ChoiceField, self.fields["status"]).choices = allowed
 
     def clean(self):
         cleaned = super().clean()
@@ -265,12 +267,15 @@ class CommitmentForm(RevisionMixin, PortalModelForm):
         model = EmployerCommitment
         fields = ["employer", "academic_year", "places"]
 
+    employers: QuerySet[Organisation]  # the employer choices, for the page to open on one
+
     def __init__(self, *args, partnership, own_employer=None, **kwargs):
         super().__init__(*args, **kwargs)
         employers = partnership_employers(partnership)
         if own_employer is not None:
             employers = employers.filter(pk=own_employer.pk)
         self.fields["employer"].queryset = employers
+        self.employers = employers
         self.fields["academic_year"].queryset = AcademicYear.objects.order_by("-starts_on")
         limit(self.fields["places"], 0, 5000)
 

@@ -165,7 +165,8 @@ def attention(user) -> list[AttentionItem]:
     own = {pk: own_employer(user, p) for pk, p in partnerships.items()}
 
     def mine(pk: int, employer_id: int | None) -> bool:
-        return own[pk] is None or own[pk].pk == employer_id
+        employer = own[pk]
+        return employer is None or employer.pk == employer_id
 
     years = list(AcademicYear.objects.order_by("starts_on"))
     year = current_year_from(years)

@@ -81,7 +81,10 @@ def build(ctx: dict, params: dict, stdout) -> None:
 
     weights = {p.pk: (2 if i == 0 else 1) for i, p in enumerate(partnerships)}
     per_weight = params["placements"] / (sum(weights.values()) * len(years))
-    offers, students, plan = [], [], []
+    offers: list[PlacementOffer] = []
+    students: list[Student] = []
+    # (offer, student, stage, status, block start, block end): a placement runs for its offer's block.
+    plan: list[tuple[PlacementOffer, Student, str, str, dt.date, dt.date]] = []
     for partnership in partnerships:
         for y, year in enumerate(years):
             count = max(1, round(per_weight * weights[partnership.pk]))
@@ -108,14 +111,14 @@ def build(ctx: dict, params: dict, stdout) -> None:
                 student=student,
                 offer=offer,
                 stage=stage,
-                starts_on=offer.starts_on,
-                ends_on=offer.ends_on,
+                starts_on=starts_on,
+                ends_on=ends_on,
                 planned_days=100 if stage == "final" else 70,
                 completed_days=0 if status != "completed" else (100 if stage == "final" else 70),
                 status=status,
                 end_reason="other" if status == "ended-early" else "",
             )
-            for offer, student, stage, status in plan
+            for offer, student, stage, status, starts_on, ends_on in plan
         ],
         batch_size=5000,
     )
@@ -184,6 +187,8 @@ def _plan_year(partnership, year, current, count, employers, programmes, educato
         stage = ["final", "first", "either"][k % 3]
         employer = employers[partnership.pk][k % len(employers[partnership.pk])]
         first_block = stage == "first"
+        starts_on = dt.date(start, 10, 5) if first_block else dt.date(start + 1, 1, 11)
+        ends_on = dt.date(start + 1, 1, 22) if first_block else dt.date(start + 1, 6, 4)
         offer = PlacementOffer(
             partnership=partnership,
             employer=employer,
@@ -194,8 +199,8 @@ def _plan_year(partnership, year, current, count, employers, programmes, educato
             stage=stage,
             places=3,
             practice_educator=people[k % len(people)],
-            starts_on=dt.date(start, 10, 5) if first_block else dt.date(start + 1, 1, 11),
-            ends_on=dt.date(start + 1, 1, 22) if first_block else dt.date(start + 1, 6, 4),
+            starts_on=starts_on,
+            ends_on=ends_on,
         )
         offers.append(offer)
         for place in range(3):
@@ -215,5 +220,5 @@ def _plan_year(partnership, year, current, count, employers, programmes, educato
                 status = "in-progress" if first_block else rng.choice(["confirmed", "confirmed", "proposed"])
             else:
                 status = "ended-early" if rng.random() < 0.05 else "completed"
-            plan.append((offer, student, "first" if first_block else "final", status))
+            plan.append((offer, student, "first" if first_block else "final", status, starts_on, ends_on))
         k += 1

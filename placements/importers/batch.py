@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from types import ModuleType
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +25,8 @@ from portal.storage import refuse_on_storage_failure
 
 # Each kind of import: a module with its COLUMNS, `check(partnership, rows, result, own, lock)`
 # (fills result.errors, or result.plan with one named row per row) and `write(partnership, plan)`.
-KINDS = {
+# Keyed by the kind's value, as a batch stores it (ImportKind members are those strings).
+KINDS: dict[str, ModuleType] = {
     ImportKind.OFFERS: offers,
     ImportKind.STUDENTS: students,
     ImportKind.EDUCATORS: educators,

@@ -94,6 +94,8 @@ def check(partnership, rows, result: CheckResult, own, lock: bool) -> None:
         if problems:
             result.errors.append((line, "; ".join(problems)))
             continue
+        # Each of these is None only with a problem reported above.
+        assert employer is not None and year is not None and stage is not None
         values = {
             "service_area": area,
             "statutory": statutory_text in YES,

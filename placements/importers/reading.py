@@ -9,7 +9,8 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -75,7 +76,7 @@ def read_rows(fileobj, name: str) -> Iterator[tuple[int, dict[str, str]]]:
     fileobj.seek(0)
     count = 0
     if name.lower().endswith(".xlsx"):
-        rows = spreadsheet_rows(fileobj)
+        rows = _spreadsheet_rows(fileobj)
         try:
             header = _header(next(rows, (1, ()))[1])
             for number, values in rows:
@@ -105,6 +106,12 @@ def read_rows(fileobj, name: str) -> Iterator[tuple[int, dict[str, str]]]:
         raise FileProblem(f"Line {reader.line_num} could not be read as CSV ({exc}): check its quotes") from exc
 
 
+def _spreadsheet_rows(fileobj) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
+    # spreadsheet_rows is a generator function (declared as an Iterator): its close() ends the
+    # read early and closes the workbook, which is why the callers here keep hold of it.
+    return cast(Generator[tuple[int, tuple[Any, ...]], None, None], spreadsheet_rows(fileobj))
+
+
 def _csv_reader(raw: bytes):
     """A csv reader over text in the encodings spreadsheets save CSV in: UTF-8 with or without a
     byte order mark, UTF-16 ("Unicode text"), else Windows-1252 (a superset of Latin-1); and with
@@ -126,7 +133,7 @@ def _csv_reader(raw: bytes):
 def header_of(fileobj, name: str) -> list[str]:
     fileobj.seek(0)
     if name.lower().endswith(".xlsx"):
-        rows = spreadsheet_rows(fileobj)
+        rows = _spreadsheet_rows(fileobj)
         try:
             return _header(next(rows, (1, ()))[1])
         finally:

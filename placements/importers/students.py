@@ -144,6 +144,8 @@ def check(partnership, rows, result: CheckResult, own, lock: bool) -> None:
         if problems:
             result.errors.append((line, "; ".join(problems)))
             continue
+        # Each of these is None only with a problem reported above.
+        assert programme is not None and final_year is not None
         student = students.get(reference.lower())
         if placement is not None:
             offer = placement.offer
@@ -186,10 +188,10 @@ def check(partnership, rows, result: CheckResult, own, lock: bool) -> None:
                         )
                     )
                     break
-            for other in items[:i]:
-                if _overlap(mine, other):
+            for earlier in items[:i]:
+                if _overlap(mine, earlier):
                     result.errors.append(
-                        (mine.line, f"Overlaps the placement on line {other.line} for the same student")
+                        (mine.line, f"Overlaps the placement on line {earlier.line} for the same student")
                     )
                     break
     if result.errors:
@@ -242,6 +244,8 @@ def _placement_cells(row, by_name, offers, own, problems: list[str]) -> Placemen
             )
     if problems:
         return None
+    # Each of these is None only with a problem reported above.
+    assert offer is not None and stage is not None and starts is not None and ends is not None and status is not None
     return PlacementCells(offer, stage, starts, ends, planned, completed, status)
 
 
@@ -263,18 +267,18 @@ def write(partnership, plan: list[StudentRow]) -> int:
     Student.objects.bulk_create(new, batch_size=1000)
     touched = {s.pk for s in update_changed(Student, existing)}
     by_reference = {s.reference.lower(): s for s in new + [s for s, _ in existing]}
-    with_placement = [row for row in plan if row.placement is not None]
+    with_placement = [(row.reference, row.placement) for row in plan if row.placement is not None]
     existing_placements = {
         (p.student_id, p.offer_id): p
         for p in Placement.objects.filter(
-            student_id__in=[by_reference[row.reference.lower()].pk for row in with_placement]
+            student_id__in=[by_reference[reference.lower()].pk for reference, _ in with_placement]
         )
     }
     new_placements, placement_pairs = [], []
-    for row in with_placement:
-        student = by_reference[row.reference.lower()]
-        offer = row.placement.offer
-        values = row.placement.values()
+    for reference, cells in with_placement:
+        student = by_reference[reference.lower()]
+        offer = cells.offer
+        values = cells.values()
         current = existing_placements.get((student.pk, offer.pk))
         if current is None:
             new_placements.append(
@@ -291,7 +295,7 @@ def write(partnership, plan: list[StudentRow]) -> int:
             placement_pairs.append((current, values))
     Placement.objects.bulk_create(new_placements, batch_size=1000)
     touched |= {p.student_id for p in update_changed(Placement, placement_pairs)}
-    _note_educators_last_student([row.placement for row in with_placement])
+    _note_educators_last_student([cells for _, cells in with_placement])
     return len(touched & {s.pk for s, _ in existing})
 
 

@@ -33,7 +33,7 @@ HOLDS_PLACE = [
 # Statuses that count as the place being filled, and the student being placed.
 FILLED = [PlacementStatus.CONFIRMED, PlacementStatus.IN_PROGRESS, PlacementStatus.COMPLETED]
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[PlacementStatus]] = {
     PlacementStatus.PROPOSED: {PlacementStatus.CONFIRMED, PlacementStatus.ENDED_EARLY},
     PlacementStatus.CONFIRMED: {PlacementStatus.IN_PROGRESS, PlacementStatus.ENDED_EARLY},
     PlacementStatus.IN_PROGRESS: {PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY},

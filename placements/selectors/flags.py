@@ -103,7 +103,7 @@ def block_clashes(partnership, year: AcademicYear) -> list[BlockClash]:
     by_team: dict[tuple[str, str], list] = defaultdict(list)
     for employer, team, team_key, university, starts, ends in rows:
         by_team[(employer, team_key)].append((team, university, starts, ends))
-    clashes = []
+    clashes: list[BlockClash] = []
     for (employer, _), items in by_team.items():
         found: dict[tuple, BlockClash] = {}
         for i, (team, uni_a, s_a, e_a) in enumerate(items):

@@ -99,12 +99,12 @@ def reviews_on_time(
     for it is dated no later than REVIEW_GRACE_DAYS after. Proposed placements have no reviews
     due; a placement that ended early has no points due after its last day."""
     today = today or timezone.localdate()
-    placements = Placement.objects.filter(partnership=partnership, academic_year=year, starts_on__lte=today).exclude(
+    chosen = Placement.objects.filter(partnership=partnership, academic_year=year, starts_on__lte=today).exclude(
         status=PlacementStatus.PROPOSED
     )
     if organisation is not None:
-        placements = placements.filter(offer__employer=organisation)
-    placements = list(placements.only("id", "starts_on", "ends_on", "status"))
+        chosen = chosen.filter(offer__employer=organisation)
+    placements = list(chosen.only("id", "starts_on", "ends_on", "status"))
     due = on_time = 0
     for _placement, _point, due_on, done in _review_points(placements, today):
         due += 1

@@ -169,7 +169,7 @@ def sufficiency(partnership, year: AcademicYear) -> Sufficiency:
     )
     # One grouped query each for places offered and filled gives both the stage and the
     # employer figures, so the page costs the same number of queries whatever the data.
-    offered = defaultdict(int)
+    offered: dict[str, int] = defaultdict(int)
     statutory_offered = 0
     offered_by_employer: dict[int, int] = defaultdict(int)
     employer_names: dict[int, str] = {}
@@ -184,7 +184,7 @@ def sufficiency(partnership, year: AcademicYear) -> Sufficiency:
         employer_names[row["employer_id"]] = row["employer__name"]
         if row["statutory"]:
             statutory_offered += row["places"]
-    filled = defaultdict(int)
+    filled: dict[str, int] = defaultdict(int)
     statutory_filled = 0
     filled_by_employer: dict[int, int] = defaultdict(int)
     for row in (

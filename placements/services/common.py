@@ -23,8 +23,9 @@ def own_employer(user, partnership) -> Organisation | None:
     partnership lead and a site administrator maintain everyone's."""
     membership = membership_of(user, partnership)
     if membership and membership.role == "coordinator" and membership.organisation_id:
-        if membership.organisation.is_employer:
-            return membership.organisation
+        organisation = membership.organisation
+        if organisation is not None and organisation.is_employer:
+            return organisation
     return None
 
 

@@ -3,6 +3,8 @@ confirm), one placement with its quality reviews, status changes and recording a
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,8 +108,11 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @GET_POST
 def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
-    student = object_or_404(
-        Student.objects.select_related("partnership", "programme"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
+    student = cast(
+        Student,
+        object_or_404(
+            Student.objects.select_related("partnership", "programme"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
+        ),
     )
     own = own_employer(request.user, student.partnership)
     form = PlacementForm(
@@ -161,19 +166,22 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _placement_for(request, pk, perm=Perm.VIEW) -> Placement:
-    return object_or_404(
-        Placement.objects.select_related(
-            "partnership",
-            "student",
-            "student__university",
-            "offer",
-            "offer__employer",
-            "offer__practice_educator",
-            "academic_year",
+    return cast(
+        Placement,
+        object_or_404(
+            Placement.objects.select_related(
+                "partnership",
+                "student",
+                "student__university",
+                "offer",
+                "offer__employer",
+                "offer__practice_educator",
+                "academic_year",
+            ),
+            request.user,
+            perm,
+            pk=pk,
         ),
-        request.user,
-        perm,
-        pk=pk,
     )
 
 

@@ -4,6 +4,7 @@ offers, and the setting audit."""
 from __future__ import annotations
 
 import copy
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Q
@@ -93,11 +94,14 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 
 
 def _offer_for(request, pk, perm=Perm.VIEW) -> PlacementOffer:
-    return object_or_404(
-        PlacementOffer.objects.select_related("partnership", "employer", "academic_year", "practice_educator"),
-        request.user,
-        perm,
-        pk=pk,
+    return cast(
+        PlacementOffer,
+        object_or_404(
+            PlacementOffer.objects.select_related("partnership", "employer", "academic_year", "practice_educator"),
+            request.user,
+            perm,
+            pk=pk,
+        ),
     )
 
 

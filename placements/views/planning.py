@@ -4,6 +4,7 @@ bring, employers' committed places, and placement quality."""
 from __future__ import annotations
 
 import copy
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -139,8 +140,11 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @GET_POST
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = object_or_404(
-        Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
+    programme = cast(
+        Programme,
+        object_or_404(
+            Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
+        ),
     )
     form = ProgrammeForm(
         request.POST or None,
@@ -171,8 +175,11 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = object_or_404(
-        Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
+    programme = cast(
+        Programme,
+        object_or_404(
+            Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
+        ),
     )
     year = resolve_year(query_params(request, "year")["year"])
     current = ProgrammeDemand.objects.filter(programme=programme, academic_year=year).first()
@@ -227,7 +234,7 @@ def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
     # The employer and year the page opens on: chosen on the sufficiency page, else the person's
     # own organisation (or the first employer) and the current year; with the number recorded now.
     wanted = query_params(request, "employer", "year")
-    employers = form.fields["employer"].queryset
+    employers = form.employers
     employer = own or employers.filter(pk=positive_int(wanted["employer"]) or 0).first() or employers.first()
     year = resolve_year(wanted["year"]) or current_year()
     current = (
@@ -290,7 +297,7 @@ def quality(request: HttpRequest, slug: str) -> HttpResponse:
     year = resolve_year(label)
     if label and year is None:
         raise Http404("No such academic year")
-    context = {"partnership": partnership, "year": year, "years": all_years()}
+    context: dict[str, Any] = {"partnership": partnership, "year": year, "years": all_years()}
     if year is None:
         return render(request, "placements/quality.html", context)
     rows = quality_by_employer(partnership, year)

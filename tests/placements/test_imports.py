@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from placements.importers.batch import COLUMNS
 from placements.models import ImportBatch, Placement, PlacementOffer, PracticeEducator, Student
@@ -27,6 +28,7 @@ def _csv(text: str, name="offers.csv") -> SimpleUploadedFile:
 def _xlsx(rows: list[list], name="offers.xlsx") -> SimpleUploadedFile:
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on its one worksheet
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()

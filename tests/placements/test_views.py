@@ -18,7 +18,6 @@ from placements.models import (
 )
 from portal.models import AuditEvent
 from tests.placements.factories import (
-    AcademicYearFactory,
     OfferFactory,
     PlacementFactory,
     StudentFactory,
@@ -350,7 +349,6 @@ def test_detail_pages_render(world, pw, client_for):
     assert pw["offer"].team in html
     html = client.get(f"/practice-educators/{pw['educator'].pk}/").content.decode()
     assert "Matrix Teaching Partnership" in html and "Lapses on" in html
-    assert AcademicYearFactory  # used by other tests
 
 
 def test_placement_dates_default_to_the_offer_block_and_offers_show_free_places(world, pw, client_for):
