@@ -336,6 +336,11 @@ JOBS_RECOVERY_EVERY_SECONDS = float(os.environ.get("JOBS_RECOVERY_EVERY_SECONDS"
 JOBS_SCHEDULE = env_bool("JOBS_SCHEDULE", default=True)
 JOBS_DAILY_AT = os.environ.get("JOBS_DAILY_AT", "06:15")
 JOBS_SCHEDULE_EVERY_SECONDS = float(os.environ.get("JOBS_SCHEDULE_EVERY_SECONDS", "30"))
+# Each worker records that it is alive this often; /healthz counts the workers seen within
+# JOBS_WORKER_STALE_SECONDS, and fails when a runnable job has waited JOBS_QUEUE_STALE_SECONDS.
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
+JOBS_WORKER_STALE_SECONDS = float(os.environ.get("JOBS_WORKER_STALE_SECONDS", "120"))
+JOBS_QUEUE_STALE_SECONDS = float(os.environ.get("JOBS_QUEUE_STALE_SECONDS", "300"))
 # Export files are kept this many days, then deleted by the daily work.
 EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 # Asking for the same export again within this many minutes returns the one already made.

@@ -280,4 +280,4 @@ class AuditSubject(models.Model):
 
 
 # The jobs' models live beside their code (portal/jobs/models.py) but belong to this app.
-from portal.jobs.models import Export, OutgoingMail, ScheduledRun  # noqa: E402, F401
+from portal.jobs.models import Export, OutgoingMail, ScheduledRun, WorkerHeartbeat  # noqa: E402, F401

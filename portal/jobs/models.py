@@ -98,3 +98,20 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.slot}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A worker's last sign of life, for /healthz's queue check: each `run_worker` process updates
+    its row every JOBS_HEARTBEAT_SECONDS and deletes rows no worker has touched for a day."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} (seen {self.seen_at:%Y-%m-%d %H:%M:%S})"

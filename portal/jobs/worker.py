@@ -9,6 +9,8 @@ Any number of workers on any number of machines may run (`manage.py run_worker`)
    it under its time limit (SIGALRM); a failure is retried after a back-off, until the last attempt,
    which marks it failed (visible to site administrators in the admin, "Task results").
 Attempts are counted by the engine's own `worker_ids` list: one entry per claim.
+Every JOBS_HEARTBEAT_SECONDS between jobs the worker also updates its heartbeat row (portal/jobs/
+health.py; /healthz counts the workers seen lately), and about hourly deletes rows a day old.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import signal
 import time
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, transaction
+from django.db import DatabaseError, OperationalError, close_old_connections, transaction
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -28,6 +30,8 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 from portal.jobs.engine import DATABASE, options_for, scaled
 
 logger = logging.getLogger("portal.jobs")
+
+PRUNE_EVERY_SECONDS = 3600.0
 
 
 class JobTimeLimit(Exception):
@@ -138,7 +142,8 @@ class Worker:
     def __init__(self, worker_id: str, *, interval: float = 1.0, schedule: bool = True, batch: bool = False):
         self.worker_id, self.interval, self.schedule, self.batch = worker_id, interval, schedule, batch
         self.running = True
-        self._last_recovery = self._last_schedule = -1e9
+        self._last_recovery = self._last_schedule = self._last_beat = self._last_prune = -1e9
+        self.started_at = timezone.now()
 
     def stop(self, signum, frame):
         logger.info("Worker %s stopping after the current job", self.worker_id)
@@ -149,6 +154,7 @@ class Worker:
         from portal.jobs import schedule
 
         close_old_connections()
+        self.heartbeat()
         if time.monotonic() - self._last_recovery >= settings.JOBS_RECOVERY_EVERY_SECONDS:
             recover()
             self._last_recovery = time.monotonic()
@@ -160,6 +166,21 @@ class Worker:
             return False
         run(row)
         return True
+
+    def heartbeat(self) -> None:
+        """A worker that cannot write its heartbeat still runs jobs: the probe will say so."""
+        from portal.jobs import health
+
+        if time.monotonic() - self._last_beat < settings.JOBS_HEARTBEAT_SECONDS:
+            return
+        try:
+            health.beat(self.worker_id, self.started_at)
+            if time.monotonic() - self._last_prune >= PRUNE_EVERY_SECONDS:
+                health.prune()
+                self._last_prune = time.monotonic()
+        except DatabaseError:
+            logger.exception("Worker %s could not record its heartbeat", self.worker_id)
+        self._last_beat = time.monotonic()
 
     def run_forever(self) -> None:
         signal.signal(signal.SIGTERM, self.stop)

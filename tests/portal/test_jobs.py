@@ -183,6 +183,36 @@ def test_two_schedulers_at_once_queue_each_periodic_job_once(transactional_db, t
     assert len({r.claimed_by for r in ScheduledRun.objects.all()}) in (1, 2)
 
 
+@pytest.mark.postgres
+def test_a_running_worker_keeps_its_heartbeat_and_healthz_counts_it(
+    transactional_db, on_the_queue, tmp_path, frozen_clock
+):
+    from time_machine import escape_hatch
+
+    from portal.jobs.models import WorkerHeartbeat
+
+    # The worker writes the real time; this process's clock is moved there so the stale window
+    # compares like with like (the test does not depend on which day it runs).
+    frozen_clock.move_to(dt.datetime.fromtimestamp(escape_hatch.time.time(), tz=dt.UTC))
+    process = _start_worker(tmp_path, "--worker-id", "beating-worker", JOBS_HEARTBEAT_SECONDS="0.2")
+    try:
+        first = _wait_for(
+            lambda: WorkerHeartbeat.objects.filter(worker_id="beating-worker").first(), what="the first heartbeat"
+        )
+        assert first.pid == process.pid and first.seen_at >= first.started_at
+        _wait_for(
+            lambda: WorkerHeartbeat.objects.get(worker_id="beating-worker").seen_at > first.seen_at,
+            what="a later heartbeat",
+        )
+        frozen_clock.move_to(dt.datetime.fromtimestamp(escape_hatch.time.time(), tz=dt.UTC))
+        body = Client().get("/healthz").json()
+    finally:
+        _stop(process)
+    assert body["queue"] == "ok"
+    assert body["checks"]["queue"]["workers"] >= 1 and body["checks"]["queue"]["oldest_waiting_seconds"] == 0
+    assert WorkerHeartbeat.objects.filter(worker_id="beating-worker").count() == 1  # one row, updated
+
+
 # --- The worker's rules, in this process (any database) ------------------------------------
 
 
