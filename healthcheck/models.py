@@ -145,15 +145,15 @@ class Criterion(models.Model):
 # --- Health checks ------------------------------------------------------------------------------
 
 
-class RatingQuerySet(ScopedQuerySet):
+class RatingQuerySet(ScopedQuerySet["Rating"]):
     partnership_field = "health_check__partnership"
 
 
-class EvidenceQuerySet(ScopedQuerySet):
+class EvidenceQuerySet(ScopedQuerySet["Evidence"]):
     partnership_field = "rating__health_check__partnership"
 
 
-class ActionQuerySet(ScopedQuerySet):
+class ActionQuerySet(ScopedQuerySet["Action"]):
     partnership_field = "health_check__partnership"
 
     def open(self):
