@@ -20,7 +20,7 @@ def pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sign_off = health_check.sign_offs.filter(revision=health_check.revision).select_related("organisation").first()
     content = health_check_pdf(page, sign_off=sign_off, generated_at=timezone.now())
     name = f"health-check-{slugify(health_check.partnership.slug)}-{health_check.academic_year.replace('/', '-')}"
-    if health_check.organisation_id:
+    if health_check.organisation is not None:
         name += f"-{slugify(health_check.organisation.name)[:40]}"
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'

@@ -4,6 +4,7 @@ can share them); site administrators author, version, publish and import them.""
 from __future__ import annotations
 
 import json
+from typing import overload
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,7 +45,7 @@ def framework_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         for row in Criterion.objects.values("area__framework").order_by().annotate(n=Count("id"))
     }
     for framework in frameworks:
-        framework.criterion_count = counts.get(framework.pk, 0)
+        framework.criterion_count = counts.get(framework.pk, 0)  # type: ignore[attr-defined]  # shown by the template only
     return render(request, "healthcheck/framework_list.html", {"frameworks": frameworks})
 
 
@@ -55,8 +56,9 @@ def framework_detail(request: AuthenticatedHttpRequest, framework_pk: int) -> Ht
     for area in areas:
         for criterion in area.criteria.all():
             metric = metric_for(criterion)
-            criterion.metric_label = metric.label if metric else criterion.metric_key
-            criterion.thresholds = thresholds_for(criterion)
+            # Shown by the template only, so not declared on the model.
+            criterion.metric_label = metric.label if metric else criterion.metric_key  # type: ignore[attr-defined]  # template-only
+            criterion.thresholds = thresholds_for(criterion)  # type: ignore[attr-defined]  # template-only
     return render(
         request,
         "healthcheck/framework_detail.html",
@@ -216,6 +218,10 @@ def framework_delete(request: AuthenticatedHttpRequest, framework_pk: int) -> Ht
     )
 
 
+@overload
+def _area(framework: Framework, area_pk: int) -> Area: ...
+@overload
+def _area(framework: Framework, area_pk: int | None) -> Area | None: ...
 def _area(framework: Framework, area_pk: int | None) -> Area | None:
     if area_pk is None:
         return None
@@ -273,6 +279,10 @@ def area_delete(request: AuthenticatedHttpRequest, framework_pk: int, area_pk: i
     )
 
 
+@overload
+def _criterion(framework: Framework, criterion_pk: int) -> Criterion: ...
+@overload
+def _criterion(framework: Framework, criterion_pk: int | None) -> Criterion | None: ...
 def _criterion(framework: Framework, criterion_pk: int | None) -> Criterion | None:
     if criterion_pk is None:
         return None
