@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from healthcheck.models import Area, Criterion, Framework
 from portal.registry import get_metric
@@ -157,7 +158,7 @@ def parse_framework(raw: bytes | str) -> dict:
             "Framework: family must be a short name of lower-case letters, digits and hyphens (e.g. default)"
         )
         family = ""
-    cleaned = {
+    cleaned: dict[str, Any] = {
         "family": family,
         "name": check.text("Framework", data, "name", "name", max_length=_model_max(Framework, "name")),
         "description": check.text("Framework", data, "description", "description", max_length=5000, required=False),
@@ -176,7 +177,7 @@ def parse_framework(raw: bytes | str) -> dict:
             continue
         code = check.code(where, area, Area, "area", area_codes)
         where = f"Area {a_index} ({code})" if code else where
-        clean_area = {
+        clean_area: dict[str, Any] = {
             "code": code,
             "title": check.text(where, area, "title", "title", max_length=_model_max(Area, "title")),
             "description": check.text(where, area, "description", "description", max_length=3000, required=False),
@@ -249,7 +250,7 @@ def export_framework(framework: Framework) -> dict:
     for area in framework.areas.prefetch_related("criteria"):
         criteria = []
         for c in area.criteria.all():
-            item = {
+            item: dict[str, Any] = {
                 "code": c.code,
                 "statement": c.statement,
                 "guidance": c.guidance,

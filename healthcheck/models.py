@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +22,9 @@ from django.utils import timezone
 from partnerships.models import Organisation, Partnership, ScopedQuerySet
 from portal import academic_years
 from portal.storage import private_storage
+
+if TYPE_CHECKING:
+    from healthcheck.rules import RagCounts  # rules imports this module
 
 
 def validate_academic_year(value: str) -> None:
@@ -37,7 +41,7 @@ class Rag(models.TextChoices):
 
 
 # Order used to compare ratings: a higher number is better.
-RAG_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+RAG_RANK: dict[str, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
 
 
 def rag_label(value: str) -> str:
@@ -145,15 +149,15 @@ class Criterion(models.Model):
 # --- Health checks ------------------------------------------------------------------------------
 
 
-class RatingQuerySet(ScopedQuerySet):
+class RatingQuerySet(ScopedQuerySet["Rating"]):
     partnership_field = "health_check__partnership"
 
 
-class EvidenceQuerySet(ScopedQuerySet):
+class EvidenceQuerySet(ScopedQuerySet["Evidence"]):
     partnership_field = "rating__health_check__partnership"
 
 
-class ActionQuerySet(ScopedQuerySet):
+class ActionQuerySet(ScopedQuerySet["Action"]):
     partnership_field = "health_check__partnership"
 
     def open(self):
@@ -199,6 +203,10 @@ class HealthCheck(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    # Not columns: selectors.annotate_summaries sets these on the health checks a list shows.
+    counts: RagCounts
+    overall: str
+
     class Meta:
         ordering = ["-academic_year", "partnership__name", "organisation__name"]
         constraints = [
@@ -223,7 +231,7 @@ class HealthCheck(models.Model):
 
     @property
     def scope_label(self) -> str:
-        if self.organisation_id:
+        if self.organisation is not None:
             return f"{self.organisation.name} in {self.partnership.name}"
         return self.partnership.name
 

@@ -74,7 +74,7 @@ def previous_health_check(health_check: HealthCheck) -> HealthCheck | None:
     return (
         HealthCheck.objects.filter(
             partnership_id=health_check.partnership_id,
-            organisation_id=health_check.organisation_id,
+            organisation_id=health_check.organisation_id,  # type: ignore[misc]  # None is IS NULL; the stubs allow no None
             academic_year__lt=health_check.academic_year,
         )
         .select_related("framework")

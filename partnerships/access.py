@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import EnumType, StrEnum
+from typing import Any, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db.models import Model, QuerySet
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
+from django.db.models import Model
 from django.http import Http404
 
 from partnerships.models import (  # noqa: F401 (the membership cache is part of this module's interface)
@@ -27,11 +28,14 @@ from partnerships.models import (  # noqa: F401 (the membership cache is part of
     Partner,
     Partnership,
     Role,
+    ScopedQuerySet,
     forget_memberships,
     membership_of,
     memberships,
     remember_memberships,
 )
+
+_M = TypeVar("_M", bound=Model)
 
 # --- Permissions: each app declares its own --------------------------------------------------
 # An app names its actions in a StrEnum and registers the roles allowed to take each with
@@ -147,16 +151,16 @@ def partnership_or_404(user, slug: str, perm: StrEnum = Perm.VIEW) -> Partnershi
 
 
 def object_or_404(
-    queryset: QuerySet, user, perm: StrEnum = Perm.VIEW, partnership_attr: str = "partnership_id", **lookup
-) -> Model:
+    queryset: ScopedQuerySet[_M], user, perm: StrEnum = Perm.VIEW, partnership_attr: str = "partnership_id", **lookup
+) -> _M:
     """An object from a ScopedQuerySet: 404 when outside the user's partnerships, 403 when their
     role does not allow `perm`. `partnership_attr` is the dotted attribute path to the partnership
     or its id (for example "aim.partnership_id")."""
     try:
         obj = queryset.visible_to(user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError):
+    except (ObjectDoesNotExist, ValueError):  # the model's DoesNotExist is an ObjectDoesNotExist
         raise Http404(f"No such {queryset.model._meta.verbose_name}") from None
-    partnership = obj
+    partnership: Any = obj  # each step of partnership_attr, ending at the partnership or its id
     for part in partnership_attr.split("."):
         partnership = getattr(partnership, part)
     require(user, partnership, perm)

@@ -10,9 +10,18 @@ membership is loaded the ordinary way.
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
 
 from partnerships.access import remember_memberships
 from partnerships.models import Membership
+from portal.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request a view behind @login_required receives: its user is signed in, never
+    AnonymousUser. Only an annotation for the type checker; Django never builds one."""
+
+    user: User
 
 
 class PortalBackend(ModelBackend):

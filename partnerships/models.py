@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self, TypeVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -135,14 +137,17 @@ def member_partnership_ids(user) -> list[int]:
     return sorted(m.partnership_id for m in memberships(user))
 
 
-class ScopedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
     """The one scoping rule, for every model that belongs to a partnership: site administrators
     see all; others see what belongs to partnerships they hold a membership of. Subclasses set
     `partnership_field` to the lookup path to the partnership (default "partnership")."""
 
     partnership_field = "partnership"
 
-    def visible_to(self, user):
+    def visible_to(self, user) -> Self:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_site_admin:
@@ -153,7 +158,7 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.partnership_field}__in": member_of})
 
 
-class PartnershipQuerySet(ScopedQuerySet):
+class PartnershipQuerySet(ScopedQuerySet["Partnership"]):
     partnership_field = "id"
 
 
@@ -330,7 +335,7 @@ class Aim(models.Model):
         return self.title
 
 
-class OutcomeQuerySet(ScopedQuerySet):
+class OutcomeQuerySet(ScopedQuerySet["Outcome"]):
     partnership_field = "aim__partnership"
 
 
@@ -413,7 +418,7 @@ class GovernanceGroup(models.Model):
         return self.name
 
 
-class MeetingQuerySet(ScopedQuerySet):
+class MeetingQuerySet(ScopedQuerySet["Meeting"]):
     partnership_field = "group__partnership"
 
 

@@ -17,13 +17,14 @@ from healthcheck.models import Action, ActionStatus
 from healthcheck.services import action_plans
 from healthcheck.views.common import PAGE_SIZE
 from partnerships.access import Perm, can, object_or_404
+from partnerships.auth import AuthenticatedHttpRequest
 from partnerships.models import Partnership
 from portal.flows import GET_POST, form_page
 from portal.paging import paginate, query_params
 
 
 @login_required
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     params = query_params(request, "owner", "status", "overdue", "partnership")
     today = timezone.localdate()
     qs = selectors.filter_actions(
@@ -67,7 +68,7 @@ def _back(request: HttpRequest) -> str:
 
 @login_required
 @GET_POST
-def action_edit(request: HttpRequest, action_pk: int) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, action_pk: int) -> HttpResponse:
     action = object_or_404(
         Action.objects.select_related(
             "owner", "health_check__partnership", "health_check__organisation", "rating__criterion"

@@ -4,6 +4,7 @@ can share them); site administrators author, version, publish and import them.""
 from __future__ import annotations
 
 import json
+from typing import overload
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from healthcheck.models import Area, Criterion, Framework, FrameworkStatus
 from healthcheck.services import authoring
 from healthcheck.suggestions import metric_for, thresholds_for
 from healthcheck.views.common import confirm_page, hc_form_page
+from partnerships.auth import AuthenticatedHttpRequest
 from portal.flows import GET_POST, POST_ONLY
 
 
@@ -36,26 +38,27 @@ def _draft_or_redirect(request, framework: Framework) -> HttpResponse | None:
 
 
 @login_required
-def framework_list(request: HttpRequest) -> HttpResponse:
+def framework_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     frameworks = list(Framework.objects.order_by("family", "-version"))
     counts = {
         row["area__framework"]: row["n"]
         for row in Criterion.objects.values("area__framework").order_by().annotate(n=Count("id"))
     }
     for framework in frameworks:
-        framework.criterion_count = counts.get(framework.pk, 0)
+        framework.criterion_count = counts.get(framework.pk, 0)  # type: ignore[attr-defined]  # shown by the template only
     return render(request, "healthcheck/framework_list.html", {"frameworks": frameworks})
 
 
 @login_required
-def framework_detail(request: HttpRequest, framework_pk: int) -> HttpResponse:
+def framework_detail(request: AuthenticatedHttpRequest, framework_pk: int) -> HttpResponse:
     framework = get_object_or_404(Framework, pk=framework_pk)
     areas = list(framework.areas.prefetch_related("criteria"))
     for area in areas:
         for criterion in area.criteria.all():
             metric = metric_for(criterion)
-            criterion.metric_label = metric.label if metric else criterion.metric_key
-            criterion.thresholds = thresholds_for(criterion)
+            # Shown by the template only, so not declared on the model.
+            criterion.metric_label = metric.label if metric else criterion.metric_key  # type: ignore[attr-defined]  # template-only
+            criterion.thresholds = thresholds_for(criterion)  # type: ignore[attr-defined]  # template-only
     return render(
         request,
         "healthcheck/framework_detail.html",
@@ -70,7 +73,7 @@ def framework_detail(request: HttpRequest, framework_pk: int) -> HttpResponse:
 
 
 @login_required
-def framework_export(request: HttpRequest, framework_pk: int) -> HttpResponse:
+def framework_export(request: AuthenticatedHttpRequest, framework_pk: int) -> HttpResponse:
     framework = get_object_or_404(Framework, pk=framework_pk)
     content = json.dumps(export_framework(framework), indent=2, ensure_ascii=False)
     response = HttpResponse(content, content_type="application/json; charset=utf-8")
@@ -80,7 +83,7 @@ def framework_export(request: HttpRequest, framework_pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def framework_create(request: HttpRequest) -> HttpResponse:
+def framework_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _admin_only(request)
     return hc_form_page(
         request,
@@ -99,7 +102,7 @@ def framework_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @GET_POST
-def framework_import(request: HttpRequest) -> HttpResponse:
+def framework_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     _admin_only(request)
     problems: list[str] = []  # filled when the file is refused, listed above the form
 
@@ -129,7 +132,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @GET_POST
-def framework_edit(request: HttpRequest, framework_pk: int) -> HttpResponse:
+def framework_edit(request: AuthenticatedHttpRequest, framework_pk: int) -> HttpResponse:
     _admin_only(request)
     framework = get_object_or_404(Framework, pk=framework_pk)
     if refused := _draft_or_redirect(request, framework):
@@ -159,7 +162,7 @@ def framework_edit(request: HttpRequest, framework_pk: int) -> HttpResponse:
 
 
 @login_required
-def framework_new_version(request: HttpRequest, framework_pk: int) -> HttpResponse:
+def framework_new_version(request: AuthenticatedHttpRequest, framework_pk: int) -> HttpResponse:
     _admin_only(request)
     return _new_version(request, get_object_or_404(Framework, pk=framework_pk))
 
@@ -178,7 +181,7 @@ def _new_version(request: HttpRequest, framework: Framework) -> HttpResponse:
 
 
 @login_required
-def framework_publish(request: HttpRequest, framework_pk: int) -> HttpResponse:
+def framework_publish(request: AuthenticatedHttpRequest, framework_pk: int) -> HttpResponse:
     _admin_only(request)
     return _publish(request, get_object_or_404(Framework, pk=framework_pk))
 
@@ -197,7 +200,7 @@ def _publish(request: HttpRequest, framework: Framework) -> HttpResponse:
 
 @login_required
 @GET_POST
-def framework_delete(request: HttpRequest, framework_pk: int) -> HttpResponse:
+def framework_delete(request: AuthenticatedHttpRequest, framework_pk: int) -> HttpResponse:
     _admin_only(request)
     framework = get_object_or_404(Framework, pk=framework_pk)
     if refused := _draft_or_redirect(request, framework):
@@ -215,6 +218,10 @@ def framework_delete(request: HttpRequest, framework_pk: int) -> HttpResponse:
     )
 
 
+@overload
+def _area(framework: Framework, area_pk: int) -> Area: ...
+@overload
+def _area(framework: Framework, area_pk: int | None) -> Area | None: ...
 def _area(framework: Framework, area_pk: int | None) -> Area | None:
     if area_pk is None:
         return None
@@ -226,7 +233,7 @@ def _area(framework: Framework, area_pk: int | None) -> Area | None:
 
 @login_required
 @GET_POST
-def area_form(request: HttpRequest, framework_pk: int, area_pk: int | None = None) -> HttpResponse:
+def area_form(request: AuthenticatedHttpRequest, framework_pk: int, area_pk: int | None = None) -> HttpResponse:
     _admin_only(request)
     framework = get_object_or_404(Framework, pk=framework_pk)
     area = _area(framework, area_pk)
@@ -252,7 +259,7 @@ def area_form(request: HttpRequest, framework_pk: int, area_pk: int | None = Non
 
 @login_required
 @GET_POST
-def area_delete(request: HttpRequest, framework_pk: int, area_pk: int) -> HttpResponse:
+def area_delete(request: AuthenticatedHttpRequest, framework_pk: int, area_pk: int) -> HttpResponse:
     _admin_only(request)
     framework = get_object_or_404(Framework, pk=framework_pk)
     area = _area(framework, area_pk)
@@ -272,6 +279,10 @@ def area_delete(request: HttpRequest, framework_pk: int, area_pk: int) -> HttpRe
     )
 
 
+@overload
+def _criterion(framework: Framework, criterion_pk: int) -> Criterion: ...
+@overload
+def _criterion(framework: Framework, criterion_pk: int | None) -> Criterion | None: ...
 def _criterion(framework: Framework, criterion_pk: int | None) -> Criterion | None:
     if criterion_pk is None:
         return None
@@ -299,7 +310,9 @@ CRITERION_INITIAL_FIELDS = [
 
 @login_required
 @GET_POST
-def criterion_form(request: HttpRequest, framework_pk: int, criterion_pk: int | None = None) -> HttpResponse:
+def criterion_form(
+    request: AuthenticatedHttpRequest, framework_pk: int, criterion_pk: int | None = None
+) -> HttpResponse:
     _admin_only(request)
     framework = get_object_or_404(Framework, pk=framework_pk)
     criterion = _criterion(framework, criterion_pk)
@@ -333,7 +346,7 @@ def criterion_form(request: HttpRequest, framework_pk: int, criterion_pk: int | 
 
 @login_required
 @GET_POST
-def criterion_delete(request: HttpRequest, framework_pk: int, criterion_pk: int) -> HttpResponse:
+def criterion_delete(request: AuthenticatedHttpRequest, framework_pk: int, criterion_pk: int) -> HttpResponse:
     _admin_only(request)
     framework = get_object_or_404(Framework, pk=framework_pk)
     criterion = _criterion(framework, criterion_pk)

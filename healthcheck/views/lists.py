@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from healthcheck import selectors
 from healthcheck.models import HealthCheck, Status
 from healthcheck.views.common import PAGE_SIZE
 from partnerships.access import Perm, can, partnership_or_404
+from partnerships.auth import AuthenticatedHttpRequest
 from partnerships.models import Partnership
 from portal.paging import paginate, query_params
 
 
 @login_required
-def health_check_list(request: HttpRequest) -> HttpResponse:
+def health_check_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     params = query_params(request, "partnership", "year", "status")
     qs = selectors.filter_health_checks(request.user, **params)
     paged = paginate(request, qs, PAGE_SIZE)
@@ -38,7 +39,7 @@ def health_check_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def start_choose(request: HttpRequest) -> HttpResponse:
+def start_choose(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Which partnership to start a health check for (skipped when there is only one)."""
     partnerships = [
         p
@@ -56,7 +57,7 @@ def _year_param(request, years: list[str]) -> str:
 
 
 @login_required
-def heatmap(request: HttpRequest) -> HttpResponse:
+def heatmap(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Areas against partnerships, for site administrators."""
     if not request.user.is_site_admin:
         raise PermissionDenied("Only site administrators can compare partnerships.")
@@ -76,7 +77,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def partnership_heatmap(request: HttpRequest, slug: str) -> HttpResponse:
+def partnership_heatmap(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Areas against the partners of one partnership."""
     partnership = partnership_or_404(request.user, slug, Perm.VIEW)
     years = list(

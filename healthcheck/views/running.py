@@ -21,6 +21,7 @@ from healthcheck.services.signing import can_sign_off
 from healthcheck.suggestions import thresholds_for
 from healthcheck.views.common import confirm_page, hc_form_page, health_check_or_404, rating_or_404
 from partnerships.access import Perm, can, partnership_or_404, require
+from partnerships.auth import AuthenticatedHttpRequest
 from portal.audit import history_for
 from portal.exceptions import StaleEdit
 from portal.files import private_file_response
@@ -30,7 +31,7 @@ from portal.forms import submit
 
 @login_required
 @GET_POST
-def start(request: HttpRequest, slug: str) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.RUN_HEALTH_CHECK)
     return hc_form_page(
         request,
@@ -54,7 +55,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     health_check = health_check_or_404(request, pk)
     page = selectors.health_check_page(health_check, today=timezone.localdate())
     user = request.user
@@ -127,7 +128,7 @@ def criterion_context(
 
 @login_required
 @GET_POST
-def criterion(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def criterion(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """One criterion: the rubric, the live figure, the rating form, evidence and actions."""
     health_check = health_check_or_404(request, pk)
     rating = rating_or_404(health_check, code)
@@ -170,7 +171,7 @@ def criterion(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 @login_required
-def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def add_evidence(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     health_check = health_check_or_404(request, pk, Perm.RUN_HEALTH_CHECK)
     return _add_evidence(request, health_check, rating_or_404(health_check, code), code)
 
@@ -198,7 +199,7 @@ def _add_evidence(request: HttpRequest, health_check: HealthCheck, rating: Ratin
 
 
 @login_required
-def add_action(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def add_action(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     health_check = health_check_or_404(request, pk, Perm.RUN_HEALTH_CHECK)
     return _add_action(request, health_check, rating_or_404(health_check, code), code)
 
@@ -229,7 +230,7 @@ def _evidence(request, pk: int, evidence_pk: int, perm: Perm) -> Evidence:
 
 
 @login_required
-def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+def evidence_file(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     """Stream an uploaded evidence file to a member of the partnership (never a public URL)."""
     evidence = _evidence(request, pk, evidence_pk, Perm.VIEW)
     if evidence.kind != EvidenceKind.FILE or not evidence.file:
@@ -242,7 +243,7 @@ def evidence_file(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRespon
 
 @login_required
 @GET_POST
-def remove_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+def remove_evidence(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     evidence = _evidence(request, pk, evidence_pk, Perm.RUN_HEALTH_CHECK)
     code = evidence.rating.criterion.code
     back = reverse("healthcheck:criterion", args=[pk, code]) + "#evidence"
@@ -265,7 +266,7 @@ def remove_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
 
 
 @login_required
-def refresh_figures(request: HttpRequest, pk: int) -> HttpResponse:
+def refresh_figures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # The button is on the health check's page; a POST only, refused after the access check.
     return _refresh_figures(request, health_check_or_404(request, pk, Perm.RUN_HEALTH_CHECK))
 

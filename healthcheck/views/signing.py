@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -16,13 +16,14 @@ from healthcheck.rules import OVERALL_RULE_IN_WORDS
 from healthcheck.services import signing
 from healthcheck.views.common import hc_form_page, health_check_or_404
 from partnerships.access import Perm
+from partnerships.auth import AuthenticatedHttpRequest
 from portal.flows import GET_POST, form_page
 from portal.forms import ConfirmPasswordForm
 
 
 @login_required
 @GET_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     health_check = health_check_or_404(request, pk, Perm.RUN_HEALTH_CHECK)
     problems = signing.submission_problems(health_check) if health_check.is_editable else []
     if request.method == "POST":
@@ -42,7 +43,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     health_check = health_check_or_404(request, pk, Perm.SIGN_OFF_HEALTH_CHECK)
     if not signing.can_sign_off(request.user, health_check):
         raise PermissionDenied(f"Only a signatory for {health_check.organisation} can sign off this health check.")
@@ -61,7 +62,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     health_check = health_check_or_404(request, pk, Perm.RUN_HEALTH_CHECK)
     if health_check.is_editable and request.method != "POST":
         messages.info(request, "This health check is already open for changes.")

@@ -177,8 +177,8 @@ def seed(stdout) -> None:
                 signatory, partnership, Role.SIGNATORY, organisation, _signatory_title(organisation), lead_person
             )
         for email, role, org_name, title in DEMO_MEMBERSHIPS[slug]:
-            organisation = next((o for o in organisations if o.name == org_name), None)
-            _membership(User.objects.get(email=email), partnership, role, organisation, title, lead_person)
+            represented = next((o for o in organisations if o.name == org_name), None)  # None: no organisation
+            _membership(User.objects.get(email=email), partnership, role, represented, title, lead_person)
         _aims(partnership, organisations)
         _governance(partnership, lead_org, organisations)
     stdout.write(f"Partnerships: {len(PARTNERSHIPS)} demo partnerships ready ({', '.join(DEMO_PARTNERSHIP_SLUGS)}).")

@@ -5,6 +5,7 @@ portal.demo_clock.ANCHOR (23 November 2026). build.py makes the rows from it."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from partnerships.models import OrganisationKind, Region, Role
 
@@ -96,7 +97,7 @@ NESWA_COUNCILS = [
     "Sunderland City Council",
 ]
 
-PARTNERSHIPS = [
+PARTNERSHIPS: list[dict[str, Any]] = [
     {
         "slug": "west-london-alliance",
         "name": "West London Alliance Teaching Partnership",

@@ -88,16 +88,16 @@ def _set_responsibilities(outcome: Outcome, responsibilities: dict[int, str]) ->
         if text == old:
             continue
         name = partners[partner_id].organisation.name
-        if not text:
-            current.delete()
-        elif current:
-            current.responsibility = text
-            current.full_clean()
-            current.save()
-        else:
+        if current is None:  # new text for a partner with none yet
             added = OutcomeResponsibility(outcome=outcome, partner=partners[partner_id], responsibility=text)
             added.full_clean()
             added.save()
+        elif not text:
+            current.delete()
+        else:
+            current.responsibility = text
+            current.full_clean()
+            current.save()
         changes[f"responsibility of {name}"] = [old or None, text or None]
     return changes
 

@@ -42,9 +42,17 @@ def one_line(text: str) -> str:
     return " ".join((text or "").split())
 
 
+def _field(model: type[models.Model], name: str) -> models.Field:
+    """A model's own field by name; the names services change are never relations' reverse sides."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a field of its own")
+    return field
+
+
 def labels(model: type[models.Model], names) -> str:
     """The changed fields in words: "region, website and address"."""
-    words = [str(model._meta.get_field(name).verbose_name) for name in names]
+    words = [str(_field(model, name).verbose_name) for name in names]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 

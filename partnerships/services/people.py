@@ -115,7 +115,7 @@ def invite_member(
         raise ValidationError({"email": "Enter their email address"})
     user = User.objects.filter(email=email).first()
     existing = Membership.objects.filter(user=user, partnership=locked).first() if user else None
-    if existing is not None:
+    if user is not None and existing is not None:
         if not user.has_usable_password():
             _send_invitation(user, locked, existing, actor)
             record(
@@ -129,7 +129,7 @@ def invite_member(
         raise ValidationError({"email": f"{email} is already a member of this partnership. Change their role instead."})
     _check_represents(locked, role, organisation)
     new_account = user is None
-    if new_account:
+    if user is None:
         full_name = one_line(full_name)
         if not full_name:
             raise ValidationError({"full_name": "Enter their full name: they do not have an account yet"})

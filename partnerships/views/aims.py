@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 
 from partnerships import services
 from partnerships.access import Perm, object_or_404, partnership_or_404
+from partnerships.auth import AuthenticatedHttpRequest
 from partnerships.forms import AimForm, OutcomeForm
 from partnerships.models import Aim, Outcome
 from partnerships.views.common import confirm, form_flow, tab_url
@@ -16,7 +17,7 @@ from portal.flows import GET_POST
 
 @login_required
 @GET_POST
-def aim_add(request: HttpRequest, slug: str) -> HttpResponse:
+def aim_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.EDIT_PARTNERSHIP)
     return form_flow(
         request,
@@ -41,7 +42,7 @@ def _aim(request, slug: str, pk: int) -> Aim:
 
 @login_required
 @GET_POST
-def aim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def aim_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     aim = _aim(request, slug, pk)
     return form_flow(
         request,
@@ -60,7 +61,7 @@ def aim_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def aim_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def aim_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     aim = _aim(request, slug, pk)
     outcomes = aim.outcomes.count()
     return confirm(
@@ -78,7 +79,7 @@ def aim_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def outcome_add(request: HttpRequest, slug: str, aim_pk: int) -> HttpResponse:
+def outcome_add(request: AuthenticatedHttpRequest, slug: str, aim_pk: int) -> HttpResponse:
     aim = _aim(request, slug, aim_pk)
     partnership = aim.partnership
     form = OutcomeForm(request.POST or None, partnership=partnership)
@@ -110,7 +111,7 @@ def _outcome(request, slug: str, pk: int) -> Outcome:
 
 @login_required
 @GET_POST
-def outcome_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def outcome_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     outcome = _outcome(request, slug, pk)
     partnership = outcome.aim.partnership
     form = OutcomeForm(request.POST or None, instance=outcome, partnership=partnership)
@@ -138,7 +139,7 @@ def outcome_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def outcome_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def outcome_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     outcome = _outcome(request, slug, pk)
     partnership = outcome.aim.partnership
     return confirm(

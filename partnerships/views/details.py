@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from partnerships import selectors, services
 from partnerships.access import Perm, can, membership_of, partnership_or_404
+from partnerships.auth import AuthenticatedHttpRequest
 from partnerships.forms import PartnershipCreateForm, PartnershipFilterForm, PartnershipForm, filter_values
 from partnerships.views.common import form_flow, tab_url
 from portal.audit import history_for
@@ -20,7 +21,7 @@ from portal.registry import find_partnership_section, partnership_sections
 
 
 @login_required
-def partnership_list(request: HttpRequest) -> HttpResponse:
+def partnership_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = PartnershipFilterForm(request.GET or None)
     values = filter_values(filters)
     paging = paginate(request, selectors.partnership_list(request.user, **values))
@@ -34,7 +35,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def partnership_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.VIEW)
     user = request.user
     return render(
@@ -55,7 +56,7 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @GET_POST
-def partnership_create(request: HttpRequest) -> HttpResponse:
+def partnership_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_site_admin:
         raise PermissionDenied("Only site administrators can create partnerships.")
     return form_flow(
@@ -75,7 +76,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @GET_POST
-def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def partnership_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.EDIT_PARTNERSHIP)
     return form_flow(
         request,
@@ -93,7 +94,7 @@ def partnership_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def partnership_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def partnership_section(request: AuthenticatedHttpRequest, slug: str, key: str) -> HttpResponse:
     """One section another app contributes to the partnership page (memoranda, health checks,
     placements). The page's tabs load it on first view (static/js/partnership.js asks for
     ?fragment=1, just the section); without JavaScript the tab links here, a page of its own."""
@@ -116,7 +117,7 @@ def partnership_section(request: HttpRequest, slug: str, key: str) -> HttpRespon
 
 
 @login_required
-def partnership_history(request: HttpRequest, slug: str) -> HttpResponse:
+def partnership_history(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.VIEW)
     return render(
         request,

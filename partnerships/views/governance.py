@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from partnerships import services
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
+from partnerships.auth import AuthenticatedHttpRequest
 from partnerships.forms import GroupForm, MeetingForm
 from partnerships.models import GovernanceGroup, Meeting
 from partnerships.views.common import form_flow, tab_url
@@ -18,7 +19,7 @@ from portal.paging import paginate
 
 @login_required
 @GET_POST
-def group_add(request: HttpRequest, slug: str) -> HttpResponse:
+def group_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.EDIT_PARTNERSHIP)
     return form_flow(
         request,
@@ -44,7 +45,7 @@ def _group(request, slug: str, pk: int, perm: Perm) -> GovernanceGroup:
 
 
 @login_required
-def group_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def group_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     group = _group(request, slug, pk, Perm.VIEW)
     return render(
         request,
@@ -61,7 +62,7 @@ def group_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def group_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def group_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     group = _group(request, slug, pk, Perm.EDIT_PARTNERSHIP)
     group_url = reverse("partnerships:group_detail", args=[slug, group.pk])
     return form_flow(
@@ -79,7 +80,7 @@ def group_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def meeting_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     group = _group(request, slug, pk, Perm.RECORD_MEETING)
     group_url = reverse("partnerships:group_detail", args=[slug, group.pk])
     return form_flow(
@@ -97,7 +98,7 @@ def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = object_or_404(
         Meeting.objects.select_related("group__partnership"),
         request.user,

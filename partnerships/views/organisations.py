@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from partnerships import selectors, services
 from partnerships.access import can_add_organisation, can_edit_organisation, require_organisation_edit
+from partnerships.auth import AuthenticatedHttpRequest
 from partnerships.forms import OrganisationFilterForm, OrganisationForm, filter_values
 from partnerships.models import Organisation
 from partnerships.views.common import form_flow
@@ -17,7 +18,7 @@ from portal.paging import paginate
 
 
 @login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = OrganisationFilterForm(request.GET or None)
     values = filter_values(filters)
     return render(
@@ -33,7 +34,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     return render(
         request,
@@ -49,7 +50,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_organisation_edit(request.user)
     return form_flow(
         request,
@@ -68,7 +69,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @GET_POST
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     require_organisation_edit(request.user, organisation)
     return form_flow(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 
 from partnerships import services
 from partnerships.access import Perm, can_add_organisation, object_or_404, partnership_or_404
+from partnerships.auth import AuthenticatedHttpRequest
 from partnerships.forms import PartnerEndForm, PartnerForm
 from partnerships.models import Partner
 from partnerships.views.common import form_flow, tab_url
@@ -16,7 +17,7 @@ from portal.flows import GET_POST
 
 @login_required
 @GET_POST
-def partner_add(request: HttpRequest, slug: str) -> HttpResponse:
+def partner_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.EDIT_PARTNERSHIP)
     register = reverse("partnerships:organisation_create")
     return form_flow(
@@ -45,7 +46,7 @@ def _partner(request, slug: str, pk: int) -> Partner:
 
 @login_required
 @GET_POST
-def partner_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def partner_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     partner = _partner(request, slug, pk)
     partnership = partner.partnership
     return form_flow(
@@ -63,7 +64,7 @@ def partner_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def partner_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def partner_end(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     partner = _partner(request, slug, pk)
     partnership = partner.partnership
     return form_flow(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from partnerships import selectors, services
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
+from partnerships.auth import AuthenticatedHttpRequest
 from partnerships.forms import InviteForm, MembershipForm, PeopleFilterForm, filter_values
 from partnerships.models import Membership, Role
 from partnerships.views.common import confirm, form_flow, tab_url
@@ -17,7 +18,7 @@ from portal.paging import paginate
 
 
 @login_required
-def membership_list(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Everyone in the partnership, paginated, with a search and a filter by role."""
     partnership = partnership_or_404(request.user, slug, Perm.VIEW)
     filters = PeopleFilterForm(request.GET or None)
@@ -53,7 +54,7 @@ def _invited(invitation: services.Invitation) -> str:
 
 @login_required
 @GET_POST
-def membership_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_invite(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug, Perm.MANAGE_MEMBERS)
     # "Add a signatory for X" links name the organisation to represent.
     wanted = request.GET.get("organisation", "")
@@ -93,7 +94,7 @@ def _membership(request, slug: str, pk: int) -> Membership:
 
 @login_required
 @GET_POST
-def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def membership_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = _membership(request, slug, pk)
     partnership = membership.partnership
     return form_flow(
@@ -115,7 +116,7 @@ def membership_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def membership_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = _membership(request, slug, pk)
     partnership = membership.partnership
     leaving = membership.user_id == request.user.pk and not request.user.is_site_admin
