@@ -46,7 +46,7 @@ PARTNER_CHECKS = {"west-london-alliance": ["London Borough of Ealing", "London B
 # A partnership whose current health check is submitted and waiting for sign-off.
 SUBMITTED_NOW = {"west-london-alliance"}
 
-COMMENTARY = {
+COMMENTARY: dict[str, list[str]] = {
     Rag.GREEN: [
         "In place across the partnership and checked against the evidence listed.",
         "Working well this year; the board reviewed it and found no gaps.",
@@ -86,8 +86,8 @@ def _member(partnership: Partnership, role: str, *, prefer: str = "", organisati
         qs = qs.filter(organisation=organisation)
     memberships = list(qs)
     preferred = [m for m in memberships if m.user.email == prefer]
-    chosen = (preferred or memberships or [None])[0]
-    return chosen.user if chosen else None
+    chosen = (preferred or memberships)[:1]
+    return chosen[0].user if chosen else None
 
 
 def _choose(rng: random.Random, green: float, amber: float) -> str:
@@ -103,6 +103,8 @@ def _run(partnership, organisation, year, green, amber, finished, *, coordinator
     framework = (
         Framework.objects.filter(family="default", status=FrameworkStatus.PUBLISHED).order_by("-version").first()
     )
+    if framework is None:  # the default framework is published by migration 0002
+        raise RuntimeError("No published default framework: run migrations first")
     story_year = demo_clock.shift_year_label(year, -demo_clock.years_moved())
     rng = random.Random(f"{partnership.slug}/{organisation.pk if organisation else 'all'}/{story_year}")
     hc = running.start_health_check(

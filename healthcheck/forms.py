@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from django import forms
@@ -29,7 +31,7 @@ def drop_fields(form, *names: str) -> None:
 
 
 class StartForm(NoNullCharsMixin, PortalForm):
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="What does this health check cover?",
         queryset=None,
         required=False,
@@ -37,7 +39,7 @@ class StartForm(NoNullCharsMixin, PortalForm):
         help_text="Choose a partner organisation to assess just that organisation's part.",
     )
     academic_year = forms.ChoiceField(label="Academic year")
-    framework = forms.ModelChoiceField(
+    framework: forms.ModelChoiceField[Framework] = forms.ModelChoiceField(
         label="Framework",
         queryset=None,
         empty_label=None,
@@ -86,7 +88,7 @@ class RatingForm(NoNullCharsMixin, RevisionMixin, PortalForm):
 
     def __init__(self, *args, criterion: Criterion, has_suggestion: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rating"].choices = rating_choices(criterion)
+        cast(forms.ChoiceField, self.fields["rating"]).choices = rating_choices(criterion)
         self.fields["rating"].label = f"How does {criterion.code} rate?"
         if not has_suggestion:
             drop_fields(self, "override_reason")

@@ -89,7 +89,7 @@ def health_check_page(health_check: HealthCheck, *, today) -> HealthCheckPage:
     ratings = list(
         Rating.objects.filter(health_check=health_check)
         .select_related("criterion", "updated_by")
-        .prefetch_related(
+        .prefetch_related(  # type: ignore[type-var]  # django-stubs cannot type two Prefetch objects of different models in one call
             Prefetch("evidence", queryset=Evidence.objects.select_related("added_by").order_by("added_at", "id")),
             Prefetch("actions", queryset=Action.objects.select_related("owner").order_by("due_on", "id")),
         )

@@ -120,10 +120,10 @@ def _lead(partnership):
     return (preferred or list(memberships.order_by("user__email")) or [None])[0]
 
 
-def _signatories(partnership) -> dict[int, Membership]:
+def _signatories(partnership) -> dict[int | None, Membership]:
     """One signatory per organisation; signatory@example.org where they represent it (so the demo
     user sees their own requests)."""
-    chosen: dict[int, Membership] = {}
+    chosen: dict[int | None, Membership] = {}
     for m in Membership.objects.filter(partnership=partnership, role=Role.SIGNATORY).select_related("user"):
         if m.organisation_id not in chosen or m.user.email == "signatory@example.org":
             chosen[m.organisation_id] = m

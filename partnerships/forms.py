@@ -5,6 +5,8 @@ They check the shape of what was typed; the services check the rules (see Servic
 
 from __future__ import annotations
 
+from typing import cast
+
 from crispy_forms_gds.choices import Choice
 from django import forms
 from django.db.models import Q
@@ -149,7 +151,7 @@ class PartnerForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):
             # The organisation of an existing partner does not change: end it and add the other.
             del self.fields["organisation"]
         else:
-            self.fields["organisation"].queryset = Organisation.objects.exclude(
+            cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = Organisation.objects.exclude(
                 partner_roles__partnership=partnership
             ).order_by("name")
             self.fields["organisation"].help_text = "If it is not in the list, register the organisation first."
@@ -239,10 +241,9 @@ class GroupForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):
 
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chair_organisation"].queryset = Organisation.objects.filter(
-            partner_roles__partnership=partnership
-        ).order_by("name")
-        self.fields["chair_organisation"].empty_label = "Not recorded"
+        chair = cast(forms.ModelChoiceField, self.fields["chair_organisation"])
+        chair.queryset = Organisation.objects.filter(partner_roles__partnership=partnership).order_by("name")
+        chair.empty_label = "Not recorded"
 
 
 class MeetingForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):

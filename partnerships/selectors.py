@@ -3,6 +3,8 @@ joins and prefetches that keep the number of queries per page the same however m
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -38,6 +40,13 @@ ROLE_ORDER = Case(
     default=Value(9),
     output_field=IntegerField(),
 )
+
+
+def _responsibilities() -> Any:
+    """Outcomes' responsibilities with their organisations. A new Prefetch each time: Django adds
+    the outer lookup's prefix to a nested Prefetch in place. Typed loosely because django-stubs
+    cannot infer a Prefetch nested inside another queryset's prefetch_related."""
+    return Prefetch("responsibilities", queryset=OutcomeResponsibility.objects.select_related("partner__organisation"))
 
 
 def current(prefix: str = "") -> Q:
@@ -87,12 +96,7 @@ def partnership_page(user, partnership: Partnership) -> dict:
         Aim.objects.filter(partnership=partnership).prefetch_related(
             Prefetch(
                 "outcomes",
-                queryset=Outcome.objects.prefetch_related(
-                    Prefetch(
-                        "responsibilities",
-                        queryset=OutcomeResponsibility.objects.select_related("partner__organisation"),
-                    )
-                ),
+                queryset=Outcome.objects.prefetch_related(_responsibilities()),
             )
         )
     )

@@ -146,7 +146,9 @@ def save_area(actor, framework: Framework, area: Area | None, *, data: dict, bas
         area = fresh(Area.objects, area)
         refuse_stale(area, base_revision)
         area.revision += 1
-    clash = locked.areas.filter(code__iexact=data["code"]).exclude(pk=getattr(area, "pk", None))
+    clash = locked.areas.filter(code__iexact=data["code"])
+    if area is not None:
+        clash = clash.exclude(pk=area.pk)
     if clash.exists():
         raise ValidationError({"code": "Another area in this framework already has this code"})
     target = area or Area(framework=locked)
@@ -208,7 +210,9 @@ def save_criterion(
         raise ValidationError("This criterion belongs to another framework.")
     errors: dict[str, list[str]] = {}
     clash = Criterion.objects.filter(area__framework=locked, code__iexact=data["code"])
-    if clash.exclude(pk=getattr(criterion, "pk", None)).exists():
+    if criterion is not None:
+        clash = clash.exclude(pk=criterion.pk)
+    if clash.exists():
         errors["code"] = ["Another criterion in this framework already has this code"]
     problems = check_metric("This criterion", data["metric_key"], data["green_at"], data["amber_at"])
     if problems:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -230,7 +231,7 @@ def _evidence(request, pk: int, evidence_pk: int, perm: Perm) -> Evidence:
 
 
 @login_required
-def evidence_file(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+def evidence_file(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
     """Stream an uploaded evidence file to a member of the partnership (never a public URL)."""
     evidence = _evidence(request, pk, evidence_pk, Perm.VIEW)
     if evidence.kind != EvidenceKind.FILE or not evidence.file:

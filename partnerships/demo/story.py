@@ -212,7 +212,7 @@ DEMO_USERS = {
 }
 
 # (e-mail, role, organisation represented, job title) for the demo users.
-DEMO_MEMBERSHIPS = {
+DEMO_MEMBERSHIPS: dict[str, list[tuple[str, str, str | None, str]]] = {
     "west-london-alliance": [
         ("lead@example.org", Role.LEAD, "London Borough of Ealing", "Teaching partnership programme manager"),
         (

@@ -46,7 +46,10 @@ def allocation_problems(
         problems["offer"] = "Choose an offer in the student's partnership"
     if offer.stage != OfferStage.EITHER and offer.stage != stage:
         problems["stage"] = f"This offer is for a {offer.get_stage_display().lower()}, not a {stage} placement"
-    held = offer.placements.filter(status__in=HOLDS_PLACE).exclude(pk=exclude_pk).count()
+    others = offer.placements.filter(status__in=HOLDS_PLACE)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    held = others.count()
     if held >= offer.places:
         problems["offer"] = (
             f"{offer.team} has no place left: all {offer.places} are taken. "
@@ -54,12 +57,10 @@ def allocation_problems(
         )
     # A placement that ended early keeps its real last day in ends_on, so plain date overlap
     # covers it too.
-    clash = (
-        Placement.objects.filter(student=student, starts_on__lte=ends_on, ends_on__gte=starts_on)
-        .exclude(pk=exclude_pk)
-        .select_related("offer")
-        .first()
-    )
+    overlapping = Placement.objects.filter(student=student, starts_on__lte=ends_on, ends_on__gte=starts_on)
+    if exclude_pk is not None:
+        overlapping = overlapping.exclude(pk=exclude_pk)
+    clash = overlapping.select_related("offer").first()
     if clash:
         problems["starts_on"] = (
             f"{student.reference} already has a placement at {clash.offer.team} from {long_date(clash.starts_on)} "

@@ -3,8 +3,6 @@ confirm), one placement with its quality reviews, status changes and recording a
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -108,11 +106,8 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @GET_POST
 def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
-    student = cast(
-        Student,
-        object_or_404(
-            Student.objects.select_related("partnership", "programme"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
-        ),
+    student = object_or_404(
+        Student.objects.select_related("partnership", "programme"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
     )
     own = own_employer(request.user, student.partnership)
     form = PlacementForm(
@@ -166,22 +161,19 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _placement_for(request, pk, perm=Perm.VIEW) -> Placement:
-    return cast(
-        Placement,
-        object_or_404(
-            Placement.objects.select_related(
-                "partnership",
-                "student",
-                "student__university",
-                "offer",
-                "offer__employer",
-                "offer__practice_educator",
-                "academic_year",
-            ),
-            request.user,
-            perm,
-            pk=pk,
+    return object_or_404(
+        Placement.objects.select_related(
+            "partnership",
+            "student",
+            "student__university",
+            "offer",
+            "offer__employer",
+            "offer__practice_educator",
+            "academic_year",
         ),
+        request.user,
+        perm,
+        pk=pk,
     )
 
 

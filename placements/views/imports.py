@@ -3,8 +3,6 @@ and the partnership's data-protection settings."""
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -54,14 +52,11 @@ def import_start(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @GET_POST
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = cast(
-        ImportBatch,
-        object_or_404(
-            ImportBatch.objects.select_related("partnership", "uploaded_by"),
-            request.user,
-            Perm.MANAGE_PLACEMENTS,
-            pk=pk,
-        ),
+    batch = object_or_404(
+        ImportBatch.objects.select_related("partnership", "uploaded_by"),
+        request.user,
+        Perm.MANAGE_PLACEMENTS,
+        pk=pk,
     )
     if request.method == "POST":
         if batch.status != ImportStatus.CHECKED:

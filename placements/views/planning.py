@@ -4,7 +4,7 @@ bring, employers' committed places, and placement quality."""
 from __future__ import annotations
 
 import copy
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -140,11 +140,8 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @GET_POST
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = cast(
-        Programme,
-        object_or_404(
-            Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
-        ),
+    programme = object_or_404(
+        Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
     )
     form = ProgrammeForm(
         request.POST or None,
@@ -175,11 +172,8 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = cast(
-        Programme,
-        object_or_404(
-            Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
-        ),
+    programme = object_or_404(
+        Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
     )
     year = resolve_year(query_params(request, "year")["year"])
     current = ProgrammeDemand.objects.filter(programme=programme, academic_year=year).first()

@@ -4,7 +4,6 @@ student, and the download of everything held on them."""
 from __future__ import annotations
 
 import copy
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -136,14 +135,11 @@ def student_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _student_for(request, pk, perm=Perm.VIEW) -> Student:
-    return cast(
-        Student,
-        object_or_404(
-            Student.objects.select_related("partnership", "university", "programme", "final_year"),
-            request.user,
-            perm,
-            pk=pk,
-        ),
+    return object_or_404(
+        Student.objects.select_related("partnership", "university", "programme", "final_year"),
+        request.user,
+        perm,
+        pk=pk,
     )
 
 

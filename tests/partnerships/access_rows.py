@@ -31,7 +31,7 @@ def _member_membership(w):
 # Organisations are shared: any signed-in user reads them; leads of any partnership register
 # new ones (the non-member of the matrix is the lead of another partnership); only leads of a
 # partnership the organisation belongs to (and site administrators) change it.
-ADD_ORGANISATION = {
+ADD_ORGANISATION: dict[str, int | str] = {
     "anonymous": LOGIN,
     "non_member": 200,
     "member": 403,
@@ -40,7 +40,7 @@ ADD_ORGANISATION = {
     "lead": 200,
     "admin": 200,
 }
-EDIT_ORGANISATION = {**ADD_ORGANISATION, "non_member": 403}
+EDIT_ORGANISATION: dict[str, int | str] = {**ADD_ORGANISATION, "non_member": 403}
 
 ROWS: list[Row] = [
     Row("partnerships:organisation_list", signed_in()),

@@ -109,7 +109,9 @@ def _fill(world, size: int) -> None:
         for _ in range(2):
             outcome = f.OutcomeFactory(aim=aim)
             for partner in partners[:3]:
-                outcome.responsibilities.create(partner=partner, responsibility="Does a share")
+                outcome.responsibilities.create(  # type: ignore[attr-defined]  # a factory call returns the model at run time
+                    partner=partner, responsibility="Does a share"
+                )
         group = f.GovernanceGroupFactory(partnership=partnership)
         for m in range(4):
             f.MeetingFactory(group=group, held_on=dt.date(2026, 1 + m, 1), decisions=f"Decision {a}.{m}")

@@ -75,7 +75,7 @@ def _nothing_done_after(today: dt.date) -> None:
     assert held and all(today - dt.timedelta(days=365) < day <= today for day in held), held
 
 
-def _placements_in(year: str) -> set[str]:
+def _placements_in(year: str) -> set[tuple[str, str]]:
     return set(
         Placement.objects.filter(partnership__slug=WLA, academic_year__label=year).values_list("stage", "status")
     )
