@@ -52,8 +52,27 @@ def _worker_env(tmp_path, **extra) -> dict:
         "CONN_MAX_AGE": "0",
     }
     env.pop("PORTAL_TESTING", None)
+    env.update(_same_file_store())
     env.update({k: str(v) for k, v in extra.items()})
     return env
+
+
+def _same_file_store() -> dict:
+    """When this test keeps files in the S3 bucket (CI), the worker must write to the same bucket
+    and prefix, through the PORTAL_S3_* variables production uses."""
+    private = django_settings.STORAGES["private"]
+    if not private["BACKEND"].endswith("S3Storage"):
+        return {}
+    options = private["OPTIONS"]
+    return {
+        "PORTAL_S3_BUCKET": options["bucket_name"],
+        "PORTAL_S3_ENDPOINT_URL": options["endpoint_url"],
+        "PORTAL_S3_REGION": options["region_name"],
+        "PORTAL_S3_PREFIX": options["location"],
+        "PORTAL_S3_ADDRESSING_STYLE": options["addressing_style"],
+        "AWS_ACCESS_KEY_ID": options["access_key"],
+        "AWS_SECRET_ACCESS_KEY": options["secret_key"],
+    }
 
 
 def _start_worker(tmp_path, *args, **extra) -> subprocess.Popen:
