@@ -21,3 +21,13 @@ def query_params(request, *names: str) -> dict[str, str]:
     """Filter values from the query string, cleaned so that odd input (control characters, very
     long text) cannot reach the database as an error. A missing filter is an empty string."""
     return {name: request.GET.get(name, "").replace("\x00", "").strip()[:80] for name in names}
+
+
+def positive_int(value) -> int | None:
+    """An id from the query string or a form, or None when it is not one (also for numbers no id
+    column can hold)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None

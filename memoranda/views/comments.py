@@ -15,10 +15,11 @@ from memoranda import services
 from memoranda.forms import CommentForm
 from memoranda.models import Comment
 from memoranda.permissions import MemorandumPerm
-from memoranda.views.common import memorandum_or_404, positive_int, refused
+from memoranda.views.common import memorandum_or_404, refused
 from partnerships.access import Perm, can
 from portal.flows import GET_POST
 from portal.forms import submit
+from portal.paging import positive_int
 
 
 @login_required

@@ -31,12 +31,3 @@ def refused(request, memorandum: Memorandum, action: str) -> HttpResponse | None
     except InvalidTransition as exc:
         messages.error(request, exc.messages[0])
     return redirect(memorandum)
-
-
-def positive_int(value) -> int | None:
-    """An id from the query string or a form, or None when it is not one."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None

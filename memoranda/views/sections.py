@@ -18,10 +18,11 @@ from memoranda.forms import SectionForm
 from memoranda.models import Section, SectionRevision
 from memoranda.permissions import MemorandumPerm
 from memoranda.text import word_diff
-from memoranda.views.common import memorandum_or_404, positive_int, refused
+from memoranda.views.common import memorandum_or_404, refused
 from portal.exceptions import StaleEdit
 from portal.flows import GET_POST, form_page
 from portal.forms import submit
+from portal.paging import positive_int
 
 
 @login_required

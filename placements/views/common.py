@@ -7,22 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from partnerships.access import Perm, can, roles_label
+from partnerships.access import can, roles_label
 from partnerships.models import EMPLOYER_KINDS, Organisation, OrganisationKind, Partnership
 from placements import exports
 from placements.models import AcademicYear
+from placements.permissions import PlacementPerm
 from portal.flows import form_page
 
 PAGE_SIZE = 50  # lists are long and scanned, so more rows per page than the portal default
-
-
-def positive_int(value) -> int | None:
-    """A positive id from the query string, or None (also for numbers no id column can hold)."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 def export_format(request) -> str | None:
@@ -44,7 +36,7 @@ def listed_partnerships(partnerships, selected: dict) -> list[Partnership]:
 
 def student_export_partnerships(user, partnerships) -> list[Partnership]:
     """Of the partnerships a list covers, those whose students' rows this user may download."""
-    return [p for p in partnerships if can(user, p, Perm.EXPORT_STUDENTS)]
+    return [p for p in partnerships if can(user, p, PlacementPerm.EXPORT_STUDENTS)]
 
 
 def student_rows_download(request, qs, partnerships, filename: str, columns, fmt: str):
@@ -52,7 +44,7 @@ def student_rows_download(request, qs, partnerships, filename: str, columns, fmt
     partnerships where the user may export them, and 403 where there are none."""
     allowed = student_export_partnerships(request.user, partnerships)
     if not allowed:
-        raise PermissionDenied(f"Only {roles_label(Perm.EXPORT_STUDENTS)} can download students' details.")
+        raise PermissionDenied(f"Only {roles_label(PlacementPerm.EXPORT_STUDENTS)} can download students' details.")
     if not request.user.is_site_admin:
         qs = qs.filter(partnership_id__in=[p.pk for p in allowed])
     return exports.download(filename, columns, qs.iterator(chunk_size=2000), fmt)
@@ -99,7 +91,7 @@ def filter_universities(user):
 def manage_context(user, partnerships, selected_slug: str) -> dict:
     """Partnerships to show "Add ..." and "Import" buttons for: the filtered one, or all the user
     may manage when they are few (a site administrator would otherwise get dozens)."""
-    allowed = [p for p in partnerships if can(user, p, Perm.MANAGE_PLACEMENTS)]
+    allowed = [p for p in partnerships if can(user, p, PlacementPerm.MANAGE)]
     if selected_slug:
         manageable = [p for p in allowed if p.slug == selected_slug]
     else:
