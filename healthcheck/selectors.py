@@ -19,8 +19,9 @@ from healthcheck.models import (
     Rating,
     Status,
 )
+from healthcheck.permissions import HealthCheckPerm
 from healthcheck.rules import RagCounts, Trend, compare, overall_rating
-from partnerships.access import Perm, can, can_see
+from partnerships.access import can, can_see
 from partnerships.models import Partnership
 from portal.models import User
 
@@ -359,6 +360,6 @@ def partnership_panel(user, partnership: Partnership) -> dict | None:
         "trend_path": " ".join(f"{p['x']},{p['y']}" for p in points),
         "open_actions": actions.count(),
         "overdue_actions": actions.filter(due_on__lt=today).count(),
-        "can_run": can(user, partnership, Perm.RUN_HEALTH_CHECK),
+        "can_run": can(user, partnership, HealthCheckPerm.RUN),
         "latest_year": checks[0].academic_year if checks else "",
     }

@@ -15,7 +15,7 @@ so checks cost no queries after the first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from enum import EnumType, StrEnum
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
@@ -44,7 +44,6 @@ _M = TypeVar("_M", bound=Model)
 
 _roles: dict[str, frozenset[str]] = {}
 _personal: set[str] = set()  # actions a site administrator may not take without the role
-_by_name: dict[str, StrEnum] = {}
 
 
 def register_permissions(roles: Mapping[StrEnum, Iterable[str]], *, personal: Iterable[StrEnum] = ()) -> None:
@@ -56,7 +55,6 @@ def register_permissions(roles: Mapping[StrEnum, Iterable[str]], *, personal: It
         if _roles.get(perm, allowed) != allowed:
             raise ImproperlyConfigured(f"The permission {perm!r} is registered twice with different roles.")
         _roles[perm] = allowed
-        _by_name[perm.value.upper()] = perm
         if perm in personal:
             _personal.add(perm)
 
@@ -75,18 +73,7 @@ def admin_may(perm: StrEnum) -> bool:
     return perm in _roles and perm not in _personal
 
 
-class _PermType(EnumType):
-    """Transitional: `Perm.RUN_HEALTH_CHECK` and the like (another app's permission, by its value
-    in capitals) still find that app's registered member, so call sites written before each app
-    declared its own keep working. New code uses the app's enum (`MemorandumPerm.DRAFT`)."""
-
-    def __getattr__(cls, name: str):
-        if name.startswith("_") or name not in _by_name:
-            raise AttributeError(name)
-        return _by_name[name]
-
-
-class Perm(StrEnum, metaclass=_PermType):
+class Perm(StrEnum):
     """What anyone in a partnership may do with the partnership itself."""
 
     VIEW = "view"

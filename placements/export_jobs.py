@@ -6,19 +6,13 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from partnerships.access import Perm, can
+from partnerships.access import can
 from partnerships.models import Partnership
 from placements import exports
 from placements.models import Placement, PlacementStatus, Stage
+from placements.permissions import PlacementPerm
 from portal.jobs.exports import register_export
-
-
-def _positive_int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
+from portal.paging import positive_int
 
 
 def filtered_placements(user, partnerships, selected: dict):
@@ -35,8 +29,8 @@ def filtered_placements(user, partnerships, selected: dict):
         qs = qs.filter(status=selected["status"])
     if selected.get("stage") in Stage.values:
         qs = qs.filter(stage=selected["stage"])
-    if _positive_int(selected.get("employer")):
-        qs = qs.filter(offer__employer_id=_positive_int(selected["employer"]))
+    if positive_int(selected.get("employer")):
+        qs = qs.filter(offer__employer_id=positive_int(selected["employer"]))
     if selected.get("q"):
         qs = qs.filter(Q(student__reference__icontains=selected["q"]) | Q(student__name__icontains=selected["q"]))
     return qs.select_related(
@@ -47,7 +41,9 @@ def filtered_placements(user, partnerships, selected: dict):
 def _placements_rows(export):
     user = export.owner
     allowed = [
-        p for p in Partnership.objects.filter(pk__in=export.partnership_ids) if can(user, p, Perm.EXPORT_STUDENTS)
+        p
+        for p in Partnership.objects.filter(pk__in=export.partnership_ids)
+        if can(user, p, PlacementPerm.EXPORT_STUDENTS)
     ]
     qs = filtered_placements(user, allowed, export.params)
     if not user.is_site_admin:
@@ -60,7 +56,7 @@ def _placements_rows(export):
 def _may_fetch(user, export) -> bool:
     """Others who hold the student-export right in every partnership the file covers."""
     partnerships = list(Partnership.objects.filter(pk__in=export.partnership_ids))
-    return bool(partnerships) and all(can(user, p, Perm.EXPORT_STUDENTS) for p in partnerships)
+    return bool(partnerships) and all(can(user, p, PlacementPerm.EXPORT_STUDENTS) for p in partnerships)
 
 
 register_export("placements", _placements_rows, _may_fetch)

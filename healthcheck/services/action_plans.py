@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from healthcheck.actions import Action as AuditAction
 from healthcheck.models import Action, ActionStatus, HealthCheck, Rating
+from healthcheck.permissions import HealthCheckPerm
 from healthcheck.services.common import lock_health_check, require_in_progress
 from partnerships.access import Perm, can, require
 from partnerships.models import Membership
@@ -26,7 +27,7 @@ def check_owner(health_check: HealthCheck, owner) -> None:
 @transaction.atomic
 def add_action(actor, rating: Rating, *, description: str, owner, due_on: date) -> Action:
     health_check = lock_health_check(rating.health_check)
-    require(actor, health_check.partnership, Perm.RUN_HEALTH_CHECK)
+    require(actor, health_check.partnership, HealthCheckPerm.RUN)
     require_in_progress(health_check)
     check_owner(health_check, owner)
     action = Action(
@@ -55,7 +56,7 @@ ACTION_FIELDS = ["description", "owner", "due_on", "status"]
 def can_update_action(user, action: Action) -> bool:
     """The owner keeps their own action up to date; coordinators and leads manage every action."""
     return action.owner_id == getattr(user, "pk", None) or can(
-        user, action.health_check.partnership_id, Perm.RUN_HEALTH_CHECK
+        user, action.health_check.partnership_id, HealthCheckPerm.RUN
     )
 
 
@@ -69,7 +70,7 @@ def update_action(actor, action: Action, *, data: dict, base_revision) -> Action
         raise PermissionDenied("Only the action's owner, coordinators and leads can update it.")
     refuse_stale(locked, base_revision)
     before = snapshot(locked, ACTION_FIELDS)
-    if can(actor, locked.health_check.partnership_id, Perm.RUN_HEALTH_CHECK):
+    if can(actor, locked.health_check.partnership_id, HealthCheckPerm.RUN):
         if data["owner"].pk != locked.owner_id:
             check_owner(locked.health_check, data["owner"])
         locked.description, locked.owner, locked.due_on = data["description"].strip(), data["owner"], data["due_on"]

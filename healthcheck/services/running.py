@@ -1,6 +1,6 @@
 """Running a health check: starting it, the live figures, rating each criterion and its evidence.
 
-Every function checks the partnership role (Perm.RUN_HEALTH_CHECK), locks the health check and
+Every function checks the partnership role (HealthCheckPerm.RUN), locks the health check and
 refuses changes once it is submitted or signed off (reopen it first: services/signing.py).
 """
 
@@ -24,9 +24,10 @@ from healthcheck.models import (
     Rating,
     rag_label,
 )
+from healthcheck.permissions import HealthCheckPerm
 from healthcheck.services.common import lock_health_check, require_in_progress
 from healthcheck.suggestions import live_suggestion
-from partnerships.access import Perm, require
+from partnerships.access import require
 from partnerships.models import Organisation, Partnership
 from portal.audit import diff, record, snapshot
 from portal.concurrency import refuse_stale
@@ -55,7 +56,7 @@ def apply_suggestion(rating: Rating, criterion: Criterion, health_check: HealthC
 def start_health_check(
     actor, partnership: Partnership, *, academic_year: str, framework: Framework, organisation: Organisation | None
 ) -> HealthCheck:
-    require(actor, partnership, Perm.RUN_HEALTH_CHECK)
+    require(actor, partnership, HealthCheckPerm.RUN)
     if framework.status != FrameworkStatus.PUBLISHED:
         raise ValidationError({"framework": "Choose a published framework"})
     if organisation is not None and not partnership.partners.filter(organisation=organisation).exists():
@@ -98,7 +99,7 @@ def start_health_check(
 def refresh_figures(actor, health_check: HealthCheck) -> int:
     """Work out the live figures again; returns how many suggestions changed."""
     locked = lock_health_check(health_check)
-    require(actor, locked.partnership, Perm.RUN_HEALTH_CHECK)
+    require(actor, locked.partnership, HealthCheckPerm.RUN)
     require_in_progress(locked)
     changed = []
     for rating in locked.ratings.select_related("criterion").exclude(criterion__metric_key=""):
@@ -127,7 +128,7 @@ def save_rating(
     """Save one criterion's rating and commentary. Refuses a save based on an older revision of
     this criterion (someone else saved it meanwhile); other criteria are unaffected."""
     health_check = lock_health_check(rating.health_check)
-    require(actor, health_check.partnership, Perm.RUN_HEALTH_CHECK)
+    require(actor, health_check.partnership, HealthCheckPerm.RUN)
     require_in_progress(health_check)
     locked = Rating.objects.select_for_update(of=("self",)).select_related("criterion", "updated_by").get(pk=rating.pk)
     refuse_stale(
@@ -178,7 +179,7 @@ def add_evidence(
     actor, rating: Rating, *, kind: str, title: str, note: str = "", url: str = "", upload=None
 ) -> Evidence:
     health_check = lock_health_check(rating.health_check)
-    require(actor, health_check.partnership, Perm.RUN_HEALTH_CHECK)
+    require(actor, health_check.partnership, HealthCheckPerm.RUN)
     require_in_progress(health_check)
     evidence = Evidence(rating=rating, kind=kind, title=title.strip(), added_by=actor)
     if kind == EvidenceKind.NOTE:
@@ -230,7 +231,7 @@ def add_evidence(
 @transaction.atomic
 def remove_evidence(actor, evidence: Evidence) -> None:
     health_check = lock_health_check(evidence.rating.health_check)
-    require(actor, health_check.partnership, Perm.RUN_HEALTH_CHECK)
+    require(actor, health_check.partnership, HealthCheckPerm.RUN)
     require_in_progress(health_check)
     record(
         actor,

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from healthcheck.actions import Action as AuditAction
 from healthcheck.models import HealthCheck, Rag, Reopening, SignOff, Status, rag_label
+from healthcheck.permissions import HealthCheckPerm
 from healthcheck.rules import RagCounts, overall_rating
 from healthcheck.services.common import lock_health_check, require_in_progress
-from partnerships.access import Perm, can, membership_of, require
+from partnerships.access import can, membership_of, require
 from portal.audit import record
 from portal.exceptions import InvalidTransition
 
@@ -35,7 +36,7 @@ def submission_problems(health_check: HealthCheck) -> list[str]:
 @transaction.atomic
 def submit(actor, health_check: HealthCheck) -> HealthCheck:
     locked = lock_health_check(health_check)
-    require(actor, locked.partnership, Perm.RUN_HEALTH_CHECK)
+    require(actor, locked.partnership, HealthCheckPerm.RUN)
     require_in_progress(locked)
     problems = submission_problems(locked)
     if problems:
@@ -55,7 +56,7 @@ def submit(actor, health_check: HealthCheck) -> HealthCheck:
 def can_sign_off(user, health_check: HealthCheck) -> bool:
     """Signatories sign off; for one partner organisation's health check, only a signatory who
     represents that organisation."""
-    if not can(user, health_check.partnership_id, Perm.SIGN_OFF_HEALTH_CHECK):
+    if not can(user, health_check.partnership_id, HealthCheckPerm.SIGN_OFF):
         return False
     if health_check.organisation_id is None:
         return True
@@ -68,7 +69,7 @@ def sign_off(actor, health_check: HealthCheck) -> SignOff:
     """Sign off and lock. The view has had the signatory re-enter their password
     (portal.forms.ConfirmPasswordForm) before calling this."""
     locked = lock_health_check(health_check)
-    require(actor, locked.partnership, Perm.SIGN_OFF_HEALTH_CHECK)
+    require(actor, locked.partnership, HealthCheckPerm.SIGN_OFF)
     if not can_sign_off(actor, locked):
         raise PermissionDenied(f"Only a signatory for {locked.organisation} can sign off this health check.")
     if locked.status != Status.SUBMITTED:
@@ -107,7 +108,7 @@ def sign_off(actor, health_check: HealthCheck) -> SignOff:
 @transaction.atomic
 def reopen(actor, health_check: HealthCheck, *, reason: str) -> HealthCheck:
     locked = lock_health_check(health_check)
-    require(actor, locked.partnership, Perm.RUN_HEALTH_CHECK)
+    require(actor, locked.partnership, HealthCheckPerm.RUN)
     if locked.status == Status.IN_PROGRESS:
         raise InvalidTransition("This health check is already open for changes.")
     if not reason.strip():

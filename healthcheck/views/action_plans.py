@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from healthcheck import selectors
 from healthcheck.forms import ActionUpdateForm
 from healthcheck.models import Action, ActionStatus
+from healthcheck.permissions import HealthCheckPerm
 from healthcheck.services import action_plans
 from healthcheck.views.common import PAGE_SIZE
 from partnerships.access import Perm, can, object_or_404
@@ -95,7 +96,7 @@ def action_edit(request: AuthenticatedHttpRequest, action_pk: int) -> HttpRespon
         request.POST or None,
         initial=initial,
         partnership=action.health_check.partnership,
-        status_only=not can(request.user, action.health_check.partnership_id, Perm.RUN_HEALTH_CHECK),
+        status_only=not can(request.user, action.health_check.partnership_id, HealthCheckPerm.RUN),
     )
     return form_page(
         request,

@@ -3,6 +3,8 @@ page and the "are you sure?" page."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
@@ -14,7 +16,7 @@ from portal.flows import form_page
 PAGE_SIZE = 50
 
 
-def health_check_or_404(request, pk: int, perm: Perm = Perm.VIEW) -> HealthCheck:
+def health_check_or_404(request, pk: int, perm: StrEnum = Perm.VIEW) -> HealthCheck:
     """The health check if the user may see it (else 404) and do `perm` (else 403)."""
     return object_or_404(selectors.health_check_queryset(request.user), request.user, perm, pk=pk)
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from healthcheck import selectors
 from healthcheck.models import HealthCheck, Status
+from healthcheck.permissions import HealthCheckPerm
 from healthcheck.views.common import PAGE_SIZE
 from partnerships.access import Perm, can, partnership_or_404
 from partnerships.auth import AuthenticatedHttpRequest
@@ -32,7 +33,7 @@ def health_check_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "partnerships": partnerships,
             "years": selectors.years_with_health_checks(request.user),
             "statuses": Status.choices,
-            "can_start": any(can(request.user, p, Perm.RUN_HEALTH_CHECK) for p in partnerships),
+            "can_start": any(can(request.user, p, HealthCheckPerm.RUN) for p in partnerships),
             "filtered": any(params.values()),
         },
     )
@@ -44,7 +45,7 @@ def start_choose(request: AuthenticatedHttpRequest) -> HttpResponse:
     partnerships = [
         p
         for p in Partnership.objects.visible_to(request.user).order_by("name")
-        if can(request.user, p, Perm.RUN_HEALTH_CHECK)
+        if can(request.user, p, HealthCheckPerm.RUN)
     ]
     if len(partnerships) == 1:
         return redirect("healthcheck:start", slug=partnerships[0].slug)

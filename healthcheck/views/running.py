@@ -3,6 +3,8 @@ the live figures."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from django.utils.text import slugify
 from healthcheck import selectors
 from healthcheck.forms import ActionForm, EvidenceForm, RatingForm, StartForm
 from healthcheck.models import Evidence, EvidenceKind, HealthCheck, Rag, Rating
+from healthcheck.permissions import HealthCheckPerm
 from healthcheck.rules import OVERALL_RULE_IN_WORDS, TREND_LABELS
 from healthcheck.services import action_plans, running
 from healthcheck.services.signing import can_sign_off
@@ -33,7 +36,7 @@ from portal.forms import submit
 @login_required
 @GET_POST
 def start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_or_404(request.user, slug, Perm.RUN_HEALTH_CHECK)
+    partnership = partnership_or_404(request.user, slug, HealthCheckPerm.RUN)
     return hc_form_page(
         request,
         StartForm(request.POST or None, partnership=partnership),
@@ -68,7 +71,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "rule": OVERALL_RULE_IN_WORDS,
             "trend_labels": TREND_LABELS,
-            "can_run": can(user, health_check.partnership_id, Perm.RUN_HEALTH_CHECK),
+            "can_run": can(user, health_check.partnership_id, HealthCheckPerm.RUN),
             "can_sign_off": can_sign_off(user, health_check),
             "sign_offs": list(health_check.sign_offs.select_related("organisation")),
             "reopenings": list(health_check.reopenings.select_related("reopened_by")),
@@ -83,7 +86,7 @@ def criterion_context(
     """The criterion page; the three forms on it post to three URLs, and the one that failed
     comes back with its errors."""
     user = request.user
-    can_run = can(user, health_check.partnership_id, Perm.RUN_HEALTH_CHECK)
+    can_run = can(user, health_check.partnership_id, HealthCheckPerm.RUN)
     editable = can_run and health_check.is_editable
     criterion = rating.criterion
     if editable and rating_form is None:
@@ -135,7 +138,7 @@ def criterion(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResp
     rating = rating_or_404(health_check, code)
     if request.method != "POST":
         return render(request, "healthcheck/criterion.html", criterion_context(request, health_check, rating))
-    require(request.user, health_check.partnership_id, Perm.RUN_HEALTH_CHECK)
+    require(request.user, health_check.partnership_id, HealthCheckPerm.RUN)
     form = RatingForm(request.POST, criterion=rating.criterion, has_suggestion=bool(rating.suggested_rating))
     saved, _ = submit(
         form,
@@ -173,7 +176,7 @@ def criterion(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResp
 
 @login_required
 def add_evidence(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
-    health_check = health_check_or_404(request, pk, Perm.RUN_HEALTH_CHECK)
+    health_check = health_check_or_404(request, pk, HealthCheckPerm.RUN)
     return _add_evidence(request, health_check, rating_or_404(health_check, code), code)
 
 
@@ -201,7 +204,7 @@ def _add_evidence(request: HttpRequest, health_check: HealthCheck, rating: Ratin
 
 @login_required
 def add_action(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
-    health_check = health_check_or_404(request, pk, Perm.RUN_HEALTH_CHECK)
+    health_check = health_check_or_404(request, pk, HealthCheckPerm.RUN)
     return _add_action(request, health_check, rating_or_404(health_check, code), code)
 
 
@@ -216,7 +219,7 @@ def _add_action(request: HttpRequest, health_check: HealthCheck, rating: Rating,
     return render(request, "healthcheck/criterion.html", context)
 
 
-def _evidence(request, pk: int, evidence_pk: int, perm: Perm) -> Evidence:
+def _evidence(request, pk: int, evidence_pk: int, perm: StrEnum) -> Evidence:
     health_check = health_check_or_404(request, pk, perm)
     evidence = (
         Evidence.objects.visible_to(request.user)
@@ -245,7 +248,7 @@ def evidence_file(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) 
 @login_required
 @GET_POST
 def remove_evidence(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    evidence = _evidence(request, pk, evidence_pk, Perm.RUN_HEALTH_CHECK)
+    evidence = _evidence(request, pk, evidence_pk, HealthCheckPerm.RUN)
     code = evidence.rating.criterion.code
     back = reverse("healthcheck:criterion", args=[pk, code]) + "#evidence"
     if request.method == "POST":
@@ -269,7 +272,7 @@ def remove_evidence(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int
 @login_required
 def refresh_figures(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # The button is on the health check's page; a POST only, refused after the access check.
-    return _refresh_figures(request, health_check_or_404(request, pk, Perm.RUN_HEALTH_CHECK))
+    return _refresh_figures(request, health_check_or_404(request, pk, HealthCheckPerm.RUN))
 
 
 @POST_ONLY

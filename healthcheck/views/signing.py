@@ -12,10 +12,10 @@ from django.utils import timezone
 from healthcheck import selectors
 from healthcheck.forms import ReasonForm
 from healthcheck.models import rag_label
+from healthcheck.permissions import HealthCheckPerm
 from healthcheck.rules import OVERALL_RULE_IN_WORDS
 from healthcheck.services import signing
 from healthcheck.views.common import hc_form_page, health_check_or_404
-from partnerships.access import Perm
 from partnerships.auth import AuthenticatedHttpRequest
 from portal.flows import GET_POST, form_page
 from portal.forms import ConfirmPasswordForm
@@ -24,7 +24,7 @@ from portal.forms import ConfirmPasswordForm
 @login_required
 @GET_POST
 def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    health_check = health_check_or_404(request, pk, Perm.RUN_HEALTH_CHECK)
+    health_check = health_check_or_404(request, pk, HealthCheckPerm.RUN)
     problems = signing.submission_problems(health_check) if health_check.is_editable else []
     if request.method == "POST":
         try:
@@ -44,7 +44,7 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    health_check = health_check_or_404(request, pk, Perm.SIGN_OFF_HEALTH_CHECK)
+    health_check = health_check_or_404(request, pk, HealthCheckPerm.SIGN_OFF)
     if not signing.can_sign_off(request.user, health_check):
         raise PermissionDenied(f"Only a signatory for {health_check.organisation} can sign off this health check.")
     return form_page(
@@ -63,7 +63,7 @@ def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    health_check = health_check_or_404(request, pk, Perm.RUN_HEALTH_CHECK)
+    health_check = health_check_or_404(request, pk, HealthCheckPerm.RUN)
     if health_check.is_editable and request.method != "POST":
         messages.info(request, "This health check is already open for changes.")
         return redirect(health_check)

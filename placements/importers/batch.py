@@ -13,11 +13,12 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
-from partnerships.access import Perm, require
+from partnerships.access import require
 from placements.actions import Action
 from placements.importers import educators, offers, reading, students
 from placements.importers.common import CheckResult, Column
 from placements.models import ImportBatch, ImportKind, ImportStatus
+from placements.permissions import PlacementPerm
 from placements.services.common import own_employer
 from portal.audit import record
 from portal.downloads import file_response
@@ -52,7 +53,7 @@ def check(actor, partnership, kind: str, rows: Iterable[tuple[int, dict]], *, lo
 
 def upload(actor, partnership, *, kind: str, file) -> ImportBatch:
     """Check an uploaded file and keep it for the import step; nothing else is written."""
-    require(actor, partnership, Perm.MANAGE_PLACEMENTS)
+    require(actor, partnership, PlacementPerm.MANAGE)
     reading.check_file_type(file)
     header = reading.header_of(file, file.name)
     missing = [c.name for c in COLUMNS[kind] if c.required and c.name not in header]
@@ -91,7 +92,7 @@ def upload(actor, partnership, *, kind: str, file) -> ImportBatch:
 def run_import(actor, batch: ImportBatch) -> CheckResult:
     """Check the stored file again (data may have changed since the preview) and write it all,
     or nothing, in one transaction."""
-    require(actor, batch.partnership, Perm.MANAGE_PLACEMENTS)
+    require(actor, batch.partnership, PlacementPerm.MANAGE)
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status == ImportStatus.IMPORTED:

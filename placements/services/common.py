@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from partnerships.access import Perm, can, membership_of, require
+from partnerships.access import can, membership_of, require
 from partnerships.models import Organisation
 from placements.models import Student
+from placements.permissions import PlacementPerm
 from portal.audit import snapshot
 from portal.exceptions import StaleEdit
 
@@ -30,14 +31,14 @@ def own_employer(user, partnership) -> Organisation | None:
 
 
 def can_manage_employer(user, partnership, employer_id: int | None) -> bool:
-    if not can(user, partnership, Perm.MANAGE_PLACEMENTS):
+    if not can(user, partnership, PlacementPerm.MANAGE):
         return False
     own = own_employer(user, partnership)
     return own is None or own.pk == employer_id
 
 
 def require_employer(user, partnership, employer_id: int | None) -> None:
-    require(user, partnership, Perm.MANAGE_PLACEMENTS)
+    require(user, partnership, PlacementPerm.MANAGE)
     if not can_manage_employer(user, partnership, employer_id):
         raise PermissionDenied("You can only maintain your own organisation's placement offers and educators.")
 

@@ -11,6 +11,7 @@ from partnerships.access import Perm, require
 from placements.actions import Action
 from placements.exports import educator_record, student_record
 from placements.models import ImportBatch, Placement, PlacementPolicy, PracticeEducator, QualityReview, Student
+from placements.permissions import PlacementPerm
 from placements.services.common import student_subjects
 from placements.services.educators import educator_partnership_for
 from portal.audit import diff, pseudonymise, record, snapshot
@@ -82,7 +83,7 @@ def purge_students(partnership, *, today: dt.date, actor=None) -> int:
 def export_student_record(actor, student: Student) -> dict:
     """Everything held on one student (a subject access request). Recorded in the audit trail,
     because personal data leaves the portal."""
-    require(actor, student.partnership_id, Perm.MANAGE_PLACEMENTS)
+    require(actor, student.partnership_id, PlacementPerm.MANAGE)
     data = student_record(student)
     record(
         actor,

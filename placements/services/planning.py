@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from partnerships.access import Perm, require
+from partnerships.access import require
 from partnerships.models import Organisation
 from placements.actions import Action
 from placements.models import AcademicYear, EmployerCommitment, Programme, ProgrammeDemand
+from placements.permissions import PlacementPerm
 from placements.services.common import apply_changes, assign, require_employer, save_next_revision
 from portal import academic_years
 from portal.audit import diff, record, snapshot
@@ -37,7 +38,7 @@ def ensure_academic_year(label: str) -> AcademicYear:
 
 @transaction.atomic
 def save_programme(actor, partnership, *, data: dict, programme: Programme | None = None, base_revision=None):
-    require(actor, partnership, Perm.MANAGE_PLACEMENTS)
+    require(actor, partnership, PlacementPerm.MANAGE)
     if programme is None:
         programme = Programme(partnership=partnership)
         action, verb, before = Action.PROGRAMME_CREATED, "Added", {}
@@ -74,7 +75,7 @@ def set_demand(
     base_revision: int | None,
 ) -> ProgrammeDemand:
     """`base_revision` is the revision of the year's figures the form showed (0: none recorded)."""
-    require(actor, programme.partnership_id, Perm.MANAGE_PLACEMENTS)
+    require(actor, programme.partnership_id, PlacementPerm.MANAGE)
     demand = (
         ProgrammeDemand.objects.select_for_update().filter(programme=programme, academic_year=academic_year).first()
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from partnerships.access import Perm, require
+from partnerships.access import require
 from placements.actions import Action
 from placements.models import Student
+from placements.permissions import PlacementPerm
 from placements.services.common import apply_changes, assign, student_subjects
 from portal.audit import diff, record, snapshot
 from portal.concurrency import refuse_stale
@@ -17,7 +18,7 @@ STUDENT_FIELDS = ["reference", "name", "programme", "cohort", "final_year"]
 
 @transaction.atomic
 def save_student(actor, partnership, *, data: dict, student: Student | None = None, base_revision=None) -> Student:
-    require(actor, partnership, Perm.MANAGE_PLACEMENTS)
+    require(actor, partnership, PlacementPerm.MANAGE)
     if student is None:
         student = Student(partnership=partnership)
         before, action = {}, Action.STUDENT_CREATED

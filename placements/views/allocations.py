@@ -22,6 +22,7 @@ from placements.models import (
     Stage,
     Student,
 )
+from placements.permissions import PlacementPerm
 from placements.services.allocations import (
     allocate,
     allocation_problems,
@@ -60,14 +61,14 @@ def placement_list(request: HttpRequest) -> HttpResponse:
         # A national list runs to hundreds of thousands of rows: built by a worker, not here.
         allowed = student_export_partnerships(request.user, listed_partnerships(partnerships, selected))
         if not allowed:
-            raise PermissionDenied(f"Only {roles_label(Perm.EXPORT_STUDENTS)} can download students' details.")
+            raise PermissionDenied(f"Only {roles_label(PlacementPerm.EXPORT_STUDENTS)} can download students' details.")
         export = start_export(
             request.user,
             "placements",
             fmt,
             filename="placements",
             params={k: v for k, v in selected.items() if v},
-            perm=Perm.EXPORT_STUDENTS.value,
+            perm=PlacementPerm.EXPORT_STUDENTS.value,
             partnership_ids=[p.pk for p in allowed],
         )
         return redirect("export_detail", pk=export.pk)
@@ -107,7 +108,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 @GET_POST
 def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
     student = object_or_404(
-        Student.objects.select_related("partnership", "programme"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
+        Student.objects.select_related("partnership", "programme"), request.user, PlacementPerm.MANAGE, pk=pk
     )
     own = own_employer(request.user, student.partnership)
     form = PlacementForm(
@@ -208,7 +209,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
-    placement = _placement_for(request, pk, Perm.MANAGE_PLACEMENTS)
+    placement = _placement_for(request, pk, PlacementPerm.MANAGE)
     require_employer(request.user, placement.partnership, placement.offer.employer_id)
     allowed = [(s, PlacementStatus(s).label) for s in PlacementStatus.values if s in TRANSITIONS[placement.status]]
     if not allowed:
@@ -245,7 +246,7 @@ def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
-    placement = _placement_for(request, pk, Perm.MANAGE_PLACEMENTS)
+    placement = _placement_for(request, pk, PlacementPerm.MANAGE)
     require_employer(request.user, placement.partnership, placement.offer.employer_id)
     form = ReviewForm(request.POST or None, initial={"completed_on": timezone.localdate()})
     return form_flow(

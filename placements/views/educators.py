@@ -13,10 +13,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.access import Perm, can, partnership_or_404
+from partnerships.access import can, partnership_or_404
 from placements import exports
 from placements.forms import EducatorForm
 from placements.models import EducatorStatus, PracticeEducator
+from placements.permissions import PlacementPerm
 from placements.selectors.educators import currency_q, educator_counts, with_currency_dates
 from placements.services.common import can_manage_employer, own_employer
 from placements.services.data_protection import export_educator_record
@@ -28,12 +29,11 @@ from placements.views.common import (
     form_flow,
     manage_context,
     pick,
-    positive_int,
     visible_partnerships,
 )
 from portal.audit import history_for
 from portal.flows import GET_POST
-from portal.paging import paginate, query_params
+from portal.paging import paginate, positive_int, query_params
 
 
 @login_required
@@ -105,7 +105,7 @@ def _educator_for(request, pk) -> PracticeEducator:
 def _require_maintainer(request, educator) -> None:
     """403 for a member whose role does not allow maintaining educators, or for an employer's
     coordinator when the educator works for someone else."""
-    if not can(request.user, educator.partnership, Perm.MANAGE_PLACEMENTS):
+    if not can(request.user, educator.partnership, PlacementPerm.MANAGE):
         raise PermissionDenied("Your role does not allow changing practice educators.")
     if not can_manage_employer(request.user, educator.partnership, educator.employer_id):
         raise PermissionDenied("You can only maintain your own organisation's practice educators.")
@@ -134,7 +134,7 @@ def educator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def educator_create(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
+    partnership = partnership_or_404(request.user, slug, PlacementPerm.MANAGE)
     own = own_employer(request.user, partnership)
     form = EducatorForm(request.POST or None, partnership=partnership, own_employer=own, initial={"employer": own})
     return form_flow(

@@ -16,6 +16,7 @@ from placements import exports
 from placements.forms import ImportForm, RetentionForm
 from placements.importers.batch import COLUMNS, run_import, template_response, upload
 from placements.models import ImportBatch, ImportKind, ImportStatus, PlacementPolicy, Student
+from placements.permissions import PlacementPerm
 from placements.services.data_protection import IMPORT_FILE_DAYS, set_retention, students_due_for_purge
 from placements.views.common import maybe_download
 from portal.flows import GET_POST
@@ -26,7 +27,7 @@ from portal.paging import paginate
 @login_required
 @GET_POST
 def import_start(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
+    partnership = partnership_or_404(request.user, slug, PlacementPerm.MANAGE)
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,7 +56,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = object_or_404(
         ImportBatch.objects.select_related("partnership", "uploaded_by"),
         request.user,
-        Perm.MANAGE_PLACEMENTS,
+        PlacementPerm.MANAGE,
         pk=pk,
     )
     if request.method == "POST":
@@ -108,7 +109,7 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 def data_protection(request: HttpRequest, slug: str) -> HttpResponse:
     """How long student records are kept, and what the next daily run will remove. Coordinators
     see it; leads change it (a partnership decision)."""
-    partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
+    partnership = partnership_or_404(request.user, slug, PlacementPerm.MANAGE)
     policy = PlacementPolicy.for_partnership(partnership)
     may_change = can(request.user, partnership, Perm.EDIT_PARTNERSHIP)
     form = RetentionForm(

@@ -16,6 +16,7 @@ from partnerships.access import Perm, object_or_404, partnership_or_404
 from placements import exports
 from placements.forms import OfferForm, SettingAuditForm
 from placements.models import FILLED, HOLDS_PLACE, OfferStage, Placement, PlacementOffer, ServiceArea, SettingAudit
+from placements.permissions import PlacementPerm
 from placements.selectors.years import current_year
 from placements.services.common import can_manage_employer, own_employer, require_employer
 from placements.services.offers import OFFER_FIELDS, create_offer, save_setting_audit, update_offer
@@ -28,12 +29,11 @@ from placements.views.common import (
     manage_context,
     narrow,
     pick,
-    positive_int,
     visible_partnerships,
 )
 from portal.audit import history_for
 from portal.flows import GET_POST
-from portal.paging import paginate, query_params
+from portal.paging import paginate, positive_int, query_params
 
 
 @login_required
@@ -108,7 +108,7 @@ def _offer_for(request, pk, perm=Perm.VIEW) -> PlacementOffer:
 @login_required
 @GET_POST
 def offer_create(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
+    partnership = partnership_or_404(request.user, slug, PlacementPerm.MANAGE)
     own = own_employer(request.user, partnership)
     initial = {"academic_year": current_year(), "employer": own}
     form = OfferForm(request.POST or None, partnership=partnership, own_employer=own, initial=initial)
@@ -149,7 +149,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = _offer_for(request, pk, Perm.MANAGE_PLACEMENTS)
+    offer = _offer_for(request, pk, PlacementPerm.MANAGE)
     require_employer(request.user, offer.partnership, offer.employer_id)
     own = own_employer(request.user, offer.partnership)
     form = OfferForm(
@@ -178,7 +178,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def offer_audit(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = _offer_for(request, pk, Perm.MANAGE_PLACEMENTS)
+    offer = _offer_for(request, pk, PlacementPerm.MANAGE)
     require_employer(request.user, offer.partnership, offer.employer_id)
     audit = SettingAudit.objects.filter(offer=offer).first() or SettingAudit(offer=offer)
     form = SettingAuditForm(request.POST or None, instance=copy.copy(audit))

@@ -20,16 +20,17 @@ from partnerships.models import Partnership
 from placements import exports
 from placements.forms import CommitmentForm, DemandForm, ProgrammeForm
 from placements.models import EmployerCommitment, PlacementOffer, Programme, ProgrammeDemand
+from placements.permissions import PlacementPerm
 from placements.selectors import sufficiency as sufficiency_selectors
 from placements.selectors.flags import block_clashes, students_without_placement, students_without_statutory_page
 from placements.selectors.quality import ended_early, overdue_reviews, quality_by_employer, reviews_on_time
 from placements.selectors.years import current_year, current_year_from, next_year_after, resolve_year
 from placements.services.common import own_employer
 from placements.services.planning import save_programme, set_commitment, set_demand
-from placements.views.common import all_years, export_format, form_flow, maybe_download, pick, positive_int, render_form
+from placements.views.common import all_years, export_format, form_flow, maybe_download, pick, render_form
 from portal.flows import GET_POST
 from portal.forms import add_service_errors, saved_meanwhile
-from portal.paging import query_params
+from portal.paging import positive_int, query_params
 
 
 @login_required
@@ -76,7 +77,7 @@ def sufficiency(request: HttpRequest) -> HttpResponse:
         without_statutory_count=without_count,
         unplaced_count=students_without_placement(partnership, year, next_year).count(),
         clashes=block_clashes(partnership, year),
-        can_manage=can(request.user, partnership, Perm.MANAGE_PLACEMENTS),
+        can_manage=can(request.user, partnership, PlacementPerm.MANAGE),
         query=urlencode({"partnership": partnership.slug, "year": year.label}),
     )
     return render(request, "placements/sufficiency.html", context)
@@ -107,7 +108,7 @@ def programme_list(request: HttpRequest, slug: str) -> HttpResponse:
             "programmes": programmes,
             "year": year,
             "years": all_years(),
-            "can_manage": can(request.user, partnership, Perm.MANAGE_PLACEMENTS),
+            "can_manage": can(request.user, partnership, PlacementPerm.MANAGE),
         },
     )
 
@@ -121,7 +122,7 @@ PROGRAMME_INTRO = (
 @login_required
 @GET_POST
 def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
+    partnership = partnership_or_404(request.user, slug, PlacementPerm.MANAGE)
     form = ProgrammeForm(request.POST or None, partnership=partnership)
     return form_flow(
         request,
@@ -141,7 +142,7 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
 @GET_POST
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = object_or_404(
-        Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
+        Programme.objects.select_related("partnership", "university"), request.user, PlacementPerm.MANAGE, pk=pk
     )
     form = ProgrammeForm(
         request.POST or None,
@@ -173,7 +174,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programme = object_or_404(
-        Programme.objects.select_related("partnership", "university"), request.user, Perm.MANAGE_PLACEMENTS, pk=pk
+        Programme.objects.select_related("partnership", "university"), request.user, PlacementPerm.MANAGE, pk=pk
     )
     year = resolve_year(query_params(request, "year")["year"])
     current = ProgrammeDemand.objects.filter(programme=programme, academic_year=year).first()
@@ -222,7 +223,7 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
+    partnership = partnership_or_404(request.user, slug, PlacementPerm.MANAGE)
     own = own_employer(request.user, partnership)
     form = CommitmentForm(request.POST or None, partnership=partnership, own_employer=own)
     # The employer and year the page opens on: chosen on the sufficiency page, else the person's

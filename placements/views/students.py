@@ -16,6 +16,7 @@ from partnerships.access import Perm, can, object_or_404, partnership_or_404
 from placements import exports
 from placements.forms import StudentForm
 from placements.models import FILLED, Placement, Programme, Student
+from placements.permissions import PlacementPerm
 from placements.selectors.flags import needs_placement_in, placement_in_year_exists, statutory_placement_exists
 from placements.selectors.years import current_year_from, next_year_after
 from placements.services.data_protection import export_student_record
@@ -30,14 +31,13 @@ from placements.views.common import (
     manage_context,
     narrow,
     pick,
-    positive_int,
     student_export_partnerships,
     student_rows_download,
     visible_partnerships,
 )
 from portal.audit import history_for
 from portal.flows import GET_POST
-from portal.paging import paginate, query_params
+from portal.paging import paginate, positive_int, query_params
 
 FLAGS = {
     "no-statutory": "Without a statutory placement",
@@ -116,7 +116,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @GET_POST
 def student_create(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = partnership_or_404(request.user, slug, Perm.MANAGE_PLACEMENTS)
+    partnership = partnership_or_404(request.user, slug, PlacementPerm.MANAGE)
     form = StudentForm(request.POST or None, partnership=partnership)
     if not Programme.objects.filter(partnership=partnership).exists():
         messages.info(request, "Add the universities' programmes first: each student belongs to one.")
@@ -156,7 +156,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "student": student,
             "placements": placements,
             "has_statutory": any(p.offer.statutory and p.status in FILLED for p in placements),
-            "can_manage": can(request.user, student.partnership_id, Perm.MANAGE_PLACEMENTS),
+            "can_manage": can(request.user, student.partnership_id, PlacementPerm.MANAGE),
             "events": history_for(target=student, limit=10),
         },
     )
@@ -165,7 +165,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    student = _student_for(request, pk, Perm.MANAGE_PLACEMENTS)
+    student = _student_for(request, pk, PlacementPerm.MANAGE)
     form = StudentForm(
         request.POST or None,
         instance=copy.copy(student),
@@ -195,5 +195,5 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def student_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held on one student, for a subject access request. The download is recorded
     in the audit trail: personal data left the portal."""
-    student = _student_for(request, pk, Perm.MANAGE_PLACEMENTS)
+    student = _student_for(request, pk, PlacementPerm.MANAGE)
     return exports.json_download(f"student-{student.pk}", export_student_record(request.user, student))
