@@ -238,6 +238,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Locale ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# Our own en-gb date formats: GOV.UK style, "1 January 2027" (config/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -144,7 +144,7 @@ def test_the_partnership_page_shows_every_section_at_a_glance(client_for, world)
     assert "Matrix Borough Council" in html and "Lead partner" in html
     assert "Every student has a statutory placement" in html
     assert "Matrix Borough Council:</strong> Offers statutory placements" in html
-    assert "Strategic board" in html and "24 Sep 2026" in html
+    assert "Strategic board" in html and "24 September 2026" in html
     assert "Agreed the placement plan" in html
     assert "Max Member" in html and "Signatory (senior manager)" in html
     # A member reads; the buttons to change things are for leads.
