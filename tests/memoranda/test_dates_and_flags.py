@@ -80,3 +80,25 @@ def test_dates_read_the_gov_uk_way_on_pages_and_in_the_pdf(world, client_for):
     text = " ".join(page.extract_text() for page in PdfReader(version.pdf.open("rb")).pages)
     text = " ".join(text.split())
     assert _gov_uk(m.effective_date) in text
+
+
+def test_the_send_page_shows_responsibilities_text_and_table_side_by_side(world, client_for):
+    from tests.memoranda.factories import ready_memorandum
+
+    m = ready_memorandum(world)
+    section = m.sections.get(key="responsibilities")
+    services.update_section(
+        world.user("lead"),
+        section,
+        heading=section.heading,
+        body="The council offers ten statutory places each year.",
+        base_revision=section.revision,
+    )
+    party = m.parties.get(organisation=world.employer)
+    party.commitments = "Offers eight statutory places a year."
+    party.save()
+    html = client_for("lead").get(reverse("memoranda:send", kwargs={"pk": m.pk})).content.decode()
+    compare = html.split('data-testid="responsibilities-compare"', 1)[1].split("Who will be asked to sign", 1)[0]
+    assert "In the section text" in compare and "The council offers ten statutory places each year." in compare
+    assert "Responsibilities of each party" in compare and "Offers eight statutory places a year." in compare
+    assert compare.count("govuk-grid-column-one-half") == 2
