@@ -118,9 +118,7 @@ _GUIDANCE = {
         "review": "When the partners review this agreement together (usually every year) and who calls the review.",
     },
     "operational": {
-        "aims": (
-            "What this agreement delivers, and which aims of the overarching principles agreement it serves."
-        ),
+        "aims": ("What this agreement delivers, and which aims of the overarching principles agreement it serves."),
         "activities": "The work covered here, with dates or terms: placement blocks, teaching days, skills days.",
         "responsibilities": (
             "Who does what to deliver it: teams offering placements, practice educators, tutors. Use the "

@@ -222,9 +222,7 @@ def late_signing_for_lead(user) -> list[Memorandum]:
     if not led:
         return []
     return list(
-        Memorandum.objects.filter(
-            partnership_id__in=led, status=Status.AWAITING, start_date__lt=timezone.localdate()
-        )
+        Memorandum.objects.filter(partnership_id__in=led, status=Status.AWAITING, start_date__lt=timezone.localdate())
         .select_related("partnership")
         .order_by("start_date")
     )

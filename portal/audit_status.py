@@ -45,7 +45,8 @@ def run_check(*, write_checkpoint: bool = True) -> CheckOutcome:
         checkpoints_checked=len(checkpoints),
         problem_count=len(found) + len(unreadable),
         problem_event_ids=sorted({p.event_id for p in kept}),
-        problems=[{"event": p.event_id, "reason": p.reason} for p in kept] + [{"event": None, "reason": line} for line in unreadable],
+        problems=[{"event": p.event_id, "reason": p.reason} for p in kept]
+        + [{"event": None, "reason": line} for line in unreadable],
     )
     checkpoint = None
     if check.ok and write_checkpoint and walk.head is not None:

@@ -47,9 +47,8 @@ def check_audit_chain() -> HealthResult:
     event is still there with the same hash. (The walk is too slow for every probe; these are the
     parts cheap enough for one.)"""
     from portal import audit_checkpoints, audit_keys
-    from portal.models import AuditEvent
-
     from portal.audit_status import latest
+    from portal.models import AuditEvent
 
     daily = latest()
     if daily is not None and not daily.ok:

@@ -62,9 +62,7 @@ def recover(now=None) -> int:
         )
         rows = list(stale)
         claimed_by = {row.worker_ids[-1] for row in rows if row.worker_ids}
-        last_seen = dict(
-            WorkerHeartbeat.objects.filter(worker_id__in=claimed_by).values_list("worker_id", "seen_at")
-        )
+        last_seen = dict(WorkerHeartbeat.objects.filter(worker_id__in=claimed_by).values_list("worker_id", "seen_at"))
         for row in rows:
             options = _options_of(row)
             seen = last_seen.get(row.worker_ids[-1]) if row.worker_ids else None
