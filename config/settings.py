@@ -154,6 +154,11 @@ if DATABASE_URL:
             conn_health_checks=env_bool("CONN_HEALTH_CHECKS", default=True),
         )
     }
+    # Behind PgBouncer in transaction pooling (docs/operator.md, "Database connections"), one
+    # server connection serves many clients between transactions, so a server-side cursor (which
+    # lives across transactions) could land on someone else's connection: Django must not use them.
+    if os.environ.get("DATABASE_POOL_MODE", "") == "transaction":
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     DATABASES = {
         "default": {
