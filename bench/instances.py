@@ -184,7 +184,13 @@ def export_with_a_killed_worker(cluster: Cluster, people: dict, *, timeout: floa
     while time.monotonic() - started < timeout:
         export.refresh_from_db()
         row = DBTaskResult.objects.filter(task_path__endswith="build_export", args_kwargs__args=[export.pk]).first()
-        if killed is None and export.status == ExportStatus.RUNNING and export.rows_done > 0 and row and row.worker_ids:
+        if (
+            killed is None
+            and export.status == ExportStatus.RUNNING
+            and export.rows_done >= 1000
+            and row
+            and row.worker_ids
+        ):
             killed = row.worker_ids[-1]
             cluster.workers[killed].send_signal(signal.SIGKILL)
             cluster.workers[killed].wait(timeout=10)
