@@ -52,8 +52,13 @@ def _address_allowed(address: str) -> bool:
 
 def url_problem(url: str) -> str | None:
     """Why this address cannot be an endpoint (shape only, no network), or None."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return "Enter a full web address, such as https://example.org/portal-events"
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        return "The address must not contain spaces"
     if not host:
         return "Enter a full web address, such as https://example.org/portal-events"
     if parts.username or parts.password:
@@ -95,7 +100,7 @@ def resolve(host: str, port: int) -> str:
     """The address to connect to; Refused unless every address the name has is allowed."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
+    except (OSError, UnicodeError, ValueError) as exc:
         raise Refused(f"could not resolve {host}") from exc
     addresses = [info[4][0] for info in infos]
     if not addresses:

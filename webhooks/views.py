@@ -110,6 +110,7 @@ def endpoint_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Http
         EndpointForm(request.POST or None, endpoint=endpoint),
         lambda data: services.update_endpoint(request.user, endpoint, data=data, base_revision=data.get("revision")),
         success="The endpoint is saved.",
+        stale_check=endpoint,
         next_url=detail_url,
         title=f"Change {endpoint.url}",
         partnership=endpoint.partnership,
