@@ -59,7 +59,9 @@ def queue_attempt(delivery: Delivery) -> None:
 
 def _attempt_lost(delivery_id: int) -> None:
     """The job died (its worker stopped, or past its time limit): log it as a failed attempt."""
-    delivery = Delivery.objects.filter(pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]).first()
+    delivery = Delivery.objects.filter(
+        pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]
+    ).first()
     if delivery is not None:
         _finish(delivery, response=None, error="The attempt stopped before it finished")
 
@@ -97,7 +99,9 @@ def deliver_attempt(delivery_id: int) -> str:
     except Exception as exc:  # a malformed reply (http.client.HTTPException) and the like
         error = f"{type(exc).__name__}: {exc}"[:500]
     if response is not None and not 200 <= response.status < 300:
-        error = "Redirects are not followed" if 300 <= response.status < 400 else f"The endpoint answered {response.status}"
+        error = (
+            "Redirects are not followed" if 300 <= response.status < 400 else f"The endpoint answered {response.status}"
+        )
     return _finish(delivery, response=response, error=error)
 
 
@@ -193,7 +197,9 @@ def deliver_due(now: dt.datetime | None = None) -> int:
     in process (JOBS_IN_PROCESS) and catches up after an outage. Returns how many it queued."""
     now = now or timezone.now()
     count = 0
-    for delivery in Delivery.objects.filter(status=DeliveryStatus.PENDING, scheduled_for__lte=now).order_by("scheduled_for"):
+    for delivery in Delivery.objects.filter(status=DeliveryStatus.PENDING, scheduled_for__lte=now).order_by(
+        "scheduled_for"
+    ):
         with transaction.atomic():
             if settings.JOBS_IN_PROCESS:
                 enqueue(deliver_attempt, delivery.pk)
@@ -209,5 +215,7 @@ def purge_old_log(today: dt.date) -> int:
 
     days = int(getattr(settings, "WEBHOOKS_LOG_DAYS", DEFAULT_LOG_DAYS))
     cutoff = timezone.now() - dt.timedelta(days=days)
-    deleted, _ = Message.objects.filter(created_at__lt=cutoff).exclude(deliveries__status=DeliveryStatus.PENDING).delete()
+    deleted, _ = (
+        Message.objects.filter(created_at__lt=cutoff).exclude(deliveries__status=DeliveryStatus.PENDING).delete()
+    )
     return deleted

@@ -70,7 +70,11 @@ def emit(
     caller's transaction. None when no endpoint wants it, or when `dedupe_key` was emitted before."""
     from webhooks import delivery
 
-    targets = endpoints if endpoints is not None else Endpoint.objects.filter(partnership=partnership).subscribed_to(event_type)
+    targets = (
+        endpoints
+        if endpoints is not None
+        else Endpoint.objects.filter(partnership=partnership).subscribed_to(event_type)
+    )
     if not targets:
         return None
     now = timezone.now()
@@ -88,7 +92,9 @@ def emit(
     except IntegrityError:
         return None  # emitted before (another run raced us to it)
     for endpoint in targets:
-        delivery.queue_attempt(Delivery.objects.create(endpoint=endpoint, message=message, attempt=1, scheduled_for=now))
+        delivery.queue_attempt(
+            Delivery.objects.create(endpoint=endpoint, message=message, attempt=1, scheduled_for=now)
+        )
     return message
 
 
@@ -193,8 +199,16 @@ def emit_review_due(today: dt.date) -> int:
                 },
                 "days_until_review": (memorandum.review_date - today).days,
             }
-            sent += emit(memorandum.partnership, EventType.MEMORANDUM_REVIEW_DUE, data, dedupe_key=key,
-                         endpoints=wanted[memorandum.partnership_id]) is not None
+            sent += (
+                emit(
+                    memorandum.partnership,
+                    EventType.MEMORANDUM_REVIEW_DUE,
+                    data,
+                    dedupe_key=key,
+                    endpoints=wanted[memorandum.partnership_id],
+                )
+                is not None
+            )
     return sent
 
 
@@ -210,14 +224,18 @@ def emit_figures_due(today: dt.date) -> int:
     if not wanted:
         return 0
     sent = 0
-    years = AcademicYear.objects.filter(starts_on__gt=today, starts_on__lte=today + dt.timedelta(days=FIGURES_NOTICE_DAYS))
+    years = AcademicYear.objects.filter(
+        starts_on__gt=today, starts_on__lte=today + dt.timedelta(days=FIGURES_NOTICE_DAYS)
+    )
     for year in years.order_by("starts_on"):
         for partnership_id, endpoints in wanted.items():
             partnership = endpoints[0].partnership
             key = f"{EventType.FIGURES_DUE}:{partnership_id}:{year.label}"
             if Message.objects.filter(dedupe_key=key).exists():
                 continue
-            recorded = ProgrammeDemand.objects.filter(programme__partnership_id=partnership_id, academic_year=year).count()
+            recorded = ProgrammeDemand.objects.filter(
+                programme__partnership_id=partnership_id, academic_year=year
+            ).count()
             data = {
                 "academic_year": {
                     "label": year.label,
@@ -226,7 +244,9 @@ def emit_figures_due(today: dt.date) -> int:
                 },
                 "days_until_start": (year.starts_on - today).days,
                 "programmes_with_figures": recorded,
-                "url": absolute_url(reverse("placements:sufficiency") + f"?partnership={partnership.slug}&year={year.label}"),
+                "url": absolute_url(
+                    reverse("placements:sufficiency") + f"?partnership={partnership.slug}&year={year.label}"
+                ),
             }
             with transaction.atomic():
                 sent += emit(partnership, EventType.FIGURES_DUE, data, dedupe_key=key, endpoints=endpoints) is not None

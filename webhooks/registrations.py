@@ -1,6 +1,7 @@
 """What webhooks contributes: its permission, the audit listener that turns memoranda and health
-check changes into events, the daily time-based events, the partnership-page section, the history
-share of the scale dataset and the privacy notice's log retention."""
+check changes into events, the daily time-based events, the partnership-page section and the
+privacy notice's log retention. Its audit events carry the partnership, so they show in the
+partnership's History; it has no share of the scale dataset (no endpoints there), so no HistoryKind."""
 
 from __future__ import annotations
 
@@ -8,17 +9,14 @@ from django.conf import settings
 
 from partnerships.access import can
 from portal.registry import (
-    HistoryKind,
     PartnershipPanel,
     register_audit_listener,
-    register_history_kind,
     register_partnership_panel,
     register_privacy_facts,
     register_reminder_sender,
 )
 from webhooks import events
 from webhooks import permissions as _permissions  # noqa: F401 (registers the app's permissions)
-from webhooks.actions import Action
 from webhooks.delivery import DEFAULT_LOG_DAYS
 from webhooks.models import Endpoint
 from webhooks.permissions import WebhookPerm
@@ -36,6 +34,7 @@ def _panel(user, partnership) -> dict:
     }
 
 
-register_partnership_panel(PartnershipPanel("webhooks", "Webhooks", "webhooks/_partnership_panel.html", _panel, order=900))
-register_history_kind(HistoryKind(1, "webhooks.Endpoint", (Action.ENDPOINT_ADDED, Action.TEST_SENT)))
+register_partnership_panel(
+    PartnershipPanel("webhooks", "Webhooks", "webhooks/_partnership_panel.html", _panel, order=900)
+)
 register_privacy_facts(lambda: {"webhook_log_days": int(getattr(settings, "WEBHOOKS_LOG_DAYS", DEFAULT_LOG_DAYS))})

@@ -38,7 +38,10 @@ def test_sending_and_signing_a_memorandum_emit_sent_and_one_signed_per_party(
     assert sent["data"]["memorandum"]["url"].endswith(f"/memoranda/{memorandum.pk}/")
     assert sent["data"]["partnership"]["slug"] == world.partnership.slug
     assert sent["data"]["version"] == version.number and sent["data"]["sha256"] == version.sha256
-    assert {r.json["data"]["organisation"] for r in receiver.received[1:]} == {world.employer.name, world.university.name}
+    assert {r.json["data"]["organisation"] for r in receiver.received[1:]} == {
+        world.employer.name,
+        world.university.name,
+    }
     assert receiver.received[0].json["timestamp"].endswith("Z")
 
 
@@ -90,7 +93,9 @@ def test_review_due_is_emitted_once_per_memorandum_and_review_date(
     _daily_run(frozen_clock, memorandum.review_date - dt.timedelta(days=61), django_capture_on_commit_callbacks)
     assert receiver.received == []  # not yet
     for days_before in (60, 59, 30):
-        _daily_run(frozen_clock, memorandum.review_date - dt.timedelta(days=days_before), django_capture_on_commit_callbacks)
+        _daily_run(
+            frozen_clock, memorandum.review_date - dt.timedelta(days=days_before), django_capture_on_commit_callbacks
+        )
     assert _types(receiver) == ["memorandum.review_due"]
     data = receiver.received[0].json["data"]
     assert data["memorandum"]["review_date"] == memorandum.review_date.isoformat() and data["days_until_review"] == 60

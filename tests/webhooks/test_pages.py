@@ -24,7 +24,11 @@ def test_a_lead_adds_an_endpoint_and_sees_its_secret_once(client_for, world, rec
     assert "No endpoints yet" in client.get(f"/partnerships/{slug}/webhooks/").content.decode()
     response = client.post(
         f"/partnerships/{slug}/webhooks/new/",
-        {"url": receiver.url, "description": "Student records", "event_types": ["memorandum.signed", "healthcheck.signed_off"]},
+        {
+            "url": receiver.url,
+            "description": "Student records",
+            "event_types": ["memorandum.signed", "healthcheck.signed_off"],
+        },
     )
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     html = response.content.decode()
@@ -32,7 +36,10 @@ def test_a_lead_adds_an_endpoint_and_sees_its_secret_once(client_for, world, rec
     assert "You will not see it again" in html
     endpoint = Endpoint.objects.get()
     assert EndpointSecret.objects.get().secret == secret
-    assert endpoint.event_types == ["memorandum.signed", "healthcheck.signed_off"] and endpoint.created_by == world.user("lead")
+    assert endpoint.event_types == [
+        "memorandum.signed",
+        "healthcheck.signed_off",
+    ] and endpoint.created_by == world.user("lead")
     detail = client.get(endpoint.get_absolute_url()).content.decode()
     assert secret not in detail and secret[-4:] in detail  # only a hint of it
     assert "Enabled" in detail and "A party signs a memorandum" in detail
@@ -41,7 +48,8 @@ def test_a_lead_adds_an_endpoint_and_sees_its_secret_once(client_for, world, rec
 
 def test_the_form_refuses_plain_http_and_no_events(client_for, world):
     response = client_for("lead").post(
-        f"/partnerships/{world.partnership.slug}/webhooks/new/", {"url": "http://hooks.example.org/x", "event_types": []}
+        f"/partnerships/{world.partnership.slug}/webhooks/new/",
+        {"url": "http://hooks.example.org/x", "event_types": []},
     )
     html = response.content.decode()
     assert response.status_code == 200 and "Error:" in html
@@ -63,7 +71,11 @@ def test_a_lead_changes_disables_enables_and_rotates(client_for, world):
     base = endpoint.get_absolute_url()
     response = client.post(
         base + "edit/",
-        {"url": "https://hooks.example.org/b", "event_types": ["memorandum.signed", "memorandum.expired"], "revision": 1},
+        {
+            "url": "https://hooks.example.org/b",
+            "event_types": ["memorandum.signed", "memorandum.expired"],
+            "revision": 1,
+        },
     )
     assert response.status_code == 302
     endpoint.refresh_from_db()
@@ -93,7 +105,7 @@ def test_a_test_event_shows_in_the_delivery_log_with_its_response_code(
     assert response.status_code == 302
     assert receiver.wait_for(1)[0].json["type"] == "webhook.test"
     page = client.get(endpoint.get_absolute_url()).content.decode()
-    assert "HTTP 200" in page and "govuk-tag--green\">Delivered" in page and "webhook.test" in page
+    assert "HTTP 200" in page and 'govuk-tag--green">Delivered' in page and "webhook.test" in page
     delivery = Delivery.objects.get()
     detail = client.get(endpoint.get_absolute_url() + f"deliveries/{delivery.pk}/").content.decode()
     assert "HTTP 200" in detail and delivery.message.msg_id in detail and "&quot;webhook.test&quot;" in detail
@@ -112,9 +124,17 @@ def test_an_endpoint_of_another_partnership_is_not_found_through_this_one(client
 
 def test_the_partnership_page_has_a_webhooks_section(client_for, world):
     services.add_endpoint(
-        world.user("lead"), world.partnership, data={"url": "https://hooks.example.org/a", "event_types": ["memorandum.signed"]}
+        world.user("lead"),
+        world.partnership,
+        data={"url": "https://hooks.example.org/a", "event_types": ["memorandum.signed"]},
     )
-    lead = client_for("lead").get(f"/partnerships/{world.partnership.slug}/sections/webhooks/?fragment=1").content.decode()
+    lead = (
+        client_for("lead").get(f"/partnerships/{world.partnership.slug}/sections/webhooks/?fragment=1").content.decode()
+    )
     assert "1 endpoint receives" in lead and "Manage webhooks" in lead
-    member = client_for("member").get(f"/partnerships/{world.partnership.slug}/sections/webhooks/?fragment=1").content.decode()
+    member = (
+        client_for("member")
+        .get(f"/partnerships/{world.partnership.slug}/sections/webhooks/?fragment=1")
+        .content.decode()
+    )
     assert "Manage webhooks" not in member and "Partnership leads manage webhooks" in member

@@ -24,7 +24,12 @@ def test_the_signature_is_hmac_sha256_of_id_timestamp_and_body_with_the_secrets_
         hmac.new(base64.b64decode(secret[6:]), b"msg_1.1700000000." + body, hashlib.sha256).digest()
     ).decode()
     assert header == {"webhook-id": "msg_1", "webhook-timestamp": "1700000000", "webhook-signature": f"v1,{expected}"}
-    signing.verify(secret, {"Webhook-Id": "msg_1", "Webhook-Timestamp": "1700000000", "Webhook-Signature": f"v1,{expected}"}, body, now=1_700_000_100)
+    signing.verify(
+        secret,
+        {"Webhook-Id": "msg_1", "Webhook-Timestamp": "1700000000", "Webhook-Signature": f"v1,{expected}"},
+        body,
+        now=1_700_000_100,
+    )
 
 
 def test_a_changed_body_a_wrong_secret_or_an_old_timestamp_is_refused():
@@ -70,7 +75,9 @@ def test_during_a_rotation_both_secrets_sign_and_afterwards_only_the_new_one(
         signing.verify(old, after.headers, after.body)
 
 
-def test_rotating_with_no_overlap_stops_the_old_secret_at_once(world, endpoint_for, receiver, django_capture_on_commit_callbacks):
+def test_rotating_with_no_overlap_stops_the_old_secret_at_once(
+    world, endpoint_for, receiver, django_capture_on_commit_callbacks
+):
     endpoint = endpoint_for()
     old = receiver.secrets[0]
     new = services.rotate_secret(world.user("lead"), endpoint, overlap_hours=0)
