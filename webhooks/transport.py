@@ -30,6 +30,10 @@ class Refused(Exception):
     """The address may not be called; nothing was sent."""
 
 
+class Unresolvable(Refused):
+    """The name has no address (now): nothing was sent."""
+
+
 @dataclass(frozen=True)
 class Response:
     status: int
@@ -77,7 +81,7 @@ def url_problem(url: str) -> str | None:
         literal = None
     if literal is not None and not _address_allowed(host):
         return "The address must be on the public internet, not a private or local network"
-    if host == "localhost" or host.endswith(".localhost") or host.endswith(".local") or host.endswith(".internal"):
+    if host.endswith((".localhost", ".local", ".internal")):
         if not _allow_local():
             return "The address must be on the public internet, not a private or local network"
     return None
@@ -91,9 +95,12 @@ def check_url(url: str) -> None:
     parts = urlsplit(url)
     try:
         resolve(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
-    except Refused as exc:
-        if "resolve" not in str(exc):
-            raise ValidationError({"url": "The address must be on the public internet, not a private or local network"})
+    except Unresolvable:
+        pass  # perhaps not set up yet: its attempts will say so
+    except Refused:
+        raise ValidationError(
+            {"url": "The address must be on the public internet, not a private or local network"}
+        ) from None
 
 
 def resolve(host: str, port: int) -> str:
@@ -101,10 +108,10 @@ def resolve(host: str, port: int) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError, ValueError) as exc:
-        raise Refused(f"could not resolve {host}") from exc
+        raise Unresolvable(f"could not resolve {host}") from exc
     addresses = [info[4][0] for info in infos]
     if not addresses:
-        raise Refused(f"could not resolve {host}")
+        raise Unresolvable(f"could not resolve {host}")
     for address in addresses:
         if not _address_allowed(str(address)):
             raise Refused(f"{host} resolves to {address}, which is not a public address")

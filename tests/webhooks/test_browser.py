@@ -22,7 +22,10 @@ def test_the_webhook_pages_pass_the_accessibility_checks(browser, live_server):
     endpoint, _ = services.add_endpoint(
         lead,
         world.partnership,
-        data={"url": "https://hooks.example.org/portal-events", "event_types": ["memorandum.signed", "healthcheck.signed_off"]},
+        data={
+            "url": "https://hooks.example.org/portal-events",
+            "event_types": ["memorandum.signed", "healthcheck.signed_off"],
+        },
     )
     delivery = services.send_test(lead, endpoint)  # the name does not resolve here: a failed attempt
     delivery.refresh_from_db()

@@ -114,7 +114,8 @@ def test_a_redirect_is_not_followed(world, endpoint_for, receiver, on_the_queue,
         "https://192.168.0.10/events",
         "https://169.254.169.254/latest/meta-data",  # cloud metadata
         "https://[::1]/events",
-        "https://localhost/events",
+        "https://localhost/events",  # a name that resolves to a loopback address
+        "https://printer.local/events",
         "https://user:pass@hooks.example.org/events",
     ],
 )
@@ -132,13 +133,13 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_when_sent(
     endpoint = endpoint_for(EventType.MEMORANDUM_SENT)
     settings.WEBHOOKS_ALLOW_LOCALHOST_HTTP = False  # as in production: the receiver is on loopback
     settings.WEBHOOKS_RETRY_SECONDS = [60]
-    endpoint.url = receiver.url.replace("http://", "https://").replace("127.0.0.1", "localhost.")
+    endpoint.url = receiver.url.replace("http://", "https://").replace("127.0.0.1", "localhost")
     endpoint.save()
     awaiting_memorandum(world)
     run_jobs()
     attempts = Delivery.objects.filter(endpoint=endpoint).order_by("attempt")
     assert [a.status for a in attempts] == [DeliveryStatus.FAILED, DeliveryStatus.FAILED]
-    assert all(a.error.startswith("Not sent:") and a.response_code is None for a in attempts)
+    assert all(a.error.startswith("Not sent: localhost resolves to") and a.response_code is None for a in attempts)
     assert receiver.received == []  # nothing reached it
 
 
