@@ -31,9 +31,14 @@ def _lock(endpoint: Endpoint) -> Endpoint:
     return Endpoint.objects.select_for_update().select_related("partnership").get(pk=endpoint.pk)
 
 
-def _check(data: dict) -> dict:
+def _check(data: dict, partnership, endpoint: Endpoint | None = None) -> dict:
     url = (data.get("url") or "").strip()
     transport.check_url(url)
+    same = Endpoint.objects.filter(partnership=partnership, url=url)
+    if endpoint is not None:
+        same = same.exclude(pk=endpoint.pk)
+    if same.exists():
+        raise ValidationError({"url": "The partnership already has an endpoint with this address"})
     chosen = [str(t) for t in data.get("event_types") or []]
     allowed = {str(t) for t in SUBSCRIBABLE}
     if not chosen:
@@ -52,7 +57,7 @@ def add_endpoint(actor, partnership, *, data: dict) -> tuple[Endpoint, str]:
     """A new enabled endpoint and its first secret; returns (endpoint, secret), the secret being
     the only time anyone sees it."""
     require(actor, partnership, WebhookPerm.MANAGE)
-    values = _check(data)
+    values = _check(data, partnership)
     if Endpoint.objects.filter(partnership=partnership).count() >= MAX_ENDPOINTS:
         raise ValidationError(f"A partnership can have at most {MAX_ENDPOINTS} webhook endpoints.")
     endpoint = Endpoint.objects.create(partnership=partnership, created_by=actor, **values)
@@ -74,7 +79,7 @@ def update_endpoint(actor, endpoint: Endpoint, *, data: dict, base_revision) -> 
     require(actor, endpoint.partnership, WebhookPerm.MANAGE)
     locked = _lock(endpoint)
     refuse_stale(locked, base_revision)
-    values = _check(data)
+    values = _check(data, locked.partnership, locked)
     before = snapshot(locked, FIELDS)
     for name, value in values.items():
         setattr(locked, name, value)

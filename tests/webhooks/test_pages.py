@@ -138,3 +138,13 @@ def test_the_partnership_page_has_a_webhooks_section(client_for, world):
         .content.decode()
     )
     assert "Manage webhooks" not in member and "Partnership leads manage webhooks" in member
+
+
+def test_posting_the_add_form_again_adds_no_second_endpoint(client_for, world):
+    client = client_for("lead")
+    data = {"url": "https://hooks.example.org/a", "event_types": ["memorandum.signed"]}
+    url = f"/partnerships/{world.partnership.slug}/webhooks/new/"
+    assert "whsec_" in client.post(url, data).content.decode()
+    again = client.post(url, data).content.decode()  # a refresh of the page that showed the secret
+    assert "already has an endpoint with this address" in again and "whsec_" not in again
+    assert Endpoint.objects.count() == 1
