@@ -93,7 +93,7 @@ def test_creating_shows_errors_beside_fields(world, client_for):
     html = response.content.decode()
     assert "There is a problem" in html
     assert "Enter a title" in html and "Choose at least one party" in html
-    assert "Enter the start date as a real date" in html and "between 1 and 60 months" in html
+    assert "Start date must be a real date" in html and "between 1 and 60 months" in html
 
 
 def test_a_party_from_another_partnership_is_not_a_choice(world, client_for):

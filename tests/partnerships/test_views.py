@@ -298,7 +298,9 @@ def test_leaving_before_joining_shows_the_error_beside_the_field_and_keeps_the_i
     assert "There is a problem" in html
     assert 'href="#id_left_on"' in html
     assert "The date they left must be the same as or after the date they joined" in html
-    assert 'value="2020-04-30"' in html and "Teaching and more" in html
+    # What was typed stays in the day, month and year boxes.
+    assert 'name="left_on_0" value="30"' in html and 'name="left_on_1" value="4"' in html
+    assert 'name="left_on_2" value="2020"' in html and "Teaching and more" in html
     world.university_partner.refresh_from_db()
     assert world.university_partner.left_on is None
 
