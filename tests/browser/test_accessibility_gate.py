@@ -246,12 +246,22 @@ class Gate:
         if page.evaluate("document.activeElement.id") != "main-content":
             self.problems.append(f"{label}: the skip link does not move the focus to the main content")
 
+    def navigation_on_one_line(self, page, label: str) -> None:
+        """At 1280 px and wider the menu fits on one line (it used to wrap onto a second)."""
+        tops = page.evaluate(
+            "() => window.innerWidth >= 1280 ? [...document.querySelectorAll('.govuk-service-navigation__item')]"
+            ".map(e => Math.round(e.getBoundingClientRect().top)) : []"
+        )
+        if len(set(tops)) > 1:
+            self.problems.append(f"{label}: the menu wraps onto {len(set(tops))} lines at 1280 px")
+
     def visit(self, page, label: str, url: str, title: str, *, tabs: bool = False) -> None:
         response = page.goto(url)
         if response is None or response.status != 200:
             self.problems.append(f"{label}: {url} answered {response and response.status}")
             return
         self.skip_link(page, label)
+        self.navigation_on_one_line(page, label)
         if tabs:
             # Every panel is checked in the same axe run: show them all (the tab list keeps the
             # roles and selection the tabs script gave it).
