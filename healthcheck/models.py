@@ -240,6 +240,14 @@ class HealthCheck(models.Model):
         return self.status == Status.IN_PROGRESS
 
 
+class SuggestionOutcome(models.TextChoices):
+    """What became of a live figure's suggestion (Rating.suggestion_outcome)."""
+
+    ACCEPTED = "accepted", "Accepted"
+    OVERRIDDEN = "overridden", "Overridden"
+    NEEDS_CONFIRMATION = "needs_confirmation", "Needs confirmation"
+
+
 class Rating(models.Model):
     """One criterion within one health check. Each carries its own revision, so coordinators
     working on different criteria never overwrite each other."""
@@ -255,6 +263,10 @@ class Rating(models.Model):
     metric_detail = models.TextField(blank=True, max_length=2000)
     suggested_rating = models.CharField(max_length=10, choices=Rag.choices, blank=True)
     override_reason = models.TextField("reason for not following the suggestion", blank=True, max_length=2000)
+    # The suggestion (and its figure) the rating was last saved against: when the live figures are
+    # worked out again and the suggestion moves, the rating needs confirming (see needs_confirmation).
+    confirmed_suggestion = models.CharField("suggestion when rated", max_length=10, choices=Rag.choices, blank=True)
+    confirmed_figure = models.CharField("live figure when rated", max_length=300, blank=True)
     revision = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -272,11 +284,27 @@ class Rating(models.Model):
         return f"{self.criterion.code}: {rag_label(self.rating)}"
 
     @property
+    def needs_confirmation(self) -> bool:
+        """A rating someone must look at again before the health check is submitted: the live
+        figure's suggestion has changed since it was rated, or it differs from the suggestion
+        with no reason given (ratings saved before reasons were kept with their suggestion)."""
+        if not self.rating:
+            return False
+        if self.suggested_rating != self.confirmed_suggestion:
+            return True
+        return bool(self.suggested_rating) and self.rating != self.suggested_rating and not self.override_reason.strip()
+
+    @property
     def suggestion_outcome(self) -> str:
-        """ "accepted", "overridden" or "" (no suggestion, or not rated yet)."""
-        if not self.suggested_rating or not self.rating:
+        """ "accepted", "overridden" (always with a reason), "needs_confirmation", or "" (no
+        suggestion, or not rated yet)."""
+        if not self.rating:
             return ""
-        return "accepted" if self.rating == self.suggested_rating else "overridden"
+        if self.needs_confirmation:
+            return SuggestionOutcome.NEEDS_CONFIRMATION
+        if not self.suggested_rating:
+            return ""
+        return SuggestionOutcome.ACCEPTED if self.rating == self.suggested_rating else SuggestionOutcome.OVERRIDDEN
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

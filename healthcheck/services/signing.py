@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from healthcheck.actions import Action as AuditAction
-from healthcheck.models import HealthCheck, Rag, Reopening, SignOff, Status, rag_label
+from healthcheck.models import HealthCheck, Rag, Rating, Reopening, SignOff, Status, rag_label
 from healthcheck.permissions import HealthCheckPerm
 from healthcheck.rules import RagCounts, overall_rating
 from healthcheck.services.common import lock_health_check, require_in_progress
@@ -25,12 +25,26 @@ def submission_problems(health_check: HealthCheck) -> list[str]:
     )
     unrated = [r.criterion.code for r in ratings if not r.rating]
     no_action = [r.criterion.code for r in ratings if r.rating in (Rag.RED, Rag.AMBER) and not r.actions.all()]
+    to_confirm = [r.criterion.code for r in ratings if r.needs_confirmation]
     problems = []
     if unrated:
         problems.append(f"Rate every criterion first: {len(unrated)} not rated yet ({', '.join(unrated)}).")
     if no_action:
         problems.append(f"Add at least one action to each Red or Amber criterion: {', '.join(no_action)}.")
+    if to_confirm:
+        problems.append(
+            f"Confirm or explain each rating whose live figure's suggestion changed since it was rated: "
+            f"{len(to_confirm)} need confirmation ({', '.join(to_confirm)})."
+        )
     return problems
+
+
+def ratings_needing_confirmation(health_check: HealthCheck) -> list[Rating]:
+    """The ratings that stop a submission until confirmed (Rating.needs_confirmation), in order."""
+    ratings = health_check.ratings.select_related("criterion").order_by(
+        "criterion__area__position", "criterion__position", "criterion__code"
+    )
+    return [r for r in ratings if r.needs_confirmation]
 
 
 @transaction.atomic

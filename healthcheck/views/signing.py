@@ -37,7 +37,12 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "healthcheck/submit.html",
-        {"hc": health_check, "problems": problems, "counts": selectors.counts_by_health_check([health_check.pk])},
+        {
+            "hc": health_check,
+            "problems": problems,
+            "to_confirm": signing.ratings_needing_confirmation(health_check) if problems else [],
+            "counts": selectors.counts_by_health_check([health_check.pk]),
+        },
     )
 
 
