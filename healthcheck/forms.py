@@ -30,6 +30,34 @@ def drop_fields(form, *names: str) -> None:
 # --- Health checks --------------------------------------------------------------------------------
 
 
+class SignatoryForm(PortalForm):
+    """Whom a health check goes to for sign-off: one of the people who may sign it off."""
+
+    signatory = forms.TypedChoiceField(
+        label="Who is to sign it off?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="They are e-mailed and see it as their task. Other signatories can still see it and sign it off.",
+        error_messages={"required": "Choose who is to sign it off"},
+    )
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {m.user_id: m.user for m in memberships}
+        field = cast(forms.TypedChoiceField, self.fields["signatory"])
+        field.choices = [
+            Choice(
+                m.user_id,
+                m.user.get_full_name() or m.user.email,
+                hint=", ".join(part for part in (m.job_title or m.user.job_title, str(m.organisation or "")) if part),
+            )
+            for m in memberships
+        ]
+
+    def clean_signatory(self):
+        return self.people[self.cleaned_data["signatory"]]
+
+
 class StartForm(NoNullCharsMixin, PortalForm):
     organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="What does this health check cover?",

@@ -199,6 +199,16 @@ class HealthCheck(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The signatory it is sent to for sign-off (chosen on submitting; services/signing.py). Other
+    # signatories may still sign it off, but it is this person's task.
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="health_checks_to_sign_off",
+        verbose_name="sent for sign-off to",
+    )
     figures_at = models.DateTimeField("live figures worked out", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -71,7 +71,7 @@ class HealthCheckPage:
 
 def health_check_queryset(user):
     return HealthCheck.objects.visible_to(user).select_related(
-        "partnership", "organisation", "framework", "submitted_by"
+        "partnership", "organisation", "framework", "submitted_by", "signatory"
     )
 
 
