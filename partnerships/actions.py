@@ -24,6 +24,7 @@ class Action(StrEnum):
     OUTCOME_ADDED = "outcome.added"
     OUTCOME_UPDATED = "outcome.updated"
     OUTCOME_DELETED = "outcome.deleted"
+    OUTCOME_MEASURED = "outcome.measured"
     GROUP_ADDED = "group.added"
     GROUP_UPDATED = "group.updated"
     MEETING_RECORDED = "meeting.recorded"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from partnerships.models import (
     Aim,
     GovernanceGroup,
+    Measurement,
     Meeting,
     Membership,
     Organisation,
@@ -183,12 +184,14 @@ class OutcomeForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):
 
     class Meta:
         model = Outcome
-        fields = ["description", "measure", "target", "evaluation"]
+        fields = ["description", "measure", "target", "target_value", "higher_is_better", "evaluation"]
         labels = {"description": "Outcome"}
         widgets = {"evaluation": _textarea(3), "description": _textarea(2)}
         help_texts = {
             "description": "What will be different, for example: every student has a statutory placement",
             "target": "For example: 100% in every academic year",
+            "target_value": "The target as a number (for example 100), so measured values can be rated against it",
+            "higher_is_better": "Untick when a lower value is better (for example, placements that break down)",
             "evaluation": "Who checks progress, how and how often.",
         }
 
@@ -244,6 +247,15 @@ class GroupForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):
         chair = cast(forms.ModelChoiceField, self.fields["chair_organisation"])
         chair.queryset = Organisation.objects.filter(partner_roles__partnership=partnership).order_by("name")
         chair.empty_label = "Not recorded"
+
+
+class MeasurementForm(NoNullCharsMixin, ServiceModelForm):
+    measured_on = date_field("Date measured")
+
+    class Meta:
+        model = Measurement
+        fields = ["measured_on", "value", "note"]
+        labels = {"value": "Value measured"}
 
 
 class MeetingForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):

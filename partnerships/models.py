@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Self, TypeVar
+import datetime as dt
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,9 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from partnerships.governance import MeetingDue, Progress  # governance imports this module
 
 
 class Region(models.TextChoices):
@@ -344,17 +348,52 @@ class Outcome(models.Model):
     description = models.CharField(max_length=500)
     measure = models.CharField(max_length=300, blank=True, help_text="How progress is measured.")
     target = models.CharField(max_length=300, blank=True)
+    # The target as a number, so measured values can be rated against it (partnerships/governance.py).
+    target_value = models.FloatField("target figure", null=True, blank=True)
+    higher_is_better = models.BooleanField("higher is better", default=True)
     evaluation = models.TextField("how it is evaluated", blank=True, max_length=3000)
     # Incremented on every edit; a save based on an older revision is refused (no lost updates).
     revision = models.PositiveIntegerField(default=1)
 
     objects = OutcomeQuerySet.as_manager()
 
+    # Not columns: partnerships.selectors sets them on the outcomes a page shows.
+    progress: Progress
+    latest_measurement: Measurement | None
+
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.description
+
+
+class MeasurementQuerySet(ScopedQuerySet["Measurement"]):
+    partnership_field = "outcome__aim__partnership"
+
+
+class Measurement(models.Model):
+    """One measured value of an outcome on a date, so progress can be followed against its target."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="measurements")
+    measured_on = models.DateField("date measured")
+    value = models.FloatField("value")
+    note = models.CharField(max_length=500, blank=True, help_text="Where the figure comes from, or what it covers.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["measured_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "measured_on"], name="one_measurement_per_outcome_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value:g} on {self.measured_on:%d %B %Y}"
 
 
 class OutcomeResponsibility(models.Model):
@@ -407,6 +446,10 @@ class GovernanceGroup(models.Model):
     revision = models.PositiveIntegerField(default=1)
 
     objects = ScopedQuerySet.as_manager()
+
+    # Not columns: partnerships.selectors sets them on the groups a page shows.
+    last_held_on: dt.date | None
+    meeting_due: MeetingDue
 
     class Meta:
         ordering = ["kind", "name"]

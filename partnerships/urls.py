@@ -25,6 +25,7 @@ urlpatterns = [
     path(P + "aims/<int:pk>/edit/", aims.aim_edit, name="aim_edit"),
     path(P + "aims/<int:pk>/remove/", aims.aim_delete, name="aim_delete"),
     path(P + "aims/<int:aim_pk>/outcomes/add/", aims.outcome_add, name="outcome_add"),
+    path(P + "outcomes/<int:pk>/", aims.outcome_detail, name="outcome_detail"),
     path(P + "outcomes/<int:pk>/edit/", aims.outcome_edit, name="outcome_edit"),
     path(P + "outcomes/<int:pk>/remove/", aims.outcome_delete, name="outcome_delete"),
     path(P + "governance/add/", governance.group_add, name="group_add"),

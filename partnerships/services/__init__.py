@@ -14,7 +14,15 @@ share (`apply` is the edit pattern: snapshot, assign, check, full_clean, diff). 
 `from partnerships import services; services.add_partner(...)`.
 """
 
-from partnerships.services.aims import add_aim, add_outcome, delete_aim, delete_outcome, update_aim, update_outcome
+from partnerships.services.aims import (
+    add_aim,
+    add_outcome,
+    delete_aim,
+    delete_outcome,
+    record_measurement,
+    update_aim,
+    update_outcome,
+)
 from partnerships.services.details import create_partnership, update_partnership
 from partnerships.services.governance import add_group, record_meeting, update_group, update_meeting
 from partnerships.services.organisations import create_organisation, update_organisation
@@ -34,6 +42,7 @@ __all__ = [
     "delete_outcome",
     "end_partner",
     "invite_member",
+    "record_measurement",
     "record_meeting",
     "remove_membership",
     "update_aim",

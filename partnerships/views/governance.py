@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships import services
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
 from partnerships.auth import AuthenticatedHttpRequest
 from partnerships.forms import GroupForm, MeetingForm
+from partnerships.governance import MEETING_RULE_IN_WORDS, meeting_due
 from partnerships.models import GovernanceGroup, Meeting
 from partnerships.views.common import form_flow, tab_url
 from portal.flows import GET_POST
@@ -55,6 +58,10 @@ def group_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
             "partnership": group.partnership,
             "can_edit": can(request.user, group.partnership, Perm.EDIT_PARTNERSHIP),
             "can_record_meetings": can(request.user, group.partnership, Perm.RECORD_MEETING),
+            "meeting_due": meeting_due(
+                group.frequency, group.meetings.aggregate(last=Max("held_on"))["last"], timezone.localdate()
+            ),
+            "meeting_rule": MEETING_RULE_IN_WORDS,
             **paginate(request, group.meetings.order_by("-held_on", "-id"), per_page=10),
         },
     )

@@ -61,6 +61,7 @@ ROWS: list[Row] = [
     Row("partnerships:aim_edit", roles("lead"), kwargs=lambda w: {**_slug(w), "pk": _aim(w).pk}),
     Row("partnerships:aim_delete", roles("lead"), kwargs=lambda w: {**_slug(w), "pk": _aim(w).pk}),
     Row("partnerships:outcome_add", roles("lead"), kwargs=lambda w: {**_slug(w), "aim_pk": _aim(w).pk}),
+    Row("partnerships:outcome_detail", members(), kwargs=lambda w: {**_slug(w), "pk": _outcome(w).pk}),
     Row("partnerships:outcome_edit", roles("lead"), kwargs=lambda w: {**_slug(w), "pk": _outcome(w).pk}),
     Row("partnerships:outcome_delete", roles("lead"), kwargs=lambda w: {**_slug(w), "pk": _outcome(w).pk}),
     Row("partnerships:group_add", roles("lead"), kwargs=_slug),
