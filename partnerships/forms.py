@@ -249,13 +249,17 @@ class GroupForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):
         chair.empty_label = "Not recorded"
 
 
-class MeasurementForm(NoNullCharsMixin, ServiceModelForm):
-    measured_on = date_field("Date measured")
+class MeasurementForm(NoNullCharsMixin, PortalForm):
+    """One measured value of an outcome (the service checks the rest: one a day)."""
 
-    class Meta:
-        model = Measurement
-        fields = ["measured_on", "value", "note"]
-        labels = {"value": "Value measured"}
+    measured_on = date_field("Date measured")
+    value = forms.FloatField(label="Value measured", help_text="A number, in the same units as the target figure.")
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=500,
+        help_text=Measurement._meta.get_field("note").help_text,
+    )
 
 
 class MeetingForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Self, TypeVar
 
 from django.conf import settings
@@ -447,8 +446,7 @@ class GovernanceGroup(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
-    # Not columns: partnerships.selectors sets them on the groups a page shows.
-    last_held_on: dt.date | None
+    # Not a column: partnerships.selectors sets it on the groups a page shows.
     meeting_due: MeetingDue
 
     class Meta:

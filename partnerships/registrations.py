@@ -61,7 +61,7 @@ def _missed_meetings(user):
         return []
     return [
         AttentionItem(
-            title=f"{group.name} has not met since {day(group.last_held_on)}: record its meeting",
+            title=f"{group.name} has not met since {day(due.last_held_on)}: record its meeting",
             url=reverse("partnerships:group_detail", args=[group.partnership.slug, group.pk]),
             kind="Missed meeting",
             partnership=group.partnership.name,
@@ -69,7 +69,7 @@ def _missed_meetings(user):
             overdue=True,
         )
         for group, due in missed_meetings(recording, timezone.localdate())
-        if group.last_held_on is not None
+        if due.last_held_on is not None
     ]
 
 

@@ -99,7 +99,9 @@ def partnership_page(user, partnership: Partnership) -> dict:
             Prefetch(
                 "outcomes",
                 queryset=Outcome.objects.prefetch_related(
-                    _responsibilities(), Prefetch("measurements", queryset=Measurement.objects.order_by("measured_on"))
+                    _responsibilities(),
+                    # django-stubs cannot type two Prefetch objects of different models in one call
+                    Prefetch("measurements", queryset=Measurement.objects.order_by("measured_on")),  # type: ignore[arg-type]
                 ),
             )
         )
