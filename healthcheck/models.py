@@ -19,7 +19,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import Organisation, Partnership, ScopedQuerySet
+from partnerships.models import ActionStatus as ActionStatus  # re-exported: the action plan's statuses
+from partnerships.models import (
+    Organisation,
+    OwnedAction,
+    OwnedActionQuerySetMixin,
+    Partnership,
+    ScopedQuerySet,
+)
 from portal import academic_years
 from portal.storage import private_storage
 
@@ -157,14 +164,8 @@ class EvidenceQuerySet(ScopedQuerySet["Evidence"]):
     partnership_field = "rating__health_check__partnership"
 
 
-class ActionQuerySet(ScopedQuerySet["Action"]):
+class ActionQuerySet(OwnedActionQuerySetMixin, ScopedQuerySet["Action"]):
     partnership_field = "health_check__partnership"
-
-    def open(self):
-        return self.exclude(status=ActionStatus.DONE)
-
-    def overdue(self, today):
-        return self.open().filter(due_on__lt=today)
 
 
 class Status(models.TextChoices):
@@ -354,28 +355,13 @@ class Evidence(models.Model):
         return self.title
 
 
-class ActionStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-
-
-class Action(models.Model):
-    """Something to do about a criterion (every Red and Amber needs at least one)."""
+class Action(OwnedAction):
+    """Something to do about a criterion (every Red and Amber needs at least one): the shared
+    owner/due-date action (partnerships.models.OwnedAction), tied to a rating."""
 
     health_check = models.ForeignKey(HealthCheck, on_delete=models.CASCADE, related_name="actions")
     rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField("what needs to happen", max_length=1000)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="health_check_actions")
-    due_on = models.DateField("due")
-    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
-    completed_on = models.DateField(null=True, blank=True)
-    revision = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActionQuerySet.as_manager()
 
@@ -387,14 +373,8 @@ class Action(models.Model):
             models.Index(fields=["due_on", "id"], name="action_due_order"),
         ]
 
-    def __str__(self) -> str:
-        return self.description[:80]
-
     def get_absolute_url(self) -> str:
         return reverse("healthcheck:action_edit", args=[self.pk])
-
-    def is_overdue(self, today=None) -> bool:
-        return self.status != ActionStatus.DONE and self.due_on < (today or timezone.localdate())
 
 
 class ActionReminder(models.Model):

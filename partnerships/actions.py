@@ -29,6 +29,8 @@ class Action(StrEnum):
     GROUP_UPDATED = "group.updated"
     MEETING_RECORDED = "meeting.recorded"
     MEETING_UPDATED = "meeting.updated"
+    DECISION_ACTION_ADDED = "meeting.action_added"
+    DECISION_ACTION_UPDATED = "meeting.action_updated"
     MEMBERSHIP_ADDED = "membership.added"
     MEMBERSHIP_INVITATION_RESENT = "membership.invitation_resent"
     MEMBERSHIP_CHANGED = "membership.changed"

@@ -8,11 +8,13 @@ from __future__ import annotations
 from typing import cast
 
 from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from partnerships.models import (
+    ActionStatus,
     Aim,
     GovernanceGroup,
     Measurement,
@@ -28,6 +30,7 @@ from partnerships.models import (
     Role,
 )
 from portal.forms import NoNullCharsMixin, PortalForm, RevisionMixin, ServiceModelForm, date_field
+from portal.models import User
 
 SEARCH_MAX = 100
 
@@ -260,6 +263,41 @@ class MeasurementForm(NoNullCharsMixin, PortalForm):
         max_length=500,
         help_text=Measurement._meta.get_field("note").help_text,
     )
+
+
+class OwnedActionForm(NoNullCharsMixin, PortalForm):
+    """What needs to happen, who does it (a member of the partnership) and by when: the one form for
+    every owner/due-date action (partnerships.models.OwnedAction), health checks' included."""
+
+    description = forms.CharField(
+        label="What needs to happen", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.none(), empty_label="Choose a person")
+    due_on = date_field("Due date", help_text="For example, 2027-03-31")
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auto_id = "action-%s"
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner.queryset = (
+            User.objects.filter(memberships__partnership=partnership, is_active=True).distinct().order_by("full_name")
+        )
+        owner.label_from_instance = lambda u: f"{u.full_name} ({u.email})"
+
+
+class OwnedActionUpdateForm(RevisionMixin, OwnedActionForm):
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect)
+    # Where to return after saving (checked as a same-site address by the view).
+    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+
+    def __init__(self, *args, partnership, status_only: bool = False, **kwargs):
+        super().__init__(*args, partnership=partnership, **kwargs)
+        if status_only:  # the owner updates only the status
+            for name in ("description", "owner", "due_on"):
+                del self.fields[name]
+            self.helper = FormHelper(self)
+            self.helper.form_tag = False
+            self.helper.disable_csrf = True
 
 
 class MeetingForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):

@@ -479,3 +479,80 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} on {self.held_on:%d %B %Y}"
+
+
+# --- Actions with an owner and a due date ---------------------------------------------------------
+# One mechanism for every "who does what by when" in a partnership: health checks' action plans
+# (healthcheck.models.Action) and governance decisions (DecisionAction) build on OwnedAction, so
+# statuses, "overdue", the owner rule and completion dates mean the same everywhere.
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class OwnedActionQuerySetMixin:
+    def open(self):
+        return self.exclude(status=ActionStatus.DONE)
+
+    def overdue(self, today):
+        return self.open().filter(due_on__lt=today)
+
+
+class OwnedAction(models.Model):
+    """Something to do, by someone (the subclass's `owner`, a member of the partnership), by a date."""
+
+    description = models.TextField("what needs to happen", max_length=1000)
+    due_on = models.DateField("due")
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    completed_on = models.DateField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    owner_id: int  # each subclass declares `owner` with its own reverse name
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def is_overdue(self, today=None) -> bool:
+        return self.status != ActionStatus.DONE and self.due_on < (today or timezone.localdate())
+
+    def set_status(self, status: str, today) -> None:
+        """The status, with the day it was done (cleared again if it is reopened)."""
+        self.status = status
+        if status == ActionStatus.DONE and self.completed_on is None:
+            self.completed_on = today
+        elif status != ActionStatus.DONE:
+            self.completed_on = None
+
+
+def check_action_owner(partnership_id: int, owner) -> None:
+    """An action's owner is a member of the partnership."""
+    if not Membership.objects.filter(partnership_id=partnership_id, user=owner).exists():
+        raise ValidationError({"owner": "Choose someone who is a member of this partnership"})
+
+
+class DecisionActionQuerySet(OwnedActionQuerySetMixin, ScopedQuerySet["DecisionAction"]):
+    partnership_field = "meeting__group__partnership"
+
+
+class DecisionAction(OwnedAction):
+    """An action a governance meeting decided on."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decision_actions")
+
+    objects = DecisionActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["owner", "status", "due_on"], name="decision_action_owner_due")]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from partnerships.access import Perm, partnership_ids_with_role, roles_allowed
 from partnerships.actions import Action
-from partnerships.models import Partnership, Role
+from partnerships.models import DecisionAction, Partnership, Role
 from partnerships.selectors import dashboard_partnerships, missed_meetings, partners_missing_a_signatory
 from partnerships.services.common import day
 from portal.registry import (
@@ -76,6 +76,28 @@ def _missed_meetings(user):
 register_panel(DashboardPanel(template="partnerships/_dashboard_panel.html", context=_your_partnerships, order=10))
 register_attention(_partners_without_a_signatory)
 register_attention(_missed_meetings)
+
+
+def _overdue_decision_actions(user):
+    """The owner: an action from a governance meeting past its due date (as health-check actions)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        AttentionItem(
+            title=f"{action.meeting.group.name}: {action.description[:100]}",
+            url=reverse("partnerships:decision_action_edit", args=[action.meeting.group.partnership.slug, action.pk]),
+            kind="Governance action",
+            partnership=action.meeting.group.partnership.name,
+            due=action.due_on,
+            overdue=True,
+        )
+        for action in DecisionAction.objects.overdue(timezone.localdate())
+        .filter(owner=user)
+        .select_related("meeting__group__partnership")
+    ]
+
+
+register_attention(_overdue_decision_actions)
 
 # Organisation pages live in this app's namespace but are their own section of the menu.
 register_nav_item(

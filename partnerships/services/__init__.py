@@ -24,7 +24,15 @@ from partnerships.services.aims import (
     update_outcome,
 )
 from partnerships.services.details import create_partnership, update_partnership
-from partnerships.services.governance import add_group, record_meeting, update_group, update_meeting
+from partnerships.services.governance import (
+    add_decision_action,
+    add_group,
+    can_update_decision_action,
+    record_meeting,
+    update_decision_action,
+    update_group,
+    update_meeting,
+)
 from partnerships.services.organisations import create_organisation, update_organisation
 from partnerships.services.partners import add_partner, end_partner, update_partner
 from partnerships.services.people import Invitation, change_membership, invite_member, remove_membership
@@ -32,9 +40,11 @@ from partnerships.services.people import Invitation, change_membership, invite_m
 __all__ = [
     "Invitation",
     "add_aim",
+    "add_decision_action",
     "add_group",
     "add_outcome",
     "add_partner",
+    "can_update_decision_action",
     "change_membership",
     "create_organisation",
     "create_partnership",
@@ -46,6 +56,7 @@ __all__ = [
     "record_meeting",
     "remove_membership",
     "update_aim",
+    "update_decision_action",
     "update_group",
     "update_meeting",
     "update_organisation",

@@ -16,6 +16,16 @@ def _group(w):
     return f.GovernanceGroupFactory(partnership=w.partnership, name="Matrix board")
 
 
+def _decision_action(w):
+    import datetime as dt
+
+    from partnerships.models import DecisionAction
+
+    return DecisionAction.objects.create(
+        meeting=_meeting(w), description="Agree the placement plan", owner=w.user("lead"), due_on=dt.date(2027, 1, 31)
+    )
+
+
 def _meeting(w):
     return f.MeetingFactory(group=_group(w))
 
@@ -76,6 +86,17 @@ ROWS: list[Row] = [
         "partnerships:meeting_edit",
         roles("lead", "coordinator"),
         kwargs=lambda w: {**_slug(w), "pk": _meeting(w).pk},
+    ),
+    Row(
+        "partnerships:decision_action_add",
+        roles("lead", "coordinator"),
+        kwargs=lambda w: {**_slug(w), "pk": _meeting(w).pk},
+    ),
+    Row(
+        "partnerships:decision_action_edit",
+        roles("lead", "coordinator"),
+        kwargs=lambda w: {**_slug(w), "pk": _decision_action(w).pk},
+        note="the owner may update it too",
     ),
     Row("partnerships:membership_invite", roles("lead"), kwargs=_slug),
     Row(

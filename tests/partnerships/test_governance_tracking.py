@@ -162,3 +162,67 @@ def test_members_read_the_progress_but_cannot_record(world, client_for):
     assert 'name="value"' not in page
     assert client.post(_url(world, outcome), {"measured_on": "2026-07-01", "value": "1"}).status_code == 403
     assert client_for("non_member").get(_url(world, outcome)).status_code == 404
+
+
+# --- Actions decided at a meeting: the same owner/due-date action as health checks' action plans ---
+
+
+def test_decisions_carry_actions_with_an_owner_and_due_date_that_fall_overdue(world, client_for):
+    from healthcheck.models import Action as HealthCheckAction
+    from partnerships.models import DecisionAction, OwnedAction
+
+    assert issubclass(DecisionAction, OwnedAction) and issubclass(HealthCheckAction, OwnedAction)
+    group = _board(world, days_ago=30)
+    meeting = group.meetings.get()
+    client = client_for("coordinator")
+    add = reverse("partnerships:decision_action_add", args=[world.partnership.slug, meeting.pk])
+    due = timezone.localdate() + dt.timedelta(days=10)
+    response = client.post(
+        add,
+        {
+            "description": "Write the placement plan",
+            "owner": world.user("member").pk,
+            "due_on": due.isoformat(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:800]
+    action = DecisionAction.objects.get()
+    assert (action.owner, action.due_on, action.status) == (world.user("member"), due, "not_started")
+    assert AuditEvent.objects.filter(action="meeting.action_added").exists()
+    page = html.unescape(
+        client.get(reverse("partnerships:group_detail", args=[world.partnership.slug, group.pk])).content.decode()
+    )
+    assert "Write the placement plan" in page and "Not started" in page
+    # Past its due date it is on its owner's dashboard, marked overdue on the group page.
+    DecisionAction.objects.filter(pk=action.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
+    member = client_for("member")
+    assert f"{group.name}: Write the placement plan" in _dashboard(member)
+    assert "Overdue" in html.unescape(
+        member.get(reverse("partnerships:group_detail", args=[world.partnership.slug, group.pk])).content.decode()
+    )
+    # The owner updates its status only; done, it leaves the dashboard.
+    edit = reverse("partnerships:decision_action_edit", args=[world.partnership.slug, action.pk])
+    form = member.get(edit).content.decode()
+    assert 'name="status"' in form and 'name="description"' not in form
+    action.refresh_from_db()
+    assert member.post(edit, {"status": "done", "revision": action.revision}).status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.completed_on) == ("done", timezone.localdate())
+    assert "Write the placement plan" not in _dashboard(member)
+
+
+def test_an_action_owner_must_be_a_member_and_others_cannot_update_it(world, client_for):
+    from partnerships import services
+    from partnerships.models import DecisionAction
+
+    meeting = _board(world, days_ago=30).meetings.get()
+    with pytest.raises(Exception, match="member of this partnership"):
+        services.add_decision_action(
+            world.user("lead"), meeting, description="x", owner=world.user("non_member"), due_on=TODAY
+        )
+    action = DecisionAction.objects.create(
+        meeting=meeting, description="Agree the plan", owner=world.user("coordinator"), due_on=TODAY
+    )
+    edit = reverse("partnerships:decision_action_edit", args=[world.partnership.slug, action.pk])
+    assert client_for("signatory").get(edit).status_code == 403
+    assert client_for("non_member").get(edit).status_code == 404
