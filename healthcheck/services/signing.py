@@ -10,7 +10,7 @@ from django.utils import timezone
 from healthcheck.actions import Action as AuditAction
 from healthcheck.models import HealthCheck, Rag, Rating, Reopening, SignOff, Status, rag_label
 from healthcheck.permissions import HealthCheckPerm
-from healthcheck.rules import RagCounts, overall_rating
+from healthcheck.rules import RagCounts, overall_rating, suggestion_in_words
 from healthcheck.services.common import lock_health_check, require_in_progress
 from partnerships.access import can, membership_of, require, roles_allowed
 from partnerships.models import Membership
@@ -212,7 +212,15 @@ def sign_off(actor, health_check: HealthCheck) -> SignOff:
         overall_rating=overall,
         snapshot={
             "framework": str(locked.framework),
-            "ratings": [{"code": r.criterion.code, "rating": r.rating, "commentary": r.commentary} for r in ratings],
+            "ratings": [
+                {
+                    "code": r.criterion.code,
+                    "rating": r.rating,
+                    "commentary": r.commentary,
+                    "suggestion": suggestion_in_words(r),
+                }
+                for r in ratings
+            ],
         },
     )
     locked.status = Status.SIGNED_OFF

@@ -210,6 +210,8 @@ def test_page_pdf_and_csv_say_the_same_words_and_the_pdf_never_prints_an_empty_r
     assert _page_words(client, hc) == expected
     assert _csv_a1(client, hc)["Suggestion"] == expected
     assert expected in _pdf_text(client, hc)
+    snapshot = hc.sign_offs.get().snapshot
+    assert next(r for r in snapshot["ratings"] if r["code"] == "A1")["suggestion"] == expected
 
 
 def test_a_legacy_override_with_no_reason_reads_needs_confirmation_in_the_pdf(world, client_for, moving):

@@ -131,7 +131,9 @@ def test_another_signatory_sees_it_may_sign_but_it_is_not_their_task(world, clie
     assert (
         "Sent for sign-off to <strong>Sam Signatory</strong>. You can sign it off too, but it is their task" in detail
     )
-    assert other.get(reverse("healthcheck:sign_off", args=[hc.pk])).status_code == 200
+    sign_page = other.get(reverse("healthcheck:sign_off", args=[hc.pk]))
+    assert sign_page.status_code == 200
+    assert "Sam Signatory (you can sign it off too)" in sign_page.content.decode()
     other.post(reverse("healthcheck:sign_off", args=[hc.pk]), {"password": PASSWORD})
     hc.refresh_from_db()
     assert hc.status == Status.SIGNED_OFF
