@@ -3,7 +3,9 @@ so a second run creates nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import random
 
 from django.contrib.auth.hashers import make_password
 from django.utils.text import slugify
@@ -27,6 +29,7 @@ from partnerships.demo.story import (
 from partnerships.models import (
     Aim,
     GovernanceGroup,
+    Measurement,
     Meeting,
     Membership,
     Organisation,
@@ -234,12 +237,34 @@ def _aims(partnership: Partnership, organisations: list[Organisation]) -> None:
                 description=text,
                 defaults={"measure": measure, "target": target, "evaluation": evaluation},
             )
+            _measured(partnership, outcome)
             # The first two partners of each kind named in the duties take the responsibility.
             for kind, duty in duties.items():
                 for partner in [p for p in partners if p.organisation.kind == kind][:2]:
                     OutcomeResponsibility.objects.get_or_create(
                         outcome=outcome, partner=partner, defaults={"responsibility": duty}
                     )
+
+
+def _measured(partnership: Partnership, outcome: Outcome) -> None:
+    """A target like "100% in every academic year" becomes a target figure, measured at the end of
+    each of the last three summers, rising towards it, so the outcome's chart has a story."""
+    number = outcome.target.split("%")[0]
+    if not outcome.target.startswith(number) or not number.isdigit() or outcome.measurements.exists():
+        return
+    outcome.target_value = float(number)
+    outcome.save(update_fields=["target_value"])
+    rng = random.Random(f"{partnership.slug}/{outcome.description}")  # keyed on the story, not the day
+    value = float(rng.randint(70, 85))
+    latest = demo_clock.shift_past(dt.date(2026, 7, 31))  # the last summer before the demo's day
+    for years_before in (2, 1, 0):
+        Measurement.objects.create(
+            outcome=outcome,
+            measured_on=latest.replace(year=latest.year - years_before),
+            value=min(value, outcome.target_value),
+            note="From the placement figures at the end of the academic year",
+        )
+        value += rng.randint(-2, 9)
 
 
 def _governance(partnership: Partnership, lead_org: Organisation, organisations: list[Organisation]) -> None:

@@ -125,6 +125,7 @@ STATE_VISITS: list[Visit] = [
     Visit("healthcheck:submit", _rated, roles=("lead",), note="every criterion rated"),
     Visit("healthcheck:sign_off", _submitted, roles=("signatory",), note="submitted"),
     Visit("healthcheck:detail", _submitted, roles=("signatory", "lead"), note="submitted"),
+    Visit("healthcheck:change_signatory", _submitted, roles=("lead",), note="submitted"),
     Visit("healthcheck:criterion", _with_suggestion, roles=("lead",), note="with a suggested rating"),
     Visit("healthcheck:framework_detail", _draft_framework, roles=("admin",), note="a draft"),
     Visit("memoranda:send", _ready, roles=("lead",), note="complete draft"),

@@ -51,6 +51,7 @@ EDITS = [
     Edit("partnerships:partner_edit", "contribution"),
     Edit("partnerships:aim_edit", "description"),
     Edit("partnerships:outcome_edit", "measure"),
+    Edit("partnerships:decision_action_edit", "description"),
     Edit("partnerships:group_edit", "purpose"),
     Edit("partnerships:meeting_edit", "notes", role="coordinator"),
     Edit("partnerships:membership_edit", "job_title"),
