@@ -310,10 +310,10 @@ def student_figures(
         )
         .values_list("partnership_id")
         .annotate(
-            unplaced=Count("id", filter=needs & Q(placed=False)),
-            final_year=Count("id", filter=Q(final_year=year)),
-            covered=Count("id", filter=Q(final_year=year, has_statutory=True)),
-            skills=Count("id", filter=Q(final_year=year, skills_total__gte=F("programme__skills_days"))),
+            n_unplaced=Count("id", filter=needs & Q(placed=False)),
+            n_final_year=Count("id", filter=Q(final_year=year)),
+            n_covered=Count("id", filter=Q(final_year=year, has_statutory=True)),
+            n_skills=Count("id", filter=Q(final_year=year, skills_total__gte=F("programme__skills_days"))),
         )
         .order_by()
     ):

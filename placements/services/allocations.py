@@ -265,23 +265,21 @@ def record_review(actor, placement: Placement, *, data: dict) -> QualityReview:
     require_employer(actor, placement.partnership, placement.offer.employer_id)
     if placement.status == PlacementStatus.PROPOSED:
         raise InvalidTransition("Reviews can be recorded once the placement is confirmed")
-    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    locked = Placement.objects.select_for_update().get(pk=placement.pk)
     others = list(
-        QualityReview.objects.filter(placement=placement)
-        .exclude(point=data["point"])
-        .values_list("point", "completed_on")
+        QualityReview.objects.filter(placement=locked).exclude(point=data["point"]).values_list("point", "completed_on")
     )
     problems = review_problems(
         point=data["point"],
         completed_on=data["completed_on"],
-        starts_on=placement.starts_on,
-        ends_on=placement.ends_on,
+        starts_on=locked.starts_on,
+        ends_on=locked.ends_on,
         schedule=review_schedule(
-            placement.starts_on,
-            placement.ends_on,
-            planned_ends_on=placement.planned_ends_on,
-            status=placement.status,
-            completed_days=placement.completed_days,
+            locked.starts_on,
+            locked.ends_on,
+            planned_ends_on=locked.planned_ends_on,
+            status=locked.status,
+            completed_days=locked.completed_days,
         ),
         others=others,
         today=timezone.localdate(),
