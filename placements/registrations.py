@@ -205,7 +205,7 @@ def attention(user) -> list[AttentionItem]:
             if n := unplaced.get(pk):
                 add(
                     pk,
-                    f"{n} student{_s(n)} without a placement in {label}",
+                    f"{n} registered student{_s(n)} with no placement arranged in {label}",
                     reverse("placements:student_list"),
                     {"year": label, "flag": "no-placement"},
                     "Students to place",
@@ -214,7 +214,7 @@ def attention(user) -> list[AttentionItem]:
             if n := missing.get(pk):
                 add(
                     pk,
-                    f"{n} student{_s(n)} without a statutory placement in {label}",
+                    f"{n} final-year student{_s(n)} with no statutory placement confirmed in {label}",
                     reverse("placements:student_list"),
                     {"year": label, "flag": "no-statutory"},
                     "Statutory placement",
