@@ -18,6 +18,7 @@ from placements.models import (
     PlacementOffer,
     PlacementStatus,
     QualityReview,
+    ReviewPoint,
     Student,
 )
 from placements.rules import days_problems, required_days, review_problems, review_schedule, status_problems
@@ -230,6 +231,20 @@ def change_status(
             raise ValidationError(problems)
     if status == PlacementStatus.ENDED_EARLY:
         assert ended_on is not None  # checked above
+        # The reviews during the placement stay inside it: it cannot end before one of them.
+        latest = (
+            QualityReview.objects.filter(placement=locked, completed_on__gt=ended_on)
+            .exclude(point=ReviewPoint.END)
+            .order_by("-completed_on")
+            .first()
+        )
+        if latest is not None:
+            raise ValidationError(
+                {
+                    "ended_on": f"The {latest.get_point_display().lower()} review is dated "
+                    f"{long_date(latest.completed_on)}: the last day cannot be before it"
+                }
+            )
         locked.end_reason, locked.end_notes = end_reason, end_notes
         locked.planned_ends_on = locked.planned_ends_on or locked.ends_on
         locked.ends_on = ended_on
