@@ -201,7 +201,8 @@ def place_counts(partnership, year: AcademicYear, organisation=None) -> PlaceCou
     if organisation is not None:
         offers = offers.filter(employer=organisation)
     counts = PlaceCounts()
-    for row in offers.values("employer_id", "employer__name", "stage", "statutory", "places").annotate(
+    # One row per offer (grouped by its id), so each offer's filled places are capped at its own.
+    for row in offers.values("id", "employer_id", "employer__name", "stage", "statutory", "places").annotate(
         n=Count("placements", filter=Q(placements__status__in=FILLED))
     ):
         places, filled = row["places"], min(row["n"], row["places"])
@@ -222,12 +223,21 @@ def fill_rate(partnership, organisation=None, year: AcademicYear | None = None) 
     return counts.total_filled, counts.total_offered
 
 
+def with_filled_places(offers):
+    """Offers annotated with `filled`: their confirmed, in-progress and completed placements."""
+    return offers.annotate(filled=Count("placements", filter=Q(placements__status__in=FILLED)))
+
+
+# An offer with places unfilled (on offers annotated by `with_filled_places`).
+UNFILLED = Q(filled__lt=F("places"))
+
+
 def offers_with_unfilled_places(partnership_ids: list[int], year: AcademicYear) -> list[tuple[int, int, int]]:
-    """(partnership id, employer id, number of offers) whose places are not all filled."""
+    """(partnership id, employer id, number of offers) whose places are not all filled (the
+    offers list's "unfilled" filter is the same rule)."""
     return list(
-        PlacementOffer.objects.filter(partnership__in=partnership_ids, academic_year=year)
-        .annotate(n_filled=Count("placements", filter=Q(placements__status__in=FILLED)))
-        .filter(n_filled__lt=F("places"))
+        with_filled_places(PlacementOffer.objects.filter(partnership__in=partnership_ids, academic_year=year))
+        .filter(UNFILLED)
         .values_list("partnership_id", "employer_id")
         .annotate(n=Count("id", distinct=True))
         .order_by()

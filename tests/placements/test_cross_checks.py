@@ -201,9 +201,13 @@ def test_on_the_demo_data_last_years_figures_agree_too():
     assert_agree(surfaces(west, last))
 
 
-def test_the_demo_data_keeps_the_new_rules():
-    _demo_partnership("west-london-alliance")
+@pytest.mark.parametrize("day", [None, dt.date(2028, 3, 2), dt.date(2029, 7, 15), dt.date(2031, 10, 1)])
+def test_the_demo_data_keeps_the_new_rules_on_any_day(day, frozen_clock):
+    if day is not None:
+        frozen_clock.move_to(dt.datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo("Europe/London")))
+    west = _demo_partnership("west-london-alliance")
     demo.seed(io.StringIO())
+    assert_agree(surfaces(west, current_year()))
     today = dt.date.today()
     for placement in Placement.objects.select_related("student__programme"):
         required = (

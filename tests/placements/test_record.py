@@ -297,3 +297,15 @@ def test_only_those_who_manage_placements_record_skills_days(world, pw, client_f
     with pytest.raises(PermissionDenied):
         record_skills_days(world.user("member"), pw["student"], days=5, completed_on=D(2026, 10, 1))
     assert client_for("member").get(f"/placements/students/{pw['student'].pk}/skills-days/new/").status_code == 403
+
+
+def test_two_alike_offers_each_count_their_places_and_their_filled_places(world, pw):
+    from placements.selectors.figures import fill_rate, place_counts
+
+    # The world's offer (2 places, 1 filled) and one just like it in another team.
+    twin = OfferFactory(partnership=world.partnership, employer=world.employer, academic_year=pw["year"], places=2)
+    PlacementFactory(offer=twin)
+    PlacementFactory(offer=twin)
+    counts = place_counts(world.partnership, pw["year"])
+    assert (counts.offered["final"], counts.filled["final"]) == (4, 3)
+    assert fill_rate(world.partnership, year=pw["year"]) == (3, 4)
