@@ -193,9 +193,9 @@ def attention(user) -> list[AttentionItem]:
         unplaced = {pk: f.unplaced for pk, f in students.items()}
         missing = {pk: f.without_statutory for pk, f in students.items()}
         unfilled: dict[int, int] = {}
-        for pk, employer_id, n in offers_with_unfilled_places(ids, year):
+        for pk, employer_id, offers in offers_with_unfilled_places(ids, year):
             if mine(pk, employer_id):
-                unfilled[pk] = unfilled.get(pk, 0) + n
+                unfilled[pk] = unfilled.get(pk, 0) + offers
         overdue: dict[int, list] = {}
         for review in review_figures(ids, year, today).overdue:
             if mine(review.placement.partnership_id, review.placement.offer.employer_id):

@@ -219,6 +219,8 @@ def place_counts(partnership, year: AcademicYear, organisation=None) -> PlaceCou
 
 def fill_rate(partnership, organisation=None, year: AcademicYear | None = None) -> tuple[int, int]:
     """(places filled, places offered) in `year`: the totals of `place_counts`."""
+    if year is None:
+        return 0, 0
     counts = place_counts(partnership, year, organisation)
     return counts.total_filled, counts.total_offered
 

@@ -3,6 +3,8 @@ confirm), one placement with its quality reviews, status changes and recording a
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -192,7 +194,7 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     # The one review-due rule (placements.rules): the same states the quality page and the
     # dashboard count, so a point is overdue here only when it is overdue there.
-    first = {}
+    first: dict[str, dt.date] = {}
     for review in reviews:
         first.setdefault(review.point, review.completed_on)
     points = [

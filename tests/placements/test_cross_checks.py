@@ -78,7 +78,7 @@ def _figure_table(html: str) -> dict[str, str]:
 def _rows(response, fmt: str) -> list[list[str]]:
     if fmt == "csv":
         return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
     return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
 
 
@@ -90,7 +90,7 @@ def _count_in(titles: list[str], pattern: str) -> int:
     return 0
 
 
-def surfaces(partnership, year: AcademicYear) -> dict[str, dict[str, str]]:
+def surfaces(partnership, year):
     """{figure key: {surface: value as shown}} for every figure and every surface showing it."""
     lead, client = _lead_client(partnership)
     query = f"partnership={partnership.slug}&year={year.label}"
@@ -233,7 +233,7 @@ def test_the_demo_data_keeps_the_new_rules_on_any_day(day, frozen_clock):
 # --- Generated data ---------------------------------------------------------------------------------
 
 
-def _generated(seed: int):
+def _generated(seed):
     """A partnership with random demand, offers, students, placements in every state, reviews
     (some late, some missing), an early ending and skills days, all things that can be true."""
     rng = random.Random(seed)

@@ -30,7 +30,7 @@ def pw(world):
     return placements
 
 
-def _grow(world, pw, n: int = 25) -> None:
+def _grow(world, pw, n=25):
     """Many more offers, students, placements (with reviews), skills days and educators."""
     for i in range(n):
         employer = f.OrganisationFactory()

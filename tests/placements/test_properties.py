@@ -217,7 +217,8 @@ def _play(history) -> None:
         else:
             event(f"{step['op']} {step.get('status', '')} accepted")
             if step["op"] == "status":
-                event(f"now {Placement.objects.filter(partnership=partnership).order_by('-revision').first().status}")
+                changed = Placement.objects.filter(partnership=partnership).order_by("-revision").first()
+                event(f"now {changed.status if changed else 'nothing'}")
         _assert_invariants(partnership, year, today)
 
 
@@ -294,7 +295,7 @@ def _assert_invariants(partnership, year, today: dt.date) -> None:
             assert p.planned_ends_on is not None and p.planned_ends_on >= p.ends_on
         schedule = list(p.review_due_dates().values())
         assert schedule == sorted(schedule) and all(p.starts_on <= d <= p.ends_on for d in schedule)
-        reviews = {}
+        reviews: dict[str, list[dt.date]] = {}
         for r in p.reviews.all():
             assert p.starts_on <= r.completed_on <= today
             if r.point != "end":
