@@ -90,10 +90,11 @@ def record_skills_days(actor, student: Student, *, days: int, completed_on, desc
     )
     entry.full_clean()
     entry.save()
+    # Recorded against the student, so it shows in their History and their subject access export.
     record(
         actor,
         Action.SKILLS_DAYS_RECORDED,
-        entry,
+        locked,
         changes={"days": [done, done + days]},
         summary=f"Recorded {days} skills day{'s' if days != 1 else ''} for {locked.reference} "
         f"({done + days} of {required})",

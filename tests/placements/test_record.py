@@ -278,6 +278,7 @@ def test_skills_days_are_recorded_on_the_students_page_and_counted(world, pw, cl
     assert "at most 10 more can be added" in _error_beside(html, "days")
     page = client.get(f"/placements/students/{student.pk}/").content.decode()
     assert "20 of 30 done" in page and "Readiness for practice" in page
+    assert f"Recorded 20 skills days for {student.reference} (20 of 30)" in page  # in its History
     sufficiency = client.get("/placements/sufficiency/?partnership=matrix-tp&year=2026/27").content.decode()
     assert re.search(r'data-figure="skills_days_done">.*?0 of 1<', sufficiency, re.S)
     record_skills_days(world.user("lead"), student, days=10, completed_on=D(2026, 11, 10))
