@@ -252,6 +252,9 @@ def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
         stale_check=placement,
         title="Update the placement's status",
         caption=str(placement),
+        intro="The status must fit the dates: in progress from its first day, completed from its last day, and "
+        "an ending early dated on its real last day (not in the future). Days done cannot run ahead of the days "
+        "that have passed; fewer days than the stage requires need a reason.",
         submit_label="Update status",
         cancel_url=placement.get_absolute_url(),
     )
