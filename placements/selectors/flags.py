@@ -7,65 +7,27 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Window
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 
-from placements.models import (
-    FILLED,
-    HOLDS_PLACE,
-    AcademicYear,
-    Placement,
-    Student,
-)
+from placements.models import HOLDS_PLACE, AcademicYear, Placement
+from placements.selectors import figures
 
 # --- Flags ------------------------------------------------------------------------------------
 
 
-def statutory_placement_exists():
-    return Exists(Placement.objects.filter(student=OuterRef("pk"), offer__statutory=True, status__in=FILLED))
+# The definitions live with the figures they count (placements.selectors.figures).
+statutory_placement_exists = figures.statutory_placement_exists
+students_without_statutory = figures.students_without_statutory
+needs_placement_in = figures.needs_placement_in
+placement_in_year_exists = figures.placement_in_year_exists
+students_without_placement = figures.students_without_placement
 
 
-def students_without_statutory_page(partnership, year: AcademicYear, limit: int = 20) -> tuple[list, int]:
-    """The first `limit` students without a statutory placement and how many there are, in one
-    query (the count rides along on each row as a window)."""
-    rows = list(
-        students_without_statutory(partnership, year).annotate(total=Window(Count("id"))).order_by("reference")[:limit]
-    )
-    return rows, (rows[0].total if rows else 0)
-
-
-def students_without_statutory(partnership, year: AcademicYear):
-    """Students whose final placement falls in `year` and who neither have had nor are
-    confirmed for a statutory placement."""
-    return (
-        Student.objects.filter(partnership=partnership, final_year=year)
-        .annotate(has_statutory=statutory_placement_exists())
-        .filter(has_statutory=False)
-        .select_related("university", "programme")
-    )
-
-
-def needs_placement_in(year: AcademicYear, next_year: AcademicYear | None) -> Q:
-    """Students who need a placement in `year`: a final placement if their final placement year
-    is `year`, a first placement if it is the year after."""
-    condition = Q(final_year=year)
-    if next_year is not None:
-        condition |= Q(final_year=next_year)
-    return condition
-
-
-def placement_in_year_exists(year: AcademicYear):
-    return Exists(Placement.objects.filter(student=OuterRef("pk"), academic_year=year, status__in=HOLDS_PLACE))
-
-
-def students_without_placement(partnership, year: AcademicYear, next_year: AcademicYear | None = None):
-    """Students who need a first or final placement in `year` and have none arranged (proposed
-    counts as arranged: someone is working on it)."""
-    return (
-        Student.objects.filter(needs_placement_in(year, next_year), partnership=partnership, purged_on__isnull=True)
-        .annotate(placed=placement_in_year_exists(year))
-        .filter(placed=False)
-    )
+def students_without_statutory_page(partnership, year: AcademicYear, limit: int = 20) -> list:
+    """The first `limit` final-year students with no statutory placement confirmed (the count
+    is `figures.student_figures(...).without_statutory`)."""
+    return list(students_without_statutory(partnership, year).order_by("reference")[:limit])
 
 
 @dataclass
