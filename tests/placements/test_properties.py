@@ -422,3 +422,49 @@ def test_a_placement_through_its_life_keeps_its_reviews_in_order_and_inside_it(l
             assert list(schedule.values()) == sorted(schedule.values())
             assert "midway" not in schedule or schedule["midway"] >= schedule["four-weeks"]
         transaction.set_rollback(True)
+
+
+# --- Block clashes: the one-pass sweep finds exactly the pairs a comparison of every pair finds ----
+
+_block = st.tuples(
+    st.integers(min_value=0, max_value=2),  # team
+    st.integers(min_value=0, max_value=2),  # university
+    st.integers(min_value=0, max_value=60),  # start (days)
+    st.integers(min_value=0, max_value=40),  # length (days)
+)
+
+
+def _every_pair(blocks) -> dict:
+    day0 = dt.date(2027, 1, 4)
+    found: dict = {}
+    for i, (team_a, uni_a, s_a, len_a) in enumerate(blocks):
+        for team_b, uni_b, s_b, len_b in blocks[i + 1 :]:
+            if team_a != team_b or uni_a == uni_b:
+                continue
+            if s_b <= s_a + len_a and s_a <= s_b + len_b:
+                key = (team_a, tuple(sorted([f"U{uni_a}", f"U{uni_b}"])))
+                start = day0 + dt.timedelta(days=max(s_a, s_b))
+                end = day0 + dt.timedelta(days=min(s_a + len_a, s_b + len_b))
+                old = found.get(key)
+                found[key] = (min(old[0], start), max(old[1], end)) if old else (start, end)
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_block, max_size=14))
+def test_the_clash_sweep_agrees_with_comparing_every_pair(blocks):
+    from placements.selectors.flags import clashes_in
+
+    day0 = dt.date(2027, 1, 4)
+    rows = sorted(
+        (
+            (1, "Employer", f"Team {team}", f"team {team}", uni, f"U{uni}", day0 + dt.timedelta(days=start),
+             day0 + dt.timedelta(days=start + length))
+            for team, uni, start, length in blocks
+        ),
+        key=lambda r: (r[3], r[6]),
+    )
+    swept = {
+        (int(c.team.split()[-1]), tuple(c.universities)): (c.starts_on, c.ends_on) for c in clashes_in(iter(rows))
+    }
+    assert swept == _every_pair(blocks)
