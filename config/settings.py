@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "memoranda",
     "healthcheck",
     "placements",
+    "workforce",
 ]
 
 MIDDLEWARE = [

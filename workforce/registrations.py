@@ -1,0 +1,1 @@
+from workforce import permissions  # noqa: F401 (registers the app's permissions)
