@@ -113,8 +113,9 @@ def summary(user, partnership, *, year: str | None = None) -> Summary:
                 f = by_key.get((employer.pk, service, y))
                 value = getattr(f, m.name) if f else None
                 if value is None:
-                    if f is not None:
-                        incomplete.add(employer.name)
+                    if f is not None and m.name == "inpost_fte":
+                        hidden_name = employer.pk in only_totals and not inside(user, partnership, employer.pk)
+                        incomplete.add("an employer shown only in totals" if hidden_name else employer.name)
                 else:
                     known.append(value)
             amount = sum(known, Decimal(0)) if known else None

@@ -171,6 +171,8 @@ def all_visits() -> list[Visit]:
 
 # Typical values for fields whose sensible value the page cannot tell (the signer's own name,
 # the password); the suite starts from these and spoils one field at a time.
+from workforce.measures import ENTERED  # noqa: E402
+
 TYPICAL: dict[str, dict] = {
     "memoranda:sign": {"typed_name": "Sam Signatory", "authority": "on", "password": PASSWORD},
     "healthcheck:sign_off": {"password": PASSWORD},
@@ -180,6 +182,9 @@ TYPICAL: dict[str, dict] = {
         "new_password2": "a-new-long-pass-phrase",
     },
     "partnerships:partnership_create": {"slug": ""},
+    # A number or a DfE symbol in every box of an employer's figures.
+    "workforce:figures_edit": {m.name: "12" if m.whole else "c" for m in ENTERED if m.name != "inpost_fte"},
+    "workforce:forecast": {"name": "Retention up"},
     "login": {"username": "lead@matrix.test", "password": PASSWORD},
 }
 

@@ -76,7 +76,9 @@ class WorkforceFigures(MeasuresBase):
     year = models.CharField("year", max_length=7, validators=[_validate_year], help_text="For example 2024/25")
     source = models.CharField(max_length=10, choices=FigureSource.choices, default=FigureSource.ENTERED)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revision = models.PositiveIntegerField(default=1)
 
     objects = FiguresQuerySet.as_manager()

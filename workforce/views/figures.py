@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from partnerships.access import partnership_or_404
 from partnerships.models import Organisation
 from portal import academic_years
+from portal.exceptions import StaleEdit
 from portal.flows import GET_POST, form_page
+from portal.forms import saved_meanwhile, submit
 from workforce import services
 from workforce.forms import FiguresForm, SharingForm
 from workforce.measures import Service
@@ -42,28 +45,36 @@ def figures_edit(request: HttpRequest, slug: str, employer_id: int, service: str
     ).first() or WorkforceFigures(partnership=partnership, employer=employer, service=service, year=label, revision=0)
     form = FiguresForm(request.POST or None, figures=figures)
     back = reverse("workforce:partnership", args=[slug])
-    return form_page(
-        request,
-        form,
-        lambda data: services.save_figures(
-            request.user,
-            partnership,
-            employer,
-            service,
-            label,
-            data={k: v for k, v in data.items() if k != "revision"},
-            base_revision=data["revision"],
-        ),
-        template="workforce/form_page.html",
-        success=f"{employer.name}'s figures for {label} saved",
-        next_url=back + f"?year={label}",
-        stale_check=figures,
-        partnership=partnership,
-        title=f"{employer.name}: {Service(service).label.lower()}, {label}",
-        intro="Aggregate figures only: never a social worker's name. Count people at 30 September, as the DfE does.",
-        cancel_url=back,
-        submit_label="Save figures",
-    )
+    context = {
+        "partnership": partnership,
+        "title": f"{employer.name}: {Service(service).label.lower()}, {label}",
+        "intro": "Aggregate figures only: never a social worker's name. Count people at 30 September, as the DfE does.",
+        "cancel_url": back,
+        "submit_label": "Save figures",
+    }
+    if request.method == "POST":
+        saved, _ = submit(
+            form,
+            lambda data: services.save_figures(
+                request.user,
+                partnership,
+                employer,
+                service,
+                label,
+                data={k: v for k, v in data.items() if k != "revision"},
+                base_revision=data["revision"],
+            ),
+        )
+        if saved:
+            messages.success(request, f"{employer.name}'s figures for {label} saved")
+            return redirect(back + f"?year={label}")
+        if isinstance(form.service_error, StaleEdit):  # type: ignore[attr-defined]
+            # The record may have been created meanwhile: show it as it is saved now.
+            current = WorkforceFigures.objects.filter(
+                partnership=partnership, employer=employer, service=service, year=label
+            ).first()
+            context["saved_values"] = saved_meanwhile(form, current or figures)
+    return render(request, "workforce/form_page.html", {"form": form, **context})
 
 
 @login_required
