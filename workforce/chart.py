@@ -45,6 +45,4 @@ def line_chart(years: list[str], series: list[tuple[str, str, dict[str, float]]]
             lines.append(Line(label, css, " ".join(f"{a},{b}" for a, b in pts), pts))
     every = max(1, len(years) // 8)
     ticks = [(y(top * i / 4), f"{top * i / 4:,.0f}") for i in range(5)]
-    return Chart(
-        WIDTH, HEIGHT, lines, [(round(x[yr], 1), yr) for yr in years[::every]], ticks, HEIGHT - BOTTOM
-    )
+    return Chart(WIDTH, HEIGHT, lines, [(round(x[yr], 1), yr) for yr in years[::every]], ticks, HEIGHT - BOTTOM)

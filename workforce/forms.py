@@ -93,16 +93,30 @@ class ParametersForm(PortalForm):
     basis_years = forms.TypedChoiceField(
         label="Basis",
         coerce=int,
-        choices=[(1, "The latest year"), (2, "Mean of the last 2 years"), (3, "Mean of the last 3 years"), (4, "Mean of the last 4 years")],
+        choices=[
+            (1, "The latest year"),
+            (2, "Mean of the last 2 years"),
+            (3, "Mean of the last 3 years"),
+            (4, "Mean of the last 4 years"),
+        ],
         initial=1,
     )
-    demand_growth = _percent("Demand growth a year (%)", "How much the funded establishment grows each year", minimum=-50)
-    turnover_rate = _percent("Turnover (%)", "Leavers as a share of those in post. Leave empty to use each employer's own", required=False)
+    demand_growth = _percent(
+        "Demand growth a year (%)", "How much the funded establishment grows each year", minimum=-50
+    )
+    turnover_rate = _percent(
+        "Turnover (%)", "Leavers as a share of those in post. Leave empty to use each employer's own", required=False
+    )
     experienced_hire_rate = _percent(
-        "Experienced hires (%)", "Experienced joiners as a share of those in post. Leave empty to use each employer's own", required=False
+        "Experienced hires (%)",
+        "Experienced joiners as a share of those in post. Leave empty to use each employer's own",
+        required=False,
     )
     agency_conversion_rate = _percent("Agency workers converting to permanent posts each year (%)", "")
-    local_retention = _percent("Local retention of newly qualified social workers (%)", "Share of the partnership's graduates who take a job with its employers")
+    local_retention = _percent(
+        "Local retention of newly qualified social workers (%)",
+        "Share of the partnership's graduates who take a job with its employers",
+    )
     intake_multiplier = forms.DecimalField(
         label="Intake of newly qualified social workers (times the basis)",
         help_text="1 is as many as in the basis; 1.2 is a fifth more",
@@ -152,6 +166,9 @@ class SharingForm(RevisionMixin, PortalForm):
     only_in_totals = forms.TypedChoiceField(
         label="How the partnership sees this employer's figures",
         coerce=lambda v: v == "yes",
-        choices=[("no", "Shown to the partnership (small numbers suppressed)"), ("yes", "Only inside the partnership's totals")],
+        choices=[
+            ("no", "Shown to the partnership (small numbers suppressed)"),
+            ("yes", "Only inside the partnership's totals"),
+        ],
         widget=forms.RadioSelect,
     )

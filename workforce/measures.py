@@ -70,7 +70,9 @@ class Shown(NamedTuple):
     number: bool
 
 
-def show(value: Decimal | float | None, symbol: str = "", *, whole: bool = False, suppress_small: bool = False) -> Shown:
+def show(
+    value: Decimal | float | None, symbol: str = "", *, whole: bool = False, suppress_small: bool = False
+) -> Shown:
     """The text for a figure: the symbol when it carries one, "not recorded" when empty, "c" for a
     small count shown outside the employer, else the number (one decimal place for FTE)."""
     if symbol:

@@ -7,10 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from partnerships.access import membership_of
-from partnerships.models import Organisation
 from django.utils import timezone
 
+from partnerships.access import membership_of
+from partnerships.models import Organisation
 from portal import academic_years
 from workforce import forecast as model
 from workforce.measures import MEASURES, SMALL_NUMBER, Service, Shown, show
@@ -22,9 +22,7 @@ TOTALLED = ["inpost_fte", "inpost_headcount", "starters_fte", "leavers_fte", "ag
 
 
 def figures_of(partnership) -> list[WorkforceFigures]:
-    return list(
-        WorkforceFigures.objects.filter(partnership=partnership).select_related("employer").order_by("year")
-    )
+    return list(WorkforceFigures.objects.filter(partnership=partnership).select_related("employer").order_by("year"))
 
 
 def to_year(f: WorkforceFigures) -> model.YearFigures:
@@ -129,7 +127,7 @@ def summary(user, partnership, *, year: str | None = None) -> Summary:
             hidden.add(employer.pk)
             continue
         f = by_key.get((employer.pk, service, latest))
-        cells = [
+        row_cells = [
             Cell(
                 show(
                     getattr(f, m.name) if f else None,
@@ -147,7 +145,7 @@ def summary(user, partnership, *, year: str | None = None) -> Summary:
                 service,
                 Service(service).label,
                 f,
-                cells,
+                row_cells,
                 may_edit=can_keep_employer(user, partnership, employer.pk),
             )
         )
@@ -188,8 +186,8 @@ def partnership_forecast(partnership, params: model.Parameters) -> PartnershipFo
     for f in figures_of(partnership):
         histories[(f.employer_id, f.service)].append(to_year(f))
         employers[f.employer_id] = f.employer
-        if f.inpost_fte is not None:
-            in_post[f.year] += float(f.inpost_fte)
+        if (value := f.value("inpost_fte")) is not None:
+            in_post[f.year] += float(value)
     results = [
         EmployerForecast(employers[employer_id], service, model.forecast(history, params))
         for (employer_id, service), history in sorted(

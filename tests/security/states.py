@@ -105,6 +105,23 @@ def _checked_batch(w):
     return {"pk": batch.pk}
 
 
+def _checked_workforce_import(w):
+    from workforce.models import ImportStatus as WorkforceImportStatus
+    from workforce.models import WorkforceImport
+
+    batch = WorkforceImport(
+        partnership=w.partnership, original_name="dfe.csv", status=WorkforceImportStatus.CHECKED, row_count=1
+    )
+    batch.file.save(
+        "dfe.csv",
+        ContentFile(
+            b"time_period,geographic_level,country_code,country_name,inpost_fte\n202324,National,E92000001,England,5\n"
+        ),
+        save=True,
+    )
+    return {"pk": batch.pk}
+
+
 def _with_placements(w):
     # Lists offer their downloads (?export=csv or xlsx) only when they have rows.
     placements_world(w)
@@ -132,6 +149,7 @@ STATE_VISITS: list[Visit] = [
     Visit("memoranda:export", _signed_memoranda, roles=("lead",), follow=True, note="with a signed memorandum"),
     Visit("memoranda:version_pdf", _signed_version, roles=("member",), note="signed"),
     Visit("placements:import_detail", _checked_batch, roles=("lead",), note="checked, ready to import"),
+    Visit("workforce:import_detail", _checked_workforce_import, roles=("lead",), note="checked, ready to import"),
     Visit("placements:list", _with_placements, roles=("lead",), note="with placements"),
     Visit("placements:offer_list", _with_placements, roles=("lead",), note="with offers"),
     Visit("placements:student_list", _with_placements, roles=("lead",), note="with students"),

@@ -26,7 +26,9 @@ def _sharing(w):
 
 
 def _scenario(w):
-    scenario = Scenario.objects.create(partnership=w.partnership, name="Retention up", parameters=Parameters().as_dict())
+    scenario = Scenario.objects.create(
+        partnership=w.partnership, name="Retention up", parameters=Parameters().as_dict()
+    )
     return {"slug": w.partnership.slug, "pk": scenario.pk}
 
 

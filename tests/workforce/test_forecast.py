@@ -77,7 +77,7 @@ def test_forecast_timing():
     started = time.perf_counter()
     for _ in range(1000):
         forecast(history, Parameters(years=10, basis_years=1))
-    each_ms = (time.perf_counter() - started)  # seconds for 1000 = ms each
+    each_ms = time.perf_counter() - started  # seconds for 1000 = ms each
     print(f"forecast of one employer over 10 years: {each_ms:.3f} ms")
     assert each_ms < 5  # far inside the 50 ms budget for a whole partnership
 

@@ -28,14 +28,19 @@ def _url(world, year=2025, service=Service.CHILDREN, employer=None):
 
 def _figures(world, employer=None, year="2025/26", **values):
     return WorkforceFigures.objects.create(
-        partnership=world.partnership, employer=employer or world.employer, service=Service.CHILDREN, year=year, **values
+        partnership=world.partnership,
+        employer=employer or world.employer,
+        service=Service.CHILDREN,
+        year=year,
+        **values,
     )
 
 
 def test_a_coordinator_enters_their_employers_figures_with_a_symbol(world, client_for):
     client = client_for("coordinator")
     response = client.post(
-        _url(world), {"revision": "0", "inpost_fte": "120.5", "vacancy_fte": "c", "leavers_fte": "18", "asye_headcount": "7"}
+        _url(world),
+        {"revision": "0", "inpost_fte": "120.5", "vacancy_fte": "c", "leavers_fte": "18", "asye_headcount": "7"},
     )
     assert response.status_code == 302, response.content.decode()
     figures = WorkforceFigures.objects.get()
@@ -88,13 +93,28 @@ def test_a_coordinator_of_another_employer_may_not_keep_this_ones_figures(world)
 
 
 def test_the_forecast_recalculates_from_the_parameters_and_changes_no_figures(world, client_for):
-    _figures(world, inpost_fte=Decimal("100.0"), vacancy_fte=Decimal("10.0"), leavers_fte=Decimal("15.0"),
-             starters_fte=Decimal("12.0"), agency_fte=Decimal("10.0"), asye_headcount=Decimal("6"))
+    _figures(
+        world,
+        inpost_fte=Decimal("100.0"),
+        vacancy_fte=Decimal("10.0"),
+        leavers_fte=Decimal("15.0"),
+        starters_fte=Decimal("12.0"),
+        agency_fte=Decimal("10.0"),
+        asye_headcount=Decimal("6"),
+    )
     url = reverse("workforce:forecast", args=[world.partnership.slug])
     base = client_for("member").get(url).content.decode()
     assert "2026/27" in base and "112.2" in base  # demand in the first year: 110 x 1.02
-    params = {"years": "5", "basis_years": "1", "demand_growth": "0", "agency_conversion_rate": "10",
-              "local_retention": "60", "intake_multiplier": "1", "completion_rate": "90", "agency_premium": "20000"}
+    params = {
+        "years": "5",
+        "basis_years": "1",
+        "demand_growth": "0",
+        "agency_conversion_rate": "10",
+        "local_retention": "60",
+        "intake_multiplier": "1",
+        "completion_rate": "90",
+        "agency_premium": "20000",
+    }
     flat = client_for("member").get(url, params).content.decode()
     assert "110.0" in flat and "112.2" not in flat
     before = list(WorkforceFigures.objects.values())

@@ -23,7 +23,12 @@ from workforce.models import Benchmark, BenchmarkLevel, FigureSource, WorkforceF
 from workforce.services.figures import employers_of, services_of
 
 AREA_COLUMNS = [
-    Column("time_period", True, "202324", "The year: 202324 for 2023/24 (or 2023 for the reporting year at 30 September 2023)"),
+    Column(
+        "time_period",
+        True,
+        "202324",
+        "The year: 202324 for 2023/24 (or 2023 for the reporting year at 30 September 2023)",
+    ),
     Column("time_identifier", False, "Reporting year", "As published"),
     Column("geographic_level", True, "Local authority", "National, Regional or Local authority"),
     Column("country_code", False, "E92000001", "As published"),
@@ -71,7 +76,7 @@ def year_of(text: str, problems: list[str]) -> str | None:
 
 def measures_of(row: dict, problems: list[str]) -> dict:
     """The measures the file has, each as (number, symbol)."""
-    values = {}
+    values: dict = {}
     for m in DFE_MEASURES:
         if m.name not in row:
             continue

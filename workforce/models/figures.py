@@ -88,7 +88,9 @@ class WorkforceFigures(MeasuresBase):
         verbose_name_plural = "workforce figures"
         ordering = ["employer__name", "service", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "employer", "service", "year"], name="wf_figures_one_per_year"),
+            models.UniqueConstraint(
+                fields=["partnership", "employer", "service", "year"], name="wf_figures_one_per_year"
+            ),
             *_one_or_other("wf"),
         ]
 
@@ -112,6 +114,9 @@ class WorkforceSharing(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["partnership", "employer"], name="wf_sharing_one")]
+
+    def __str__(self) -> str:
+        return f"{self.employer} in {self.partnership}: " + ("only in totals" if self.only_in_totals else "shown")
 
 
 class BenchmarkLevel(models.TextChoices):

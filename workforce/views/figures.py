@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -68,7 +68,7 @@ def figures_edit(request: HttpRequest, slug: str, employer_id: int, service: str
         if saved:
             messages.success(request, f"{employer.name}'s figures for {label} saved")
             return redirect(back + f"?year={label}")
-        if isinstance(form.service_error, StaleEdit):  # type: ignore[attr-defined]
+        if isinstance(form.service_error, StaleEdit):
             # The record may have been created meanwhile: show it as it is saved now.
             current = WorkforceFigures.objects.filter(
                 partnership=partnership, employer=employer, service=service, year=label

@@ -8,14 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from partnerships.access import can, object_or_404, partnership_or_404
-from partnerships.access import Perm
+from partnerships.access import Perm, can, object_or_404, partnership_or_404
 from portal.downloads import file_response
 from portal.flows import GET_ONLY, GET_POST
 from portal.forms import submit
 from workforce import selectors
 from workforce.chart import line_chart
-from workforce.forecast import BASELINE_RETENTION, Parameters
+from workforce.forecast import BASELINE_RETENTION, Forecast, Parameters
 from workforce.forms import ParametersForm, ScenarioForm
 from workforce.models import Scenario
 from workforce.permissions import WorkforcePerm
@@ -54,8 +53,12 @@ def _charts(partnership, result):
             in_post[f.year] = in_post.get(f.year, 0) + float(f.inpost_fte)
     turnover = {year: 100 * leavers[year] / in_post[year] for year in leavers}
     marks = selectors.benchmarks(partnership.get_region_display())
-    national = {b.year: float(b.turnover_rate_fte) for b in marks.get("National", []) if b.turnover_rate_fte is not None}
-    regional = {b.year: float(b.turnover_rate_fte) for b in marks.get("Regional", []) if b.turnover_rate_fte is not None}
+    national = {
+        b.year: float(b.turnover_rate_fte) for b in marks.get("National", []) if b.turnover_rate_fte is not None
+    }
+    regional = {
+        b.year: float(b.turnover_rate_fte) for b in marks.get("Regional", []) if b.turnover_rate_fte is not None
+    }
     rate_years = sorted(set(turnover) | set(national) | set(regional))
     rates = line_chart(
         rate_years,
@@ -114,7 +117,9 @@ def forecast_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @GET_ONLY
 def scenario_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    scenario = object_or_404(Scenario.objects.select_related("partnership"), request.user, Perm.VIEW, pk=pk, partnership__slug=slug)
+    scenario = object_or_404(
+        Scenario.objects.select_related("partnership"), request.user, Perm.VIEW, pk=pk, partnership__slug=slug
+    )
     partnership = scenario.partnership
     params = Parameters.from_dict(scenario.parameters)
     base = selectors.partnership_forecast(partnership, BASELINE)
@@ -142,14 +147,54 @@ def forecast_export(request: HttpRequest, slug: str) -> HttpResponse:
     result = selectors.partnership_forecast(partnership, params)
     rows: list[list] = [["Assumption", name, value] for name, value in params.as_dict().items()]
     for e in result.employers:
-        if hasattr(e.result, "basis"):
-            b = e.result.basis  # type: ignore[union-attr]
-            rows.append(["Basis", f"{e.employer.name} ({e.service})", f"years {', '.join(b.years)}; in post {b.in_post:.1f}; vacancies {b.vacancies:.1f}; leavers {b.leavers:.1f}"])
-            for y in e.result.years:  # type: ignore[union-attr]
-                rows.append(["Employer", f"{e.employer.name} ({e.service})", y.year, round(y.demand, 1), round(y.in_post, 1), round(y.gap, 1), round(y.newly_qualified_needed, 1), round(y.final_placements_needed, 1), round(y.agency_cost)])
+        if isinstance(e.result, Forecast):
+            b = e.result.basis
+            rows.append(
+                [
+                    "Basis",
+                    f"{e.employer.name} ({e.service})",
+                    f"years {', '.join(b.years)}; in post {b.in_post:.1f}; vacancies {b.vacancies:.1f}; leavers {b.leavers:.1f}",
+                ]
+            )
+            for y in e.result.years:
+                rows.append(
+                    [
+                        "Employer",
+                        f"{e.employer.name} ({e.service})",
+                        y.year,
+                        round(y.demand, 1),
+                        round(y.in_post, 1),
+                        round(y.gap, 1),
+                        round(y.newly_qualified_needed, 1),
+                        round(y.final_placements_needed, 1),
+                        round(y.agency_cost),
+                    ]
+                )
         else:
-            rows.append(["Not forecast", f"{e.employer.name} ({e.service})", e.result.reason])  # type: ignore[union-attr]
+            rows.append(["Not forecast", f"{e.employer.name} ({e.service})", e.result.reason])
     for y in result.total.years:
-        rows.append(["Partnership", partnership.name, y.year, round(y.demand, 1), round(y.in_post, 1), round(y.gap, 1), round(y.newly_qualified_needed, 1), round(y.final_placements_needed, 1), round(y.agency_cost)])
-    headers = ["Section", "Name", "Year or value", "Demand FTE", "In post FTE", "Gap FTE", "Newly qualified needed", "Final placements needed", "Agency cost of gap (£)"]
+        rows.append(
+            [
+                "Partnership",
+                partnership.name,
+                y.year,
+                round(y.demand, 1),
+                round(y.in_post, 1),
+                round(y.gap, 1),
+                round(y.newly_qualified_needed, 1),
+                round(y.final_placements_needed, 1),
+                round(y.agency_cost),
+            ]
+        )
+    headers = [
+        "Section",
+        "Name",
+        "Year or value",
+        "Demand FTE",
+        "In post FTE",
+        "Gap FTE",
+        "Newly qualified needed",
+        "Final placements needed",
+        "Agency cost of gap (£)",
+    ]
     return file_response(f"workforce-forecast-{partnership.slug}", headers, rows, "xlsx")

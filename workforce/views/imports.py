@@ -61,7 +61,10 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.messages[0])
         else:
             if not result.ok:
-                messages.error(request, "The register changed since the check and some rows are no longer valid: nothing was imported.")
+                messages.error(
+                    request,
+                    "The register changed since the check and some rows are no longer valid: nothing was imported.",
+                )
         return redirect("workforce:import_detail", pk=batch.pk)
     return render(
         request,

@@ -18,7 +18,7 @@ from workforce.permissions import WorkforcePerm
 @login_required
 @GET_ONLY
 def index(request: HttpRequest) -> HttpResponse:
-    if request.user.is_site_admin:
+    if getattr(request.user, "is_site_admin", False):
         partnerships = list(Partnership.objects.order_by("name"))
     else:
         partnerships = sorted({m.partnership for m in memberships(request.user)}, key=lambda p: p.name)
