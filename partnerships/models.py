@@ -60,7 +60,7 @@ class LocalAuthorityServices(models.TextChoices):
 GSS_CODE = RegexValidator(
     r"^[EWSN]\d{8}\Z", "Enter a GSS code as a letter (E, W, S or N) and 8 digits, for example E09000005"
 )
-UKPRN = RegexValidator(r"^1\d{7}\Z", "Enter a UKPRN as 8 digits starting with 1, for example 10007157")
+UKPRN = RegexValidator(r"^1\d{7}\Z", "Enter a UKPRN as 8 digits starting with 1")
 
 
 class OrganisationQuerySet(models.QuerySet):
