@@ -177,13 +177,15 @@ class PartnershipForecast:
         return [e for e in self.employers if isinstance(e.result, model.NotForecast)]
 
 
-def partnership_forecast(partnership, params: model.Parameters) -> PartnershipForecast:
+def partnership_forecast(
+    partnership, params: model.Parameters, figures: list[WorkforceFigures] | None = None
+) -> PartnershipForecast:
     """Every employer's service forecast with the same parameters, and their sum. Reads the figures
     in one query; nothing is written."""
     histories: dict[tuple[int, str], list[model.YearFigures]] = defaultdict(list)
     employers: dict[int, Organisation] = {}
     in_post: dict[str, float] = defaultdict(float)
-    for f in figures_of(partnership):
+    for f in figures_of(partnership) if figures is None else figures:
         histories[(f.employer_id, f.service)].append(to_year(f))
         employers[f.employer_id] = f.employer
         if (value := f.value("inpost_fte")) is not None:

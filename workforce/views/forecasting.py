@@ -32,7 +32,7 @@ def _parameters(data) -> tuple[ParametersForm, Parameters]:
     return form, (form.parameters() if form.is_valid() else BASELINE)
 
 
-def _charts(partnership, result):
+def _charts(partnership, result, figures):
     history = dict(result.history)
     forecast_years = [y.year for y in result.total.years]
     years = sorted(set(history) | set(forecast_years))
@@ -44,7 +44,6 @@ def _charts(partnership, result):
             ("Demand (establishment grown)", "demand", {y.year: y.demand for y in result.total.years}),
         ],
     )
-    figures = selectors.figures_of(partnership)
     leavers: dict[str, float] = {}
     in_post: dict[str, float] = {}
     for f in figures:
@@ -92,8 +91,9 @@ def forecast_page(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form, params = _parameters(request.GET)
         name_form = ScenarioForm()
-    result = selectors.partnership_forecast(partnership, params)
-    supply, rates, rate_rows = _charts(partnership, result)
+    figures = selectors.figures_of(partnership)
+    result = selectors.partnership_forecast(partnership, params, figures)
+    supply, rates, rate_rows = _charts(partnership, result, figures)
     return render(
         request,
         "workforce/forecast.html",
