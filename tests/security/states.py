@@ -200,6 +200,9 @@ TYPICAL: dict[str, dict] = {
         "new_password2": "a-new-long-pass-phrase",
     },
     "partnerships:partnership_create": {"slug": ""},
+    # Official codes have a fixed form; a council's may be left empty.
+    "partnerships:organisation_edit": {"gss_code": "", "ukprn": ""},
+    "partnerships:organisation_create": {"gss_code": "", "ukprn": ""},
     # A number or a DfE symbol in every box of an employer's figures.
     "workforce:figures_edit": {m.name: "12" if m.whole else "c" for m in ENTERED if m.name != "inpost_fte"},
     "workforce:forecast": {"name": "Retention up"},
