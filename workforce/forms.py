@@ -72,7 +72,7 @@ def _percent(label: str, hint: str, required: bool = True, minimum: float = 0, m
         min_value=Decimal(str(minimum)),
         max_value=Decimal(str(maximum)),
         decimal_places=1,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "step": "0.1"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4", "step": "0.1"}),
     )
 
 
@@ -124,7 +124,7 @@ class ParametersForm(PortalForm):
         max_value=Decimal(10),
         decimal_places=2,
         initial=Decimal(1),
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "step": "0.05"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4", "step": "0.05"}),
     )
     completion_rate = _percent("Students in their final placement who qualify (%)", "", minimum=1)
     agency_premium = forms.DecimalField(
@@ -133,7 +133,7 @@ class ParametersForm(PortalForm):
         min_value=Decimal(0),
         max_value=Decimal(1_000_000),
         decimal_places=0,
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-10"}),
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-10"}),
     )
 
     @staticmethod
