@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from django.urls import reverse
 
+from partnerships.models import Organisation
 from tests import factories as f
 from workforce.forecast import Parameters
 from workforce.measures import Service
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def _fill(world, councils: int):
     rows = []
     for i in range(councils):
-        council = f.OrganisationFactory(name=f"Big Council {i}")
+        council = cast(Organisation, f.OrganisationFactory(name=f"Big Council {i}"))
         f.PartnerFactory(partnership=world.partnership, organisation=council)
         for service in (Service.CHILDREN, Service.ADULTS):
             for year in range(2021, 2026):
