@@ -10,8 +10,10 @@ from portal.registry import (
     Metric,
     MetricValue,
     NavItem,
+    PartnershipPanel,
     register_metric,
     register_nav_item,
+    register_partnership_panel,
     register_privacy_facts,
 )
 from workforce import permissions  # noqa: F401 (registers the app's permissions)
@@ -63,3 +65,27 @@ register_privacy_facts(lambda: {"workforce_small_number": SMALL_NUMBER})
 register_nav_item(NavItem("Workforce", "workforce:index", 70, lambda namespace, url_name: namespace == "workforce"))
 # No history kind yet: seed_scale builds no workforce rows, so a share of the scale audit trail
 # would have no targets (add both together).
+
+
+def partnership_panel(user, partnership) -> dict:
+    """The Workforce section of the partnership page: the latest year's totals and the links."""
+    from workforce.selectors import summary
+
+    result = summary(user, partnership)
+    latest = result.totals[-1] if result.totals else None
+    return {
+        "year": latest.year if latest else None,
+        "in_post": latest.cells[0].text if latest else None,
+        "vacancies": latest.cells[-1].text if latest else None,
+    }
+
+
+register_partnership_panel(
+    PartnershipPanel(
+        key="workforce",
+        title="Workforce",
+        template="workforce/_partnership_panel.html",
+        context=partnership_panel,
+        order=50,
+    )
+)

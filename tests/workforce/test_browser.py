@@ -45,6 +45,7 @@ def test_the_workforce_pages_pass_the_gate(page):
     gate = Gate()
     base = f"/workforce/partnership/{slug}/"
     gate.visit(page, "workforce index", "/workforce/", "Workforce planning")
+    gate.visit(page, "partnership page", f"/partnerships/{slug}/", world.partnership.name, tabs=True)
     gate.visit(page, "workforce page", base, f"Workforce of {world.partnership.name}")
     gate.visit(page, "forecast", f"{base}forecast/", "Workforce forecast")
     gate.visit(page, "scenario", f"{base}scenarios/{scenario.pk}/", "Scenario Growth")
