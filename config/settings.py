@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "healthcheck",
     "placements",
     "webhooks",
+    "workforce",
 ]
 
 MIDDLEWARE = [

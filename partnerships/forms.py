@@ -67,6 +67,8 @@ class OrganisationForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):
             "contact_name",
             "contact_email",
             "contact_phone",
+            "gss_code",
+            "ukprn",
         ]
         labels = {"kind": "Kind of organisation"}
         widgets = {"address": _textarea(3)}

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -55,6 +56,16 @@ class LocalAuthorityServices(models.TextChoices):
     BOTH = "both", "Children's and adults' services"
 
 
+# Official identifiers. A GSS code (ONS Government Statistical Service) is a letter for the
+# country (E, W, S, N) and eight digits, e.g. E09000005 for Brent; DfE's open data names local
+# authorities by it (new_la_code). A UKPRN (UK Register of Learning Providers) is eight digits
+# starting with 1.
+GSS_CODE = RegexValidator(
+    r"^[EWSN]\d{8}\Z", "Enter a GSS code as a letter (E, W, S or N) and 8 digits, for example E09000005"
+)
+UKPRN = RegexValidator(r"^1\d{7}\Z", "Enter a UKPRN as 8 digits starting with 1")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def employers(self):
         return self.filter(kind__in=EMPLOYER_KINDS)
@@ -83,6 +94,20 @@ class Organisation(models.Model):
     contact_name = models.CharField("main contact name", max_length=150, blank=True)
     contact_email = models.EmailField("main contact email", blank=True)
     contact_phone = models.CharField("main contact telephone", max_length=40, blank=True)
+    gss_code = models.CharField(
+        "GSS code",
+        max_length=9,
+        blank=True,
+        validators=[GSS_CODE],
+        help_text="For local authorities: the ONS code, a letter and 8 digits (for example E09000005).",
+    )
+    ukprn = models.CharField(
+        "UKPRN",
+        max_length=8,
+        blank=True,
+        validators=[UKPRN],
+        help_text="For universities: the UK provider reference number, 8 digits starting with 1.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Incremented on every edit; a save based on an older revision is refused (no lost updates).
@@ -94,6 +119,8 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+            models.UniqueConstraint(fields=["gss_code"], condition=~Q(gss_code=""), name="organisation_gss_unique"),
+            models.UniqueConstraint(fields=["ukprn"], condition=~Q(ukprn=""), name="organisation_ukprn_unique"),
         ]
 
     def __str__(self) -> str:
@@ -107,6 +134,10 @@ class Organisation(models.Model):
             raise ValidationError(
                 {"la_services": "Only local authorities have children's or adults' services: leave this empty"}
             )
+        if self.gss_code and self.kind != OrganisationKind.LOCAL_AUTHORITY:
+            raise ValidationError({"gss_code": "Only local authorities have a GSS code: leave this empty"})
+        if self.ukprn and self.kind != OrganisationKind.UNIVERSITY:
+            raise ValidationError({"ukprn": "Only universities have a UKPRN here: leave this empty"})
 
     @property
     def is_employer(self) -> bool:

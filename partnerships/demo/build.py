@@ -18,6 +18,7 @@ from partnerships.demo.story import (
     DEMO_PASSWORD,
     DEMO_USERS,
     FIRST_NAMES,
+    GSS_CODES,
     LAST_NAMES,
     MEETINGS,
     ORGANISATIONS,
@@ -88,11 +89,16 @@ def _user(email: str, full_name: str, job_title: str, *, admin: bool = False) ->
 
 def _organisation(name: str) -> Organisation:
     kind, region, la_services, website = ORGANISATIONS[name]
+    gss_code = GSS_CODES.get(name, "")
     existing = Organisation.objects.filter(name__iexact=name).first()
     if existing:
+        if gss_code and not existing.gss_code:
+            # Demos built before the register held official codes get them on the next run.
+            Organisation.objects.filter(pk=existing.pk).update(gss_code=gss_code)
+            existing.gss_code = gss_code
         return existing
     organisation = Organisation.objects.create(
-        name=name, kind=kind, region=region, la_services=la_services, website=website
+        name=name, kind=kind, region=region, la_services=la_services, website=website, gss_code=gss_code
     )
     record(
         None,

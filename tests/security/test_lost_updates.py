@@ -72,6 +72,7 @@ EDITS = [
     Edit("placements:educator_edit", "full_name"),
     Edit("webhooks:edit", "description"),
     Edit("placements:data_protection", "student_retention_years", mine="7", theirs="13", theirs_shown="13 years"),
+    Edit("workforce:figures_edit", "inpost_fte", mine="123.0", theirs="321.0", note="a year with no figures yet"),
 ]
 
 
