@@ -458,13 +458,19 @@ def test_the_clash_sweep_agrees_with_comparing_every_pair(blocks):
     day0 = dt.date(2027, 1, 4)
     rows = sorted(
         (
-            (1, "Employer", f"Team {team}", f"team {team}", uni, f"U{uni}", day0 + dt.timedelta(days=start),
-             day0 + dt.timedelta(days=start + length))
+            (
+                1,
+                "Employer",
+                f"Team {team}",
+                f"team {team}",
+                uni,
+                f"U{uni}",
+                day0 + dt.timedelta(days=start),
+                day0 + dt.timedelta(days=start + length),
+            )
             for team, uni, start, length in blocks
         ),
         key=lambda r: (r[3], r[6]),
     )
-    swept = {
-        (int(c.team.split()[-1]), tuple(c.universities)): (c.starts_on, c.ends_on) for c in clashes_in(iter(rows))
-    }
+    swept = {(int(c.team.split()[-1]), tuple(c.universities)): (c.starts_on, c.ends_on) for c in clashes_in(iter(rows))}
     assert swept == _every_pair(blocks)
