@@ -48,7 +48,7 @@ def ensure_database() -> None:
             cursor.execute(f"CREATE DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])}")
 
 
-def ensure_data(scale: float) -> None:
+def ensure_data(scale: float, depth: float = 1.0) -> None:
     """Create the database if needed, migrate, and build the scale dataset when it is not there yet."""
     from django.db import connection
 
@@ -57,8 +57,8 @@ def ensure_data(scale: float) -> None:
     ensure_database()
     call_command("migrate", verbosity=0)
     if not User.objects.filter(email=ADMIN_EMAIL).exists():
-        print(f"Building the scale dataset (seed_scale --scale {scale}) ...")
-        call_command("seed_scale", scale=scale, force=True)
+        print(f"Building the scale dataset (seed_scale --scale {scale} --depth {depth}) ...")
+        call_command("seed_scale", scale=scale, depth=depth, force=True)
     # Fresh planner statistics, and the dead rows of an earlier run's rolled-back import cleared,
     # so each run starts from the same state (a few seconds).
     with connection.cursor() as cursor:

@@ -162,6 +162,9 @@ def print_table(results: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="seed_scale size when the data is missing")
+    parser.add_argument(
+        "--depth", type=float, default=1.0, help="seed_scale depth when the data is missing (use its own database)"
+    )
     parser.add_argument("--requests", type=int, default=40, help="sequential requests per page")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients in the throughput run")
     parser.add_argument("--seconds", type=float, default=4.0, help="length of each throughput run")
@@ -190,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench import pages
 
     started = time.monotonic()
-    pages.ensure_data(args.scale)
+    pages.ensure_data(args.scale, args.depth)
     people = pages.people()
     targets = [t for t in pages.key_pages() if args.only.lower() in t.label.lower()]
 

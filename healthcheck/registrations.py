@@ -95,6 +95,8 @@ register_scale_builder(
         "healthcheck.scale.build",
         counts={"health_checks": 300, "criteria_per_check": 40},
         unscaled=frozenset({"criteria_per_check"}),
+        # One per partnership and year: more depth means more ratings and evidence, not more checks.
+        breadth=frozenset({"health_checks"}),
     )
 )
 register_history_kind(

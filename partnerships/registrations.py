@@ -131,6 +131,8 @@ register_scale_builder(
             "user_groups": 40,
             "users": 3000,
         },
+        # --depth adds people to each partnership, not partnerships or organisations.
+        breadth=frozenset({"partnerships", "local_authorities", "universities", "providers", "user_groups"}),
         has_data=lambda: Partnership.objects.exists(),
     )
 )

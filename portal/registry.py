@@ -272,13 +272,17 @@ class ScaleBuilder:
     imported only when seed_scale runs (bench code stays out of the served site); builders run in
     the order they register (INSTALLED_APPS order), sharing `ctx` so later apps attach to what
     earlier ones made. `counts` are the national numbers, multiplied by --scale except those in
-    `unscaled` (numbers per thing, such as versions per memorandum). `has_data()` is true when the
-    database already holds this app's data: seed_scale then refuses, as it fills empty databases."""
+    `unscaled` (numbers per thing, such as versions per memorandum). --depth multiplies them too,
+    except those in `breadth` (how many partnerships and organisations there are): more placements,
+    members and memoranda in each partnership, not more partnerships. `has_data()` is true when
+    the database already holds this app's data: seed_scale then refuses, as it fills empty
+    databases."""
 
     app: str
     build: str
     counts: dict[str, int] = field(default_factory=dict)
     unscaled: frozenset[str] = frozenset()
+    breadth: frozenset[str] = frozenset()
     has_data: Callable[[], bool] | None = None
 
 

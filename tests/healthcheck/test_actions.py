@@ -158,7 +158,7 @@ def test_the_overdue_reminder_reads_well_even_when_the_description_has_line_brea
     assert message.subject == "Overdue action: Agree a plan with the university & employer"
     assert message.body == (
         f"The action you own in Matrix Teaching Partnership (A1, health check {hc.academic_year}) "
-        "was due on 01 April 2027.\n\n"
+        "was due on 1 April 2027.\n\n"
         "Agree a plan\r\nwith the university & employer\n\n"
         "Update its status or ask a coordinator to change the due date: "
         f"{settings.SITE_URL}/health-checks/actions/{action.pk}/\n"

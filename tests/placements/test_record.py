@@ -64,7 +64,7 @@ def test_a_20_day_final_placement_is_refused_beside_the_days_unless_a_reason_is_
     html = client_for("lead").post(url, data).content.decode()
     assert "There is a problem" in html
     assert "A final placement on this programme is 100 days" in _error_beside(html, "planned_days")
-    assert 'value="20"' in html and 'value="2027-06-04"' in html  # the input is kept
+    assert 'value="20"' in html and 'name="ends_on_0" value="4"' in html and 'name="ends_on_1" value="6"' in html
     assert not Placement.objects.filter(student=student).exists()
     data["days_reason"] = "Days carried over from a final placement that ended early at another team"
     client_for("lead").post(url, data)
@@ -99,7 +99,7 @@ def test_an_ended_early_date_cannot_be_in_the_future_or_before_the_start(world, 
     data = {"status": "ended-early", "end_reason": "setting", "revision": "1"}
     html = client_for("lead").post(url, {**data, "ended_on": "2027-03-01"}).content.decode()
     assert "The last day cannot be in the future" in _error_beside(html, "ended_on")
-    assert 'value="2027-03-01"' in html
+    assert 'name="ended_on_0" value="1"' in html and 'name="ended_on_1" value="3"' in html  # kept in its boxes
     html = client_for("lead").post(url, {**data, "ended_on": "2027-01-04"}).content.decode()
     assert "cannot be before the placement started on 11 January 2027" in _error_beside(html, "ended_on")
     html = client_for("lead").post(url, data).content.decode()
@@ -165,7 +165,7 @@ def test_an_end_review_dated_before_the_start_is_refused_beside_the_date(world, 
     url = f"/placements/{placement.pk}/reviews/new/"
     html = client_for("lead").post(url, {**REVIEW, "point": "end", "completed_on": "2027-01-04"}).content.decode()
     assert "cannot be dated before the placement started on 11 January 2027" in _error_beside(html, "completed_on")
-    assert 'value="2027-01-04"' in html
+    assert 'name="completed_on_0" value="4"' in html and 'name="completed_on_2" value="2027"' in html  # kept
     assert not QualityReview.objects.exists()
 
 

@@ -28,6 +28,18 @@ def test_seed_scale_builds_the_scaled_counts():
     assert verify_chain() == []
 
 
+def test_depth_fills_each_partnership_more_without_adding_partnerships():
+    from placements.models import Placement
+
+    call_command("seed_scale", scale=0.05, depth=3, stdout=StringIO())
+    assert Partnership.objects.count() == 2  # breadth unchanged
+    assert Organisation.objects.count() == 8 + 3 + 10 + 2
+    assert Membership.objects.count() == 450  # three times the members
+    assert Placement.objects.count() == 9000  # 60,000 * 0.05 * 3
+    assert AuditEvent.objects.count() == 30000
+    assert verify_chain() == []
+
+
 def test_seed_scale_refuses_a_database_that_already_has_partnerships(world):
     from django.core.management.base import CommandError
 

@@ -24,13 +24,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0, help="Multiply every count, e.g. 0.05 for a test.")
+        parser.add_argument(
+            "--depth",
+            type=float,
+            default=1.0,
+            help="Also multiply what each partnership holds (placements, members, memoranda, the audit "
+            "trail), not the number of partnerships, e.g. 3 for three times the depth.",
+        )
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
 
-    def handle(self, *args, scale=1.0, force=False, **options):
+    def handle(self, *args, scale=1.0, depth=1.0, force=False, **options):
         if not settings.DEBUG and not settings.TESTING and not force:
             raise CommandError("seed_scale creates known passwords; it refuses to run with DEBUG off unless --force.")
-        if scale <= 0:
-            raise CommandError("--scale must be above 0.")
+        if scale <= 0 or depth <= 0:
+            raise CommandError("--scale and --depth must be above 0.")
         builders = scale_builders()
         filled = [b.app for b in builders if b.has_data is not None and b.has_data()]
         if filled:
@@ -38,11 +45,11 @@ class Command(BaseCommand):
                 f"seed_scale fills an empty database, and this one already has {' and '.join(filled)} data. "
                 "Point DATABASE_URL at a new database (make bench creates one) and run it again."
             )
-        params = {k: max(1, round(v * scale)) for k, v in COUNTS.items()}
+        params = {k: max(1, round(v * scale * depth)) for k, v in COUNTS.items()}
         for builder in builders:
-            params.update(
-                {k: (v if k in builder.unscaled else max(1, round(v * scale))) for k, v in builder.counts.items()}
-            )
+            for key, value in builder.counts.items():
+                factor = 1.0 if key in builder.unscaled else scale * (1.0 if key in builder.breadth else depth)
+                params[key] = value if factor == 1.0 else max(1, round(value * factor))
         ctx: dict = {}
         started = time.monotonic()
         with transaction.atomic():  # all of it or nothing: a failure leaves no half-built dataset
