@@ -101,7 +101,11 @@ def _parties():
 
 @router.get("", response={200: MemorandumPage, **ERRORS}, url_name="memorandum_list")
 def memorandum_list(
-    request, partnership: str | None = None, state: str | None = None, cursor: str | None = None, limit: int | None = None
+    request,
+    partnership: str | None = None,
+    state: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
 ):
     qs = Memorandum.objects.visible_to(request.user).select_related("partnership").prefetch_related(_parties())
     ids = partnership_ids_for(request.user, partnership)

@@ -81,7 +81,10 @@ def _stage(line: StageLine) -> dict:
 
 
 @router.get(
-    "partnerships/{slug}/sufficiency", response={200: SufficiencyOut, **ERRORS}, url_name="sufficiency", tags=["Figures"]
+    "partnerships/{slug}/sufficiency",
+    response={200: SufficiencyOut, **ERRORS},
+    url_name="sufficiency",
+    tags=["Figures"],
 )
 def sufficiency_figures(request, slug: str, year: str | None = None):
     """Places needed, offered and filled per stage, and per employer committed: the sufficiency page's figures."""
@@ -276,7 +279,9 @@ def placement_list(
     selected = {"partnership": (partnership or "")[:80], "year": (year or "")[:7]}
     if state in PlacementStatus.values:
         selected["status"] = state
-    allowed = student_export_partnerships(request.user, listed_partnerships(visible_partnerships(request.user), selected))
+    allowed = student_export_partnerships(
+        request.user, listed_partnerships(visible_partnerships(request.user), selected)
+    )
     if not allowed:
         raise PermissionDenied(
             f"Only {roles_label(PlacementPerm.EXPORT_STUDENTS)} can see students' placements; "

@@ -84,4 +84,6 @@ def operation_schema(document: dict, path: str, status: int) -> dict:
 
 def _matches(template: str, path: str) -> bool:
     left, right = template.strip("/").split("/"), path.strip("/").split("/")
-    return len(left) == len(right) and all(a == b or (a.startswith("{") and a.endswith("}")) for a, b in zip(left, right))
+    return len(left) == len(right) and all(
+        a == b or (a.startswith("{") and a.endswith("}")) for a, b in zip(left, right)
+    )

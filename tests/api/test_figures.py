@@ -63,7 +63,10 @@ def test_sufficiency_per_stage_and_employer_is_the_pages(world, example):  # noq
 def test_reviews_on_time_is_the_quality_pages(world):
     lead = world.user("lead")
     offer = OfferFactory(
-        partnership=world.partnership, employer=world.employer, starts_on=dt.date(2026, 9, 7), ends_on=dt.date(2027, 3, 1)
+        partnership=world.partnership,
+        employer=world.employer,
+        starts_on=dt.date(2026, 9, 7),
+        ends_on=dt.date(2027, 3, 1),
     )
     on_time = PlacementFactory(offer=offer, status="in-progress")
     PlacementFactory(offer=offer, status="in-progress")
