@@ -21,10 +21,15 @@ def _tokens():
     return ApiToken.objects.select_related("owner", "revoked_by").prefetch_related("partnerships")
 
 
+# The new token's secret rides in the session from the POST to the page after it (one GET), so
+# reloading that page or going back never shows it again.
+NEW_SECRET_KEY = "api_new_token"
+
+
 @login_required
 @GET_POST
 def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Your tokens and the form to make one; after making one, its secret, shown this once."""
+    """Your tokens and the form to make one; straight after making one, its secret, shown once."""
     form = TokenForm(request.POST or None, user=request.user)
     if request.method == "POST":
         saved, result = submit(
@@ -35,7 +40,13 @@ def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         if saved and result is not None:
             token, secret = result
-            response = render(request, "api/token_created.html", {"token": token, "secret": secret})
+            request.session[NEW_SECRET_KEY] = [token.pk, secret]
+            return redirect("api:token_list")
+    new = request.session.pop(NEW_SECRET_KEY, None)
+    if new is not None and request.method == "GET":
+        token = _tokens().filter(pk=new[0], owner=request.user).first()
+        if token is not None:
+            response = render(request, "api/token_created.html", {"token": token, "secret": new[1]})
             response["Cache-Control"] = "no-store"
             return response
     tokens = list(_tokens().filter(owner=request.user))
