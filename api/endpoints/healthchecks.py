@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router
 
-from api.endpoints.common import ERRORS, link, partnership_ids_for
+from api.endpoints.common import ERRORS, Schema, link, partnership_ids_for
 from api.pagination import keyset_page
 from healthcheck import selectors
 from healthcheck.models import HealthCheck, Status

@@ -4,11 +4,11 @@ PDF (a link to the page's own download, which checks access again)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
-from django.db.models import Prefetch
-from ninja import Router, Schema
+from ninja import Router
 
-from api.endpoints.common import ERRORS, link, partnership_ids_for
+from api.endpoints.common import ERRORS, Schema, link, partnership_ids_for
 from api.pagination import keyset_page
 from memoranda.models import Memorandum, MemorandumVersion, Party, Signature, Status
 from memoranda.selectors import lineage_versions
@@ -70,7 +70,36 @@ class MemorandumPage(Schema):
     next: str | None
 
 
-def _summary(request, m: Memorandum) -> dict:
+def _parties_of(memorandum_ids: list[int]) -> dict[int, list[dict]]:
+    """The parties of these memoranda in one query, as plain values (no model per row: a page of
+    a hundred memoranda has hundreds of parties)."""
+    parties: dict[int, list[dict]] = defaultdict(list)
+    rows = (
+        Party.objects.filter(memorandum_id__in=memorandum_ids)
+        .order_by("organisation__name")
+        .values_list(
+            "memorandum_id",
+            "organisation_id",
+            "organisation__name",
+            "signatory__full_name",
+            "signatory_position",
+            "seniority",
+        )
+    )
+    for memorandum_id, organisation_id, organisation, signatory, position, seniority in rows:
+        parties[memorandum_id].append(
+            {
+                "organisation_id": organisation_id,
+                "organisation": organisation,
+                "signatory": signatory or "",
+                "signatory_position": position,
+                "seniority": seniority,
+            }
+        )
+    return parties
+
+
+def _summary(request, m: Memorandum, parties: dict[int, list[dict]]) -> dict:
     return {
         "id": m.pk,
         "partnership": m.partnership.slug,
@@ -82,21 +111,8 @@ def _summary(request, m: Memorandum) -> dict:
         "review_date": m.review_date,
         "ended_on": m.ended_on,
         "url": link(request, "memoranda:detail", m.pk),
-        "parties": [
-            {
-                "organisation_id": p.organisation_id,
-                "organisation": p.organisation.name,
-                "signatory": p.signatory.full_name if p.signatory else "",
-                "signatory_position": p.signatory_position,
-                "seniority": p.seniority,
-            }
-            for p in m.parties.all()
-        ],
+        "parties": parties.get(m.pk, []),
     }
-
-
-def _parties():
-    return Prefetch("parties", queryset=Party.objects.select_related("organisation", "signatory"))
 
 
 @router.get("", response={200: MemorandumPage, **ERRORS}, url_name="memorandum_list")
@@ -107,14 +123,15 @@ def memorandum_list(
     cursor: str | None = None,
     limit: int | None = None,
 ):
-    qs = Memorandum.objects.visible_to(request.user).select_related("partnership").prefetch_related(_parties())
+    qs = Memorandum.objects.visible_to(request.user).select_related("partnership")
     ids = partnership_ids_for(request.user, partnership)
     if ids is not None:
         qs = qs.filter(partnership_id__in=ids)
     if state in Status.values:
         qs = qs.filter(status=state)
     rows, next_cursor = keyset_page(qs, cursor, limit)
-    return {"items": [_summary(request, m) for m in rows], "next": next_cursor}
+    parties = _parties_of([m.pk for m in rows])
+    return {"items": [_summary(request, m, parties) for m in rows], "next": next_cursor}
 
 
 def _version(request, memorandum: Memorandum, v: MemorandumVersion) -> dict:
@@ -144,13 +161,11 @@ def _signature(s: Signature) -> dict:
 
 @router.get("/{int:pk}", response={200: MemorandumOut, **ERRORS}, url_name="memorandum_detail")
 def memorandum_detail(request, pk: int):
-    memorandum = object_or_404(
-        Memorandum.objects.select_related("partnership").prefetch_related(_parties()), request.user, Perm.VIEW, pk=pk
-    )
+    memorandum = object_or_404(Memorandum.objects.select_related("partnership"), request.user, Perm.VIEW, pk=pk)
     # The versions the memorandum page lists (its own, newest first, with signatures).
     versions = [v for v in lineage_versions(memorandum) if v.memorandum_id == memorandum.pk]
     return {
-        **_summary(request, memorandum),
+        **_summary(request, memorandum, _parties_of([memorandum.pk])),
         "pdf_url": link(request, "memoranda:pdf", memorandum.pk),
         "versions": [_version(request, memorandum, v) for v in versions],
     }

@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router
 
-from api.endpoints.common import ERRORS, link
+from api.endpoints.common import ERRORS, Schema, link
 from api.pagination import keyset_page
 from partnerships.access import partnership_or_404
 from partnerships.models import Organisation, Partner, Partnership, PartnershipStatus

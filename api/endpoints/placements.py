@@ -9,9 +9,9 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router
 
-from api.endpoints.common import ERRORS, Error, link, partnership_ids_for
+from api.endpoints.common import ERRORS, Error, Schema, link, partnership_ids_for
 from api.pagination import keyset_page
 from partnerships.access import partnership_or_404, roles_label
 from placements.export_jobs import filtered_placements
