@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from crispy_forms_gds.choices import Choice
 from django import forms
+from django.utils import timezone
 
 from api.models import NAME_MAX_CHARS
 from api.services import latest_expiry, scope_choices

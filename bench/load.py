@@ -1,12 +1,17 @@
 """Load and fault runs: `python -m bench.load` (after `make bench` has built the dataset).
 
-1. Load: N concurrent signed-in users (default 20) walk the key pages for a fixed time (default
-   60 s); every response must be a 200.
-2. Database fault: the same load, and part-way through every database connection of the portal
-   is dropped with pg_terminate_backend. The portal must recover without a restart: the run
-   reports errors per second before, around and after the drop.
-3. Interrupted import: a 10,000-row placements import is killed (SIGKILL) part-way; afterwards the
+By default on two instances (bench/instances.py): two gunicorn instances and two job workers
+sharing PostgreSQL through PgBouncer, the file store and the queue.
+1. Load: N concurrent signed-in users (default 20), spread over both instances, walk the key pages
+   for a fixed time (default 60 s); every response must be a 200.
+2. A worker is killed (SIGKILL) in the middle of the national placements export: the other takes
+   the job over and the export completes once.
+3. Database fault: the same load, and part-way through every database connection is dropped with
+   pg_terminate_backend. Both instances must recover without a restart.
+4. One web instance is killed: the other keeps serving without errors.
+5. Interrupted import: a 10,000-row placements import is killed (SIGKILL) part-way; afterwards the
    database holds exactly what it held before (the import is one transaction).
+`--single` runs the earlier one-instance load and fault runs instead of 1-4.
 
 Figures go to stdout and bench/load-results.json; docs/performance.md records them.
 """
@@ -184,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fault-seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "bench" / "load-results.json"))
+    parser.add_argument("--single", action="store_true", help="one instance, no PgBouncer (the earlier run)")
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
@@ -205,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     pages.ensure_data(1.0)
     people = pages.people()
     targets = pages.key_pages()
+    if not args.single:
+        return _many_instances(args, people, targets)
     port = _free_port()
     server = start_server(port, args.workers)
     base = f"http://127.0.0.1:{port}"
@@ -247,6 +255,32 @@ def main(argv: list[str] | None = None) -> int:
         failures.append("errors under load")
     if f["errors_after_recovery"] or any(status != 503 for status in f["error_statuses"]):
         failures.append("the fault run did not recover cleanly")
+    if not imp["unchanged"]:
+        failures.append("the interrupted import left the database changed")
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    return 1 if failures else 0
+
+
+def _many_instances(args, people: dict, targets: list) -> int:
+    from django.db import connections
+
+    from bench import instances
+
+    results = instances.run(
+        people, targets, users=args.users, seconds=args.seconds, gunicorn_workers=max(1, args.workers - 1)
+    )
+    connections.close_all()
+    results["interrupted_import"] = interrupted_import()
+    for line in instances.describe(results):
+        print(line)
+    imp = results["interrupted_import"]
+    print(
+        f"interrupted import: {imp['rows']} rows, killed {imp['killed_during']} "
+        f"(running={imp['killed_while_running']}); database unchanged={imp['unchanged']}"
+    )
+    Path(args.out).write_text(json.dumps(results, indent=2, default=str))
+    failures = instances.claims(results)
     if not imp["unchanged"]:
         failures.append("the interrupted import left the database changed")
     for failure in failures:

@@ -37,9 +37,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    """gunicorn as in production (sync workers), under bench.settings for the timing headers."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+def start_server(port: int, workers: int, extra_env: dict | None = None) -> subprocess.Popen:
+    """gunicorn as in production (sync workers), under bench.settings for the timing headers;
+    `extra_env` changes its environment (the many-instance run points it at PgBouncer)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **(extra_env or {})}
     server = subprocess.Popen(
         [
             sys.executable,

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "memoranda",
     "healthcheck",
     "placements",
+    "webhooks",
     "api",
 ]
 
@@ -156,6 +157,11 @@ if DATABASE_URL:
             conn_health_checks=env_bool("CONN_HEALTH_CHECKS", default=True),
         )
     }
+    # Behind PgBouncer in transaction pooling (docs/operator.md, "Database connections"), one
+    # server connection serves many clients between transactions, so a server-side cursor (which
+    # lives across transactions) could land on someone else's connection: Django must not use them.
+    if os.environ.get("DATABASE_POOL_MODE", "") == "transaction":
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     DATABASES = {
         "default": {
@@ -240,6 +246,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Locale ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# Our own en-gb date formats: GOV.UK style, "1 January 2027" (config/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -406,3 +414,16 @@ if SENTRY_DSN:
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
+
+# --- Webhooks (webhooks/; docs/webhooks.md) ----------------------------------------------------
+# Plain http to this machine is refused unless this is on (the tests' local receiver only).
+WEBHOOKS_ALLOW_LOCALHOST_HTTP = env_bool("WEBHOOKS_ALLOW_LOCALHOST_HTTP", default=False)
+WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "10"))
+# Seconds before each retry after a failed attempt (unset: 1 min, 5 min, 30 min, 2 h, 6 h, 12 h).
+WEBHOOKS_RETRY_SECONDS = [float(x) for x in os.environ.get("WEBHOOKS_RETRY_SECONDS", "").split(",") if x.strip()]
+# An endpoint failing this many attempts in a row, over at least this many hours, is disabled.
+WEBHOOKS_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOKS_DISABLE_AFTER_FAILURES", "5"))
+WEBHOOKS_DISABLE_AFTER_HOURS = float(os.environ.get("WEBHOOKS_DISABLE_AFTER_HOURS", "24"))
+# The delivery log (events sent and every attempt) is kept this many days.
+WEBHOOKS_LOG_DAYS = int(os.environ.get("WEBHOOKS_LOG_DAYS", "90"))

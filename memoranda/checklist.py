@@ -68,3 +68,76 @@ AREAS: list[tuple[str, str, bool, str]] = [
 ]
 
 REQUIRED_KEYS = [key for key, _, required, _ in AREAS if required]
+
+
+# --- Where each kind of memorandum starts -----------------------------------------------------
+# An overarching principles agreement sets out why and how the partners work together; an
+# operational agreement sets out who delivers what (placements, assessment, ASYE). Each starts from
+# the areas that fit its purpose, with guidance written for it; the completeness check follows the
+# same list, so a principles agreement is not nagged about assessment moderation, nor an
+# operational one about governance it inherits from the overarching agreement.
+
+_PRINCIPLES_AREAS = [
+    "aims",
+    "activities",
+    "responsibilities",
+    "involvement",
+    "workforce",
+    "governance",
+    "resources",
+    "review",
+    "term",
+]
+_OPERATIONAL_AREAS = [
+    "aims",
+    "activities",
+    "responsibilities",
+    "placements",
+    "quality",
+    "assessment",
+    "admissions",
+    "asye",
+    "cpd",
+    "review",
+    "term",
+]
+_GUIDANCE = {
+    "principles": {
+        "aims": (
+            "The shared aims of the partnership and the outcomes for people who use services that the partners "
+            "will judge it by. A few aims, not a plan."
+        ),
+        "activities": (
+            "The kinds of joint work the partners commit to in principle; operational agreements say who delivers "
+            "each and when."
+        ),
+        "responsibilities": (
+            "What each party brings: leadership, staff time, money, places. Use the responsibilities table for detail."
+        ),
+        "governance": "Which board or group leads the partnership at a senior level, who chairs it and how often it meets.",
+        "review": "When the partners review this agreement together (usually every year) and who calls the review.",
+    },
+    "operational": {
+        "aims": ("What this agreement delivers, and which aims of the overarching principles agreement it serves."),
+        "activities": "The work covered here, with dates or terms: placement blocks, teaching days, skills days.",
+        "responsibilities": (
+            "Who does what to deliver it: teams offering placements, practice educators, tutors. Use the "
+            "responsibilities table for each party's part."
+        ),
+        "placements": (
+            "Places each employer offers by stage (first and final) and setting, and how statutory final "
+            "placements are shared out."
+        ),
+        "review": "How delivery is checked during the year and when the partners review this agreement.",
+    },
+}
+KIND_AREAS = {"principles": _PRINCIPLES_AREAS, "operational": _OPERATIONAL_AREAS}
+
+
+def areas_for(kind: str) -> list[tuple[str, str, bool, str]]:
+    """(key, heading, required, guidance) for the areas a memorandum of this kind starts from and
+    is checked against, in order; an unknown kind gets every area."""
+    by_key = {area[0]: area for area in AREAS}
+    keys = KIND_AREAS.get(kind, [key for key, *_ in AREAS])
+    guidance = _GUIDANCE.get(kind, {})
+    return [(key, by_key[key][1], by_key[key][2], guidance.get(key, by_key[key][3])) for key in keys]

@@ -18,24 +18,8 @@ from memoranda.models import (
     Seniority,
 )
 from partnerships.models import Organisation
-from portal.forms import ConfirmPasswordForm, NoNullCharsMixin, PortalForm, RevisionMixin
+from portal.forms import ConfirmPasswordForm, NoNullCharsMixin, PortalForm, RevisionMixin, date_field
 from portal.models import User
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "For example, 2026-09-01") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d"),
-        error_messages={
-            "invalid": f"Enter the {label.lower()} as a real date, for example 2026-09-01",
-            "required": f"Enter the {label.lower()}",
-        },
-    )
 
 
 def length_message(label: str, limit: int, length: int) -> str:

@@ -101,6 +101,21 @@ class Memorandum(models.Model):
         return reverse("memoranda:detail", kwargs={"pk": self.pk})
 
     @property
+    def signing_late(self) -> bool:
+        """Still waiting for signatures although its start date has passed: the partners are
+        working to an agreement nobody has signed yet."""
+        return self.status == Status.AWAITING and self.start_date < timezone.localdate()
+
+    @property
+    def not_yet_in_force(self) -> bool:
+        """Signed by everyone, but its start date is still to come."""
+        return (
+            self.status == Status.ACTIVE
+            and self.effective_date is not None
+            and self.effective_date > timezone.localdate()
+        )
+
+    @property
     def review_overdue(self) -> bool:
         return self.status == Status.ACTIVE and self.review_date is not None and self.review_date < timezone.localdate()
 

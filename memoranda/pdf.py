@@ -70,4 +70,6 @@ def render_memorandum_pdf(memorandum, version=None) -> bytes:
             "subject": subject,
             "keywords": keywords,
         },
+        # A signed agreement is kept for years: archival PDF/A (tagged, like every PDF).
+        archival=not context["draft"],
     )

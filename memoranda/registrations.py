@@ -89,8 +89,9 @@ register_metric(
 
 
 def attention(user) -> list[AttentionItem]:
-    """Signatures awaited from this person; reviews due within 60 days or overdue and declined
-    versions for the partnerships they lead."""
+    """Signatures awaited from this person; for the partnerships they lead, reviews due within 60
+    days or overdue, memoranda still awaiting signatures after their start date, and declined
+    versions."""
     items = []
     for version, party in selectors.awaiting_signature_by(user):
         items.append(
@@ -110,6 +111,17 @@ def attention(user) -> list[AttentionItem]:
                 partnership=memorandum.partnership.name,
                 due=memorandum.review_date,
                 overdue=memorandum.review_overdue,  # the selector returns active ones with a date
+            )
+        )
+    for memorandum in selectors.late_signing_for_lead(user):
+        items.append(
+            AttentionItem(
+                title=f"{memorandum.title} started without every signature: chase the signatories",
+                url=memorandum.get_absolute_url(),
+                kind="Signatures late",
+                partnership=memorandum.partnership.name,
+                due=memorandum.start_date,
+                overdue=True,
             )
         )
     for version in selectors.declined_for_lead(user):

@@ -215,6 +215,19 @@ def reviews_due_for_lead(user, within_days: int = REVIEW_DUE_DAYS) -> list[Memor
     )
 
 
+def late_signing_for_lead(user) -> list[Memorandum]:
+    """Memoranda of partnerships this person leads that still await signatures after their start
+    date (the same rule as Memorandum.signing_late)."""
+    led = partnership_ids_with_role(user, Role.LEAD)
+    if not led:
+        return []
+    return list(
+        Memorandum.objects.filter(partnership_id__in=led, status=Status.AWAITING, start_date__lt=timezone.localdate())
+        .select_related("partnership")
+        .order_by("start_date")
+    )
+
+
 def declined_for_lead(user) -> list[MemorandumVersion]:
     """Drafts whose latest version was declined: the lead needs to revise and send a new version."""
     led = partnership_ids_with_role(user, Role.LEAD)

@@ -35,10 +35,17 @@ def verify_url() -> str:
 @dataclass(frozen=True)
 class IntegrityReport:
     problems: list[str]
+    # Of the problems, those that say the record cannot be confirmed (a broken audit trail) rather
+    # than that it was altered.
+    unconfirmed: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def altered(self) -> bool:
+        return len(self.problems) > len(self.unconfirmed)
 
 
 def check_version(version, *, check_audit: bool = True, check_pdf: bool = False) -> IntegrityReport:
@@ -69,6 +76,8 @@ def check_version(version, *, check_audit: bool = True, check_pdf: bool = False)
                 f"The audit trail has no record of version {version.number} being sent with this fingerprint: "
                 "the version record has been altered."
             )
+    unconfirmed = _unconfirmable_record(version) if check_audit else []
+    problems.extend(unconfirmed)
     if check_pdf and version.pdf:
         try:
             with version.pdf.open("rb") as handle:
@@ -77,7 +86,29 @@ def check_version(version, *, check_audit: bool = True, check_pdf: bool = False)
             digest = None
         if digest != version.pdf_sha256:
             problems.append("The stored signed PDF no longer matches its recorded SHA-256 fingerprint.")
-    return IntegrityReport(problems)
+    return IntegrityReport(problems, tuple(unconfirmed))
+
+
+def _unconfirmable_record(version) -> list[str]:
+    """A problem when the newest full audit check found this memorandum's events in a broken part
+    of the trail: the text may still match, but the record of who did what can no longer be
+    vouched for, and whoever relies on the copy should hear that."""
+    from portal.audit_status import latest_failure, unconfirmable_events
+
+    failure = latest_failure()
+    if failure is None:
+        return []
+    events = AuditEvent.objects.filter(
+        target_type="memoranda.memorandum", target_id=str(version.memorandum_id)
+    ).values_list("id", flat=True)
+    broken = unconfirmable_events(events)
+    if not broken:
+        return []
+    return [
+        f"The audit trail's integrity check on {date_format(failure.checked_at, 'j F Y')} found "
+        f"{len(broken)} of this memorandum's recorded events in a broken part of the trail: who did what, "
+        "and when, can no longer be confirmed."
+    ]
 
 
 # --- Public verification -----------------------------------------------------------------------
@@ -102,6 +133,9 @@ def verification_status(version: MemorandumVersion) -> tuple[str, str]:
         colour, words = _VERIFIED.get(version.memorandum.status, ("grey", "Signed"))
         if version.memorandum.status == Status.ENDED and version.memorandum.ended_on:
             words += f" on {date_format(version.memorandum.ended_on, 'j F Y')}"
+        elif version.memorandum.not_yet_in_force:
+            effective = date_format(version.memorandum.effective_date, "j F Y")
+            colour, words = "blue", f"Signed by every party; comes into force on {effective}"
         return colour, words
     return _UNSIGNED.get(version.status, ("grey", version.get_status_display()))
 
@@ -141,7 +175,13 @@ def verify(user, *, sha256: str = "", upload=None) -> dict[str, Any]:
         {
             "memorandum": memorandum,
             "colour": "red" if not integrity.ok else colour,
-            "words": "Record altered: do not rely on it" if not integrity.ok else words,
+            "words": (
+                "Record altered: do not rely on it"
+                if integrity.altered
+                else "Record cannot be confirmed: do not rely on it alone"
+                if not integrity.ok
+                else words
+            ),
             "problems": integrity.problems,
             "is_pdf": sha == version.pdf_sha256,
             "member": can_see(user, memorandum.partnership_id),

@@ -158,7 +158,7 @@ class PartnerForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):
 
 
 class PartnerEndForm(PortalForm):
-    left_on = date_field("Date they left", help_text="For example, 31/03/2027")
+    left_on = date_field("Date they left")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db import connection, models, transaction
 
-from portal import audit_keys
+from portal import audit_keys, registry
 from portal.models import AuditEvent, AuditSubject, User, canonical_json
 
 # Arbitrary constant naming the PostgreSQL advisory lock that serialises chain appends.
@@ -126,7 +126,8 @@ def record(
         AuditSubject.objects.bulk_create(rows)
         event.hash = event.compute_hash(rows)
         event.save(update_fields=["hash"])
-        return event
+    registry.notify_audit_listeners(event)
+    return event
 
 
 def pseudonymise(subject, pseudonym: str) -> int:

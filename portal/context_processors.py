@@ -30,7 +30,19 @@ def site(request):
         "NAV_ITEMS": _navigation(request),
         "PORTAL_CONTACT_EMAIL": settings.PORTAL_CONTACT_EMAIL,
         "session_timeout": _session_timeout(request),
+        "audit_alert": _audit_alert(request),
     }
+
+
+def _audit_alert(request):
+    """The newest audit-trail check, when it found a break: base.html shows site administrators a
+    banner until a later check passes (someone has to act; an operator's log is not enough)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_site_admin:
+        return None
+    from portal.audit_status import latest_failure
+
+    return latest_failure()
 
 
 def _session_timeout(request) -> dict | None:

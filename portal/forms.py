@@ -15,7 +15,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
-from portal.dates import DATE_FORMATS, EARLIEST_DATE, LATEST_DATE
+from portal.date_input import GovUKDateField, as_date_input
+from portal.dates import EARLIEST_DATE, LATEST_DATE
 from portal.exceptions import StaleEdit
 from portal.reauth import TooManyAttempts, confirm_password
 
@@ -37,28 +38,19 @@ class DateInRange:
             )
 
 
-def date_field(label: str, required: bool = True, help_text: str = "") -> forms.DateField:
-    """A date with a GOV.UK-styled input and an error message that names the field."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text=help_text or "For example, 14/09/2026",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "invalid": f"Enter {label.lower()} as a real date, for example 14/09/2026",
-            "required": f"Enter {label.lower()}",
-        },
-    )
+def date_field(label: str, required: bool = True, help_text: str = "") -> GovUKDateField:
+    """A date as the GOV.UK date input (day, month and year boxes), with the Design System's error
+    messages naming the field (portal/date_input.py)."""
+    return GovUKDateField(label=label, required=required, help_text=help_text)
 
 
 class GOVUKFormMixin:
     """Gives the form a crispy helper without its own <form> tag; the template writes the tag,
     the error summary and the buttons (see templates/includes/form.html).
 
-    crispy-forms-gds leaves date and number inputs unstyled, so they get GOV.UK input classes
-    with a width that fits the value. Every date field refuses dates outside EARLIEST_DATE and
-    LATEST_DATE."""
+    Every date is a GOV.UK date input (a plain DateField is swapped for one), refusing dates
+    outside EARLIEST_DATE and LATEST_DATE; crispy-forms-gds leaves number inputs unstyled, so they
+    get GOV.UK input classes with a width that fits the value."""
 
     # Declared only (no value): `submit` sets it, and views read it after a refusal.
     service_error: ValidationError | None
@@ -70,14 +62,15 @@ class GOVUKFormMixin:
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        for name, field in self.fields.items():
+        for name, field in list(self.fields.items()):
             if isinstance(field, forms.DateField):
+                # No browser date pickers: every date is the GOV.UK date input.
+                field = self.fields[name] = as_date_input(field)
+            if isinstance(field, GovUKDateField):
                 # Each form has its own copy of its fields (and their validators).
                 field.validators.append(DateInRange(str(field.label or name.replace("_", " "))))
             widget = field.widget
-            if isinstance(widget, forms.DateInput) and "class" not in widget.attrs:
-                widget.attrs["class"] = "govuk-input govuk-input--width-10"
-            elif isinstance(widget, forms.NumberInput) and "class" not in widget.attrs:
+            if isinstance(widget, forms.NumberInput) and "class" not in widget.attrs:
                 widget.attrs["class"] = "govuk-input govuk-input--width-4"
 
 

@@ -42,12 +42,21 @@ def check_storage() -> HealthResult:
 
 
 def check_audit_chain() -> HealthResult:
-    """The newest event still matches its hash, and the newest checkpoint is signed with the
-    audit key and its event is still there with the same hash. (manage.py verify_audit walks the
-    whole chain; this is the part cheap enough for every probe.)"""
+    """The last full walk of the chain (manage.py verify_audit, daily) found no break; the newest
+    event still matches its hash; and the newest checkpoint is signed with the audit key and its
+    event is still there with the same hash. (The walk is too slow for every probe; these are the
+    parts cheap enough for one.)"""
     from portal import audit_checkpoints, audit_keys
+    from portal.audit_status import latest
     from portal.models import AuditEvent
 
+    daily = latest()
+    if daily is not None and not daily.ok:
+        return HealthResult(
+            False,
+            {"checked_at": daily.checked_at.isoformat(), "problems": daily.problem_count},
+            reason="the last full check of the audit trail found it broken",
+        )
     head = AuditEvent.objects.order_by("-id").first()
     if head is None:
         return HealthResult(True, {"events": 0})

@@ -279,5 +279,29 @@ class AuditSubject(models.Model):
         return audit_keys.mac(key_id, canonical_json(["audit-pseudonym", digest, text]))
 
 
+class AuditCheck(models.Model):
+    """The result of one full walk of the audit trail (manage.py verify_audit, run daily).
+
+    Kept so people, not only operators, learn of a break: site administrators see a banner while
+    the newest check failed, /healthz reports it, and the verify page says a memorandum's record
+    can no longer be confirmed when its events are among `problem_event_ids`."""
+
+    checked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ok = models.BooleanField()
+    events_checked = models.PositiveIntegerField(default=0)
+    checkpoints_checked = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    # The first problems found (capped, see portal.audit_status.MAX_KEPT): enough to tell a person
+    # where the break is and which records it touches.
+    problem_event_ids = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"audit check {self.checked_at:%Y-%m-%d %H:%M}: {'intact' if self.ok else 'broken'}"
+
+
 # The jobs' models live beside their code (portal/jobs/models.py) but belong to this app.
 from portal.jobs.models import Export, OutgoingMail, ScheduledRun, WorkerHeartbeat  # noqa: E402, F401

@@ -8,13 +8,19 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 
+# Every PDF is tagged (its headings, tables and reading order are in the file for screen readers)
+# and says its language and title: PDF/UA-1. A document meant to be kept for years (a signed
+# memorandum) is PDF/A-3a instead, the archival form whose "a" level requires the same tagging.
+ACCESSIBLE = "pdf/ua-1"
+ARCHIVAL = "pdf/a-3a"
 
-def render_pdf(template_name: str, context: dict, *, metadata: dict | None = None) -> bytes:
+
+def render_pdf(template_name: str, context: dict, *, metadata: dict | None = None, archival: bool = False) -> bytes:
     """Render `template_name` to PDF bytes. Static files (CSS, images) resolve from static/.
 
-    `metadata` sets document properties: title, author, subject, keywords.
-    """
-    return html_to_pdf(render_to_string(template_name, context), metadata=metadata)
+    `metadata` sets document properties: title, author, subject, keywords. The template's
+    `<html lang>` becomes the document language. `archival` makes it PDF/A-3a (else PDF/UA-1)."""
+    return html_to_pdf(render_to_string(template_name, context), metadata=metadata, archival=archival)
 
 
 def loads_only_static_files(url: str) -> bool:
@@ -40,7 +46,7 @@ def _fetcher():
     return StaticFilesOnly(allowed_protocols={"file", "data"})
 
 
-def html_to_pdf(html: str, *, metadata: dict | None = None) -> bytes:
+def html_to_pdf(html: str, *, metadata: dict | None = None, archival: bool = False) -> bytes:
     from weasyprint import HTML  # imported lazily: Pango is only needed when a PDF is made
 
     document = HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=_fetcher()).render()
@@ -54,4 +60,4 @@ def html_to_pdf(html: str, *, metadata: dict | None = None) -> bytes:
             document.metadata.description = metadata["subject"]
         if metadata.get("keywords"):
             document.metadata.keywords = list(metadata["keywords"])
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant=ARCHIVAL if archival else ACCESSIBLE, pdf_tags=True)

@@ -319,3 +319,39 @@ def register_history_kind(kind: HistoryKind) -> HistoryKind:
 
 def history_kinds() -> list[HistoryKind]:
     return list(_history_kinds)
+
+
+# --- Audit listeners ----------------------------------------------------------------------------
+# Code that reacts to changes (webhooks) without the apps that make them knowing it: a listener
+# registers the actions it cares about and `portal.audit.record` hands it each such event. It runs
+# in the recording transaction, inside a savepoint: what it writes (a queued delivery) commits or
+# rolls back with the change, and an error in it is logged and rolled back alone, never stopping
+# the change itself. Keep listeners quick (a query or two): they run in the request.
+@dataclass(frozen=True)
+class AuditListener:
+    name: str
+    actions: frozenset[str]
+    listener: Callable[[Any], None]
+
+
+_audit_listeners: dict[str, AuditListener] = {}
+
+
+def register_audit_listener(name: str, actions: Iterable[str], listener: Callable[[Any], None]) -> None:
+    _audit_listeners[name] = AuditListener(name, frozenset(str(a) for a in actions), listener)
+
+
+def notify_audit_listeners(event) -> None:
+    """Called by portal.audit.record with each AuditEvent it wrote."""
+    import logging
+
+    from django.db import transaction
+
+    for entry in _audit_listeners.values():
+        if event.action not in entry.actions:
+            continue
+        try:
+            with transaction.atomic():
+                entry.listener(event)
+        except Exception:
+            logging.getLogger(__name__).exception("Audit listener %s failed on event %s", entry.name, event.pk)

@@ -3,7 +3,7 @@ warns."""
 
 from __future__ import annotations
 
-from memoranda.checklist import AREAS
+from memoranda.checklist import areas_for
 from memoranda.models import Memorandum, Section, Seniority
 from memoranda.services.drafting import party_warnings
 
@@ -18,7 +18,7 @@ def completeness(memorandum: Memorandum) -> dict:
         if s.key and (s.key not in by_key or (s.body.strip() and not by_key[s.key].body.strip())):
             by_key[s.key] = s
     areas, missing, optional_empty, warnings = [], [], [], []
-    for key, heading, required, _ in AREAS:
+    for key, heading, required, _ in areas_for(memorandum.kind):
         section = by_key.get(key)
         filled = bool(section and section.body.strip())
         areas.append({"key": key, "heading": heading, "required": required, "filled": filled, "section": section})

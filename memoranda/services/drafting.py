@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from memoranda.actions import Action
-from memoranda.checklist import AREAS
+from memoranda.checklist import areas_for
 from memoranda.models import (
     COMMITMENTS_MAX_CHARS,
     SECTION_MAX_CHARS,
@@ -78,7 +78,8 @@ def new_sections(memorandum: Memorandum, specs, actor) -> None:
 def create_memorandum(
     actor, partnership, *, kind, title, organisations, start_date, review_interval_months=12
 ) -> Memorandum:
-    """A new draft that starts from the checklist template: one section per area, with guidance."""
+    """A new draft that starts from its kind's template (memoranda.checklist.areas_for): one section
+    per area, with guidance written for that kind."""
     require(actor, partnership, MemorandumPerm.DRAFT)
     title = _check_details(title, kind, review_interval_months)
     organisations = _check_parties(partnership, organisations)
@@ -94,7 +95,7 @@ def create_memorandum(
         memorandum,
         [
             {"key": key, "heading": heading, "guidance": guidance, "position": i}
-            for i, (key, heading, _, guidance) in enumerate(AREAS)
+            for i, (key, heading, _, guidance) in enumerate(areas_for(kind))
         ],
         actor,
     )

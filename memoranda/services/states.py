@@ -19,7 +19,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "decline": frozenset({Status.AWAITING}),
     "review": frozenset({Status.ACTIVE}),
     "amend": frozenset({Status.ACTIVE, Status.EXPIRED}),
-    "end": frozenset({Status.DRAFT, Status.AWAITING, Status.ACTIVE, Status.EXPIRED}),
+    # Not while awaiting signatures: signatories are reading a frozen version, and withdrawing it
+    # from signing (which tells them) is the way back to a draft that can then be abandoned.
+    "end": frozenset({Status.DRAFT, Status.ACTIVE, Status.EXPIRED}),
     "expire": frozenset({Status.ACTIVE}),
 }
 _REFUSALS = {
@@ -42,5 +44,10 @@ def allowed(memorandum: Memorandum, action: str) -> bool:
 
 def require_state(memorandum: Memorandum, action: str) -> None:
     if not allowed(memorandum, action):
+        if action == "end" and memorandum.status == Status.AWAITING:
+            raise InvalidTransition(
+                "A memorandum awaiting signatures cannot be abandoned: withdraw it from signing first "
+                "(the signatories are told), then abandon the draft."
+            )
         hint = ": to change an active memorandum, amend it" if memorandum.status == Status.ACTIVE else ""
         raise InvalidTransition(_REFUSALS[action].format(status=memorandum.get_status_display().lower(), hint=hint))

@@ -50,6 +50,8 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
             "revision": memorandum.revision,
             "errors": errors,
             "next_number": services.next_version_number(memorandum),
+            # Shown beside the table so a contradiction between the two is seen before anyone signs.
+            "responsibility_sections": [s for s in content["sections"] if s["key"] == "responsibilities"],
         },
     )
 

@@ -1,9 +1,10 @@
 """The worker: takes jobs from the database queue and applies what django-tasks-db leaves out.
 
 Any number of workers on any number of machines may run (`manage.py run_worker`). Each loop:
-1. recover: a job still marked running after its time limit plus JOBS_RECOVERY_GRACE_SECONDS
-   belongs to a worker that died (a live worker stops a job at its limit), so it is made runnable
-   again, or failed when it has had all its attempts;
+1. recover: a job still marked running belongs to a worker that died when that worker's heartbeat
+   is older than JOBS_WORKER_STALE_SECONDS (a worker beats while it runs a job, from a thread), or
+   in any case once the job is past its time limit plus JOBS_RECOVERY_GRACE_SECONDS (a live worker
+   stops a job at its limit); it is made runnable again, or failed when it has had all its attempts;
 2. schedule: claim and queue the periodic work that is due (portal/jobs/schedule.py);
 3. claim one ready job (row lock with SKIP LOCKED, so two workers never take the same one) and run
    it under its time limit (SIGALRM); a failure is retried after a back-off, until the last attempt,
@@ -15,9 +16,11 @@ health.py; /healthz counts the workers seen lately), and about hourly deletes ro
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import signal
+import threading
 import time
 
 from django.conf import settings
@@ -28,6 +31,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from portal.jobs.engine import DATABASE, options_for, scaled
+from portal.jobs.models import WorkerHeartbeat
 
 logger = logging.getLogger("portal.jobs")
 
@@ -50,15 +54,24 @@ def recover(now=None) -> int:
     """Make jobs abandoned by dead workers runnable again (or failed after their last attempt)."""
     now = now or timezone.now()
     grace = dt.timedelta(seconds=settings.JOBS_RECOVERY_GRACE_SECONDS)
+    silent_since = now - dt.timedelta(seconds=settings.JOBS_WORKER_STALE_SECONDS)
     recovered = 0
     with transaction.atomic():
         stale = DBTaskResult.objects.select_for_update(skip_locked=True).filter(
             status=TaskResultStatus.RUNNING, backend_name=DATABASE, started_at__lt=now - grace
         )
-        for row in stale:
+        rows = list(stale)
+        claimed_by = {row.worker_ids[-1] for row in rows if row.worker_ids}
+        last_seen = dict(WorkerHeartbeat.objects.filter(worker_id__in=claimed_by).values_list("worker_id", "seen_at"))
+        for row in rows:
             options = _options_of(row)
-            if row.started_at > now - grace - dt.timedelta(seconds=options.time_limit):
-                continue  # still within its time limit: its worker may be alive
+            seen = last_seen.get(row.worker_ids[-1]) if row.worker_ids else None
+            # A worker that has gone quiet is dead; one never seen (a job run in a web process,
+            # JOBS_IN_PROCESS) is judged by the time limit alone.
+            worker_silent = seen is not None and seen < silent_since
+            within_limit = row.started_at > now - grace - dt.timedelta(seconds=options.time_limit)
+            if within_limit and not worker_silent:
+                continue  # its worker may be alive
             if len(row.worker_ids) >= options.max_attempts:
                 _fail(row, WorkerLost("The worker stopped during the last attempt"), options)
             else:
@@ -138,6 +151,35 @@ def _retry_later(row: DBTaskResult, exc: BaseException, options) -> None:
     row.save(update_fields=["status", "run_after", "exception_class_path", "traceback"])
 
 
+@contextlib.contextmanager
+def _beating(worker_id: str, started_at: dt.datetime):
+    """Keep the heartbeat going from a thread while a job runs, so other workers can tell a long
+    export from a dead worker within JOBS_WORKER_STALE_SECONDS (not only after its time limit)."""
+    from django.db import connection as thread_connection
+
+    from portal.jobs import health
+
+    done = threading.Event()
+
+    def beat_until_done() -> None:
+        try:
+            while not done.wait(settings.JOBS_HEARTBEAT_SECONDS):
+                try:
+                    health.beat(worker_id, started_at)
+                except DatabaseError:
+                    logger.warning("Worker %s could not record its heartbeat during a job", worker_id)
+        finally:
+            thread_connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat_until_done, name=f"heartbeat-{worker_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=5)
+
+
 class Worker:
     def __init__(self, worker_id: str, *, interval: float = 1.0, schedule: bool = True, batch: bool = False):
         self.worker_id, self.interval, self.schedule, self.batch = worker_id, interval, schedule, batch
@@ -164,7 +206,8 @@ class Worker:
         row = claim(self.worker_id)
         if row is None:
             return False
-        run(row)
+        with _beating(self.worker_id, self.started_at):
+            run(row)
         return True
 
     def heartbeat(self) -> None:

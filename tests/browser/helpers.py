@@ -13,6 +13,15 @@ def sign_in(page, email: str, password: str = "demo-password") -> None:
     page.wait_for_load_state()
 
 
+def fill_date(page, legend: str, day: dt.date) -> None:
+    """Type a date into a GOV.UK date input (portal/date_input.py) the way a person does: the
+    fieldset named by its legend, then its Day, Month and Year boxes."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
 def axe_violations(page) -> list[dict]:
     """Run axe-core (vendored from its npm package) on the current page; WCAG 2.x A and AA rules."""
     # Loaded from our own static files so the page's Content-Security-Policy allows it.

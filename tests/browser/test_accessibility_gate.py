@@ -305,3 +305,39 @@ def test_every_key_page_passes_for_every_role(browser, live_server):
     context.close()
 
     assert gate.problems + gate.shared_titles() == [], "\n".join(gate.problems + gate.shared_titles())
+
+
+# Pages the narrow-screen pass opens, by role: everything the lead and the site administrator see.
+NARROW_ROLES = ("lead", "admin")
+PAGE_WIDTH = """() => ({width: document.documentElement.scrollWidth, screen: window.innerWidth,
+  wide: [...document.querySelectorAll('main *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.right > window.innerWidth + 1 && !e.closest('.portal-scroll') && getComputedStyle(e).position !== 'fixed';
+  }).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''))})"""
+
+
+def test_key_pages_reflow_at_320_pixels_wide(browser, live_server):
+    """WCAG 1.4.10 Reflow: at 320 CSS pixels no key page scrolls sideways (wide tables scroll inside
+    their own region, which the keyboard can reach), and axe finds nothing at that width either."""
+    pages = _build()
+    gate = Gate()
+    for role in NARROW_ROLES:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="en-GB",
+            timezone_id="Europe/London",
+            viewport={"width": 320, "height": 720},
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        sign_in(page, EMAILS[role], PASSWORD)
+        for key_page in pages.values():
+            if role not in key_page.roles:
+                continue
+            label = f"{key_page.label} ({role}, 320 px)"
+            gate.visit(page, label, key_page.url, key_page.title, tabs=key_page.tabs)
+            facts = page.evaluate(PAGE_WIDTH)
+            if facts["width"] > facts["screen"] + 1:
+                gate.problems.append(f"{label}: the page is {facts['width']} px wide; too wide: {facts['wide']}")
+        context.close()
+    assert gate.problems == [], "\n".join(gate.problems)

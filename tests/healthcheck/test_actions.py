@@ -115,7 +115,7 @@ def test_the_owner_must_be_a_member_of_the_partnership(world, client_for):
         reverse("healthcheck:add_action", args=[hc.pk, "A1"]),
         {"description": "Do it", "owner": world.user("member").pk, "due_on": "31 March"},
     )
-    assert "Enter due date as a real date" in response.content.decode()
+    assert "Due date must be a real date" in response.content.decode()
     assert not Action.objects.exists()
 
 

@@ -1,9 +1,11 @@
 """In a real browser: a coordinator completes a small health check, adds evidence and an
 action, submits it, and a signatory signs it off; axe-core finds nothing on the pages."""
 
+import datetime as dt
+
 import pytest
 
-from tests.browser.helpers import axe_violations, sign_in
+from tests.browser.helpers import axe_violations, fill_date, sign_in
 from tests.factories import PASSWORD
 from tests.healthcheck import factories as hf
 from tests.world import build_world
@@ -57,7 +59,7 @@ def test_a_coordinator_completes_a_health_check_and_a_signatory_signs_it_off(pag
     page.get_by_text("Evidence added to B1.").wait_for()
     page.get_by_label("What needs to happen").fill("Agree the joint aims with the two remaining partners")
     page.get_by_label("Owner").select_option(label="Cora Coordinator (coordinator@matrix.test)")
-    page.get_by_label("Due date").fill("2027-03-31")
+    fill_date(page, "Due date", dt.date(2027, 3, 31))
     page.get_by_role("button", name="Add the action").click()
     page.get_by_text("Action added to B1.").wait_for()
     _no_violations(page, "criterion page with evidence and an action")

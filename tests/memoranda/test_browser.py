@@ -1,13 +1,14 @@
 """A lead drafts a memorandum and sends it, two signatories sign, the lead downloads the signed
 PDF; axe-core finds no violations on the memorandum and signing pages."""
 
+import datetime as dt
 import io
 
 import pytest
 from pypdf import PdfReader
 
 from memoranda.models import Memorandum, Status
-from tests.browser.helpers import axe_violations, sign_in
+from tests.browser.helpers import axe_violations, fill_date, sign_in
 from tests.factories import PASSWORD
 from tests.memoranda.factories import REQUIRED_TEXT, university_signatory
 from tests.world import build_world
@@ -46,7 +47,7 @@ def test_lead_drafts_and_sends_two_signatories_sign_and_the_lead_downloads_the_p
     page.get_by_label("Title").fill("Matrix memorandum")
     page.get_by_label("Matrix Borough Council (Local authority)").check()
     page.get_by_label("University of Matrix (University (HEI))").check()
-    page.get_by_label("Start date").fill("2026-09-01")
+    fill_date(page, "Start date", dt.date(2026, 9, 1))
     page.get_by_role("button", name="Create draft").click()
     assert page.get_by_role("heading", level=1, name="Matrix memorandum").is_visible()
     assert page.get_by_text("Not ready").is_visible()

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from memoranda import services
+from memoranda.checklist import areas_for
 from memoranda.models import Comment, Memorandum, Section, Status
 from partnerships.models import OrganisationKind
 from portal.registry import attention_for, partnership_panels_for
@@ -49,7 +50,7 @@ def test_creating_warns_when_there_is_no_university_and_goes_ahead_when_confirme
     response = client.post(url, {**_create_data(world), "warnings_seen": "1"})
     m = Memorandum.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/memoranda/{m.pk}/"
-    assert m.sections.count() == 15 and m.review_interval_months == 12
+    assert m.sections.count() == len(areas_for(m.kind)) == 9 and m.review_interval_months == 12
 
 
 def test_creating_warns_when_there_is_no_employer(world, client_for):
@@ -92,7 +93,7 @@ def test_creating_shows_errors_beside_fields(world, client_for):
     html = response.content.decode()
     assert "There is a problem" in html
     assert "Enter a title" in html and "Choose at least one party" in html
-    assert "Enter the start date as a real date" in html and "between 1 and 60 months" in html
+    assert "Start date must be a real date" in html and "between 1 and 60 months" in html
 
 
 def test_a_party_from_another_partnership_is_not_a_choice(world, client_for):

@@ -160,8 +160,13 @@ def test_the_last_signature_activates_once_and_stores_the_pdf_with_its_hash(worl
     assert subjects.count("Signed by every party: Matrix memorandum") == 3  # two signatories and the lead
 
 
-def test_signing_after_the_memorandum_was_ended_is_refused(world):
+def test_signing_after_the_memorandum_was_withdrawn_and_abandoned_is_refused(world):
     m, version = awaiting_memorandum(world)
+    # It cannot be abandoned while awaiting signatures; withdrawing it closes the version first.
+    with pytest.raises(InvalidTransition, match="withdraw it from signing first"):
+        services.end_memorandum(world.user("lead"), m, reason="Abandoned")
+    services.withdraw(world.user("lead"), m, reason="Abandoned")
+    m.refresh_from_db()
     services.end_memorandum(world.user("lead"), m, reason="Abandoned")
     with pytest.raises(InvalidTransition):
         sign_as(world.user("signatory"), version)

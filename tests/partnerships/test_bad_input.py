@@ -79,7 +79,8 @@ def test_dates_that_do_not_exist_are_refused_with_an_example(world):
         f"/partnerships/matrix-tp/partners/{world.university_partner.pk}/left/", {"left_on": "31/02/2026"}
     )
     assert response.status_code == 200
-    assert "Enter date they left as a real date, for example 14/09/2026" in response.content.decode()
+    assert "Date they left must be a real date" in response.content.decode()
+    assert "For example, 27 3 2027" in response.content.decode()
     world.university_partner.refresh_from_db()
     assert world.university_partner.left_on is None
 

@@ -144,7 +144,7 @@ def test_the_partnership_page_shows_every_section_at_a_glance(client_for, world)
     assert "Matrix Borough Council" in html and "Lead partner" in html
     assert "Every student has a statutory placement" in html
     assert "Matrix Borough Council:</strong> Offers statutory placements" in html
-    assert "Strategic board" in html and "24 Sep 2026" in html
+    assert "Strategic board" in html and "24 September 2026" in html
     assert "Agreed the placement plan" in html
     assert "Max Member" in html and "Signatory (senior manager)" in html
     # A member reads; the buttons to change things are for leads.
@@ -298,7 +298,9 @@ def test_leaving_before_joining_shows_the_error_beside_the_field_and_keeps_the_i
     assert "There is a problem" in html
     assert 'href="#id_left_on"' in html
     assert "The date they left must be the same as or after the date they joined" in html
-    assert 'value="2020-04-30"' in html and "Teaching and more" in html
+    # What was typed stays in the day, month and year boxes.
+    assert 'name="left_on_0" value="30"' in html and 'name="left_on_1" value="4"' in html
+    assert 'name="left_on_2" value="2020"' in html and "Teaching and more" in html
     world.university_partner.refresh_from_db()
     assert world.university_partner.left_on is None
 

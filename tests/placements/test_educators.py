@@ -192,7 +192,7 @@ def test_editing_an_educator_keeps_input_on_error(world, client_for):
         "revision": "1",
     }
     html = client_for("coordinator").post(f"/practice-educators/{person.pk}/edit/", data).content.decode()
-    assert "Enter date qualified as a real date" in html and 'value="Changed Name"' in html
+    assert "Date qualified must be a real date" in html and 'value="Changed Name"' in html
     data["qualified_on"] = "2020-06-30"
     response = client_for("coordinator").post(f"/practice-educators/{person.pk}/edit/", data)
     assert response.status_code == 302, response.context["form"].errors

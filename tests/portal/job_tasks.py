@@ -25,3 +25,17 @@ def slow_first_time(folder: str) -> str:
 @job(max_attempts=2, time_limit=0.3, backoff=5)
 def too_slow() -> None:
     time.sleep(5)
+
+
+@job(max_attempts=3, time_limit=600, backoff=0.1)
+def long_job_with_traces(folder: str, first_seconds: float, later_seconds: float = 0.0) -> str:
+    """Like slow_first_time, but with a production-sized time limit: recovering it must not wait
+    for the limit when its worker is known to be dead, nor steal it while its worker is alive."""
+    path = Path(folder)
+    with (path / "attempts").open("a") as handle:
+        handle.write("attempt\n")
+    first = len((path / "attempts").read_text().splitlines()) == 1
+    time.sleep(first_seconds if first else later_seconds)
+    with (path / "done").open("a") as handle:
+        handle.write("done\n")
+    return "done"

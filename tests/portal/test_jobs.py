@@ -169,6 +169,62 @@ def test_a_job_whose_worker_is_killed_is_finished_once_by_another(transactional_
 
 
 @pytest.mark.postgres
+def test_a_dead_worker_s_long_job_is_taken_over_once_its_heartbeat_stops(transactional_db, on_the_queue, tmp_path):
+    """The job's time limit is ten minutes; the heartbeat lets another worker take it over within
+    seconds of the first worker's death instead."""
+    folder = tmp_path / "traces"
+    folder.mkdir()
+    enqueue(job_tasks.long_job_with_traces, str(folder), 120)
+    quick = {"JOBS_HEARTBEAT_SECONDS": 0.2, "JOBS_WORKER_STALE_SECONDS": 1.5}
+    first = _start_worker(tmp_path, "--worker-id", "first", **quick)
+    try:
+        _wait_for(lambda: (folder / "attempts").exists(), what="the first attempt to start")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        killed_at = time.monotonic()
+        second = _start_worker(tmp_path, "--worker-id", "second", **quick)
+        try:
+            _wait_for(
+                lambda: DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL,
+                seconds=30,
+                what="the second worker to take the job over",
+            )
+        finally:
+            _stop(second)
+    finally:
+        _stop(first)
+    taken_over_after = time.monotonic() - killed_at
+    assert taken_over_after < 30 < 600  # far inside the ten-minute time limit
+    assert DBTaskResult.objects.get().worker_ids == ["first", "second"]
+    assert (folder / "done").read_text().splitlines() == ["done"]
+
+
+@pytest.mark.postgres
+def test_a_live_worker_s_long_job_is_not_taken_from_it(transactional_db, on_the_queue, tmp_path):
+    folder = tmp_path / "traces"
+    folder.mkdir()
+    enqueue(job_tasks.long_job_with_traces, str(folder), 4)
+    quick = {"JOBS_HEARTBEAT_SECONDS": 0.2, "JOBS_WORKER_STALE_SECONDS": 1.5}
+    first = _start_worker(tmp_path, "--worker-id", "first", **quick)
+    try:
+        _wait_for(lambda: (folder / "attempts").exists(), what="the first attempt to start")
+        second = _start_worker(tmp_path, "--worker-id", "second", **quick)
+        try:
+            _wait_for(
+                lambda: DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL,
+                seconds=30,
+                what="the first worker to finish",
+            )
+        finally:
+            _stop(second)
+    finally:
+        _stop(first)
+    # Running past the stale limit (4 s against 1.5 s) did not make the job look abandoned.
+    assert DBTaskResult.objects.get().worker_ids == ["first"]
+    assert len((folder / "attempts").read_text().splitlines()) == 1
+
+
+@pytest.mark.postgres
 def test_a_mail_outage_retries_the_email_then_shows_it_failed(transactional_db, on_the_queue, tmp_path):
     message = queue("someone@example.org", "Hello", "Body\n", template="test")
     process = _start_worker(

@@ -44,7 +44,8 @@ def test_the_accessibility_statement_says_how_accessible_the_portal_is_and_where
     text = text_of(client.get("/accessibility/"))
     assert "Accessibility statement for the Partnership portal" in text
     assert "partially compliant with the Web Content Accessibility Guidelines version 2.2 AA standard" in text
-    assert "PDF documents the portal makes (memoranda, health check reports) are not yet tagged" in text
+    assert "Every PDF the portal makes (memoranda and health check reports) is tagged" in text
+    assert "not yet tagged" not in text and "untagged" not in text
     assert "1.4.10 (Reflow)" in text
     assert "Equality and Human Rights Commission (EHRC)" in text
     assert "Equality Commission for Northern Ireland (ECNI)" in text

@@ -69,6 +69,7 @@ EDITS = [
     Edit("placements:demand_edit", "first_placements", mine="1234", theirs="4321"),
     Edit("placements:commitment_edit", "places", mine="123", theirs="321"),
     Edit("placements:educator_edit", "full_name"),
+    Edit("webhooks:edit", "description"),
     Edit("placements:data_protection", "student_retention_years", mine="7", theirs="13", theirs_shown="13 years"),
 ]
 
