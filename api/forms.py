@@ -37,9 +37,11 @@ class TokenForm(NoNullCharsMixin, PortalForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[
-            "expires_on"
-        ].help_text = f"At most a year from today: no later than {long_date(latest_expiry())}. For example, 14/09/2027"
+        example = timezone.localdate() + dt.timedelta(days=90)
+        self.fields["expires_on"].help_text = (
+            f"At most a year from today: no later than {long_date(latest_expiry())}. "
+            f"For example, {example.day} {example.month} {example.year}"
+        )
         self.fields["scope"].choices = [
             Choice("all", "All my partnerships", hint="Including partnerships you join later."),
             Choice("some", "Only the partnerships I choose"),
