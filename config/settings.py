@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "healthcheck",
     "placements",
     "webhooks",
+    "workforce",
     "api",
 ]
 

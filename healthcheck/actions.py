@@ -32,5 +32,6 @@ class Action(StrEnum):
     ACTION_ADDED = "healthcheck.action_added"
     ACTION_UPDATED = "healthcheck.action_updated"
     SUBMITTED = "healthcheck.submitted"
+    SIGNATORY_CHANGED = "healthcheck.signatory_changed"
     SIGNED_OFF = "healthcheck.signed_off"
     REOPENED = "healthcheck.reopened"

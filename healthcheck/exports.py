@@ -6,7 +6,7 @@ import csv
 import io
 
 from healthcheck.models import ActionStatus, rag_label
-from healthcheck.rules import OVERALL_RULE_IN_WORDS, TREND_LABELS
+from healthcheck.rules import OVERALL_RULE_IN_WORDS, TREND_LABELS, suggestion_in_words
 from healthcheck.selectors import HealthCheckPage
 from portal.downloads import cell_text
 from portal.pdf import render_pdf
@@ -19,6 +19,7 @@ CSV_HEADER = [
     "Suggested rating",
     "Live figure",
     "Override reason",
+    "Suggestion",
     "Commentary",
     "Evidence count",
     "Open actions",
@@ -44,6 +45,7 @@ def health_check_csv(page: HealthCheckPage) -> str:
                     rag_label(rating.suggested_rating) if rating.suggested_rating else "",
                     rating.metric_display,
                     rating.override_reason,
+                    suggestion_in_words(rating),
                     rating.commentary,
                     len(row.evidence),
                     sum(1 for a in row.actions if a.status != ActionStatus.DONE),

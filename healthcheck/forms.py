@@ -9,12 +9,12 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from healthcheck.models import ActionStatus, Area, Criterion, Framework, Rag
+from healthcheck.models import Area, Criterion, Framework, Rag
 from healthcheck.services.authoring import latest_published
+from partnerships.forms import OwnedActionForm, OwnedActionUpdateForm
 from partnerships.models import Organisation
 from portal import academic_years
-from portal.forms import NoNullCharsMixin, PortalForm, RevisionMixin, date_field
-from portal.models import User
+from portal.forms import NoNullCharsMixin, PortalForm, RevisionMixin
 from portal.registry import all_metrics
 
 
@@ -28,6 +28,34 @@ def drop_fields(form, *names: str) -> None:
 
 
 # --- Health checks --------------------------------------------------------------------------------
+
+
+class SignatoryForm(PortalForm):
+    """Whom a health check goes to for sign-off: one of the people who may sign it off."""
+
+    signatory = forms.TypedChoiceField(
+        label="Who is to sign it off?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="They are e-mailed and see it as their task. Other signatories can still see it and sign it off.",
+        error_messages={"required": "Choose who is to sign it off"},
+    )
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {m.user_id: m.user for m in memberships}
+        field = cast(forms.TypedChoiceField, self.fields["signatory"])
+        field.choices = [
+            Choice(
+                m.user_id,
+                m.user.get_full_name() or m.user.email,
+                hint=", ".join(part for part in (m.job_title or m.user.job_title, str(m.organisation or "")) if part),
+            )
+            for m in memberships
+        ]
+
+    def clean_signatory(self):
+        return self.people[self.cleaned_data["signatory"]]
 
 
 class StartForm(NoNullCharsMixin, PortalForm):
@@ -120,31 +148,9 @@ class EvidenceForm(NoNullCharsMixin, PortalForm):
         self.auto_id = "evidence-%s"
 
 
-class ActionForm(NoNullCharsMixin, PortalForm):
-    description = forms.CharField(
-        label="What needs to happen", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.none(), empty_label="Choose a person")
-    due_on = date_field("Due date", help_text="For example, 2027-03-31")
-
-    def __init__(self, *args, partnership, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.auto_id = "action-%s"
-        self.fields["owner"].queryset = (
-            User.objects.filter(memberships__partnership=partnership, is_active=True).distinct().order_by("full_name")
-        )
-        self.fields["owner"].label_from_instance = lambda u: f"{u.full_name} ({u.email})"
-
-
-class ActionUpdateForm(RevisionMixin, ActionForm):
-    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect)
-    # Where to return after saving (checked as a same-site address by the view).
-    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
-
-    def __init__(self, *args, partnership, status_only: bool = False, **kwargs):
-        super().__init__(*args, partnership=partnership, **kwargs)
-        if status_only:
-            drop_fields(self, "description", "owner", "due_on")
+# The action plan uses the one owner/due-date action form (partnerships.forms).
+ActionForm = OwnedActionForm
+ActionUpdateForm = OwnedActionUpdateForm
 
 
 class ReasonForm(NoNullCharsMixin, PortalForm):

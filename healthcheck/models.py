@@ -19,7 +19,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import Organisation, Partnership, ScopedQuerySet
+from partnerships.models import ActionStatus as ActionStatus  # re-exported: the action plan's statuses
+from partnerships.models import (
+    Organisation,
+    OwnedAction,
+    OwnedActionQuerySetMixin,
+    Partnership,
+    ScopedQuerySet,
+)
 from portal import academic_years
 from portal.storage import private_storage
 
@@ -157,14 +164,8 @@ class EvidenceQuerySet(ScopedQuerySet["Evidence"]):
     partnership_field = "rating__health_check__partnership"
 
 
-class ActionQuerySet(ScopedQuerySet["Action"]):
+class ActionQuerySet(OwnedActionQuerySetMixin, ScopedQuerySet["Action"]):
     partnership_field = "health_check__partnership"
-
-    def open(self):
-        return self.exclude(status=ActionStatus.DONE)
-
-    def overdue(self, today):
-        return self.open().filter(due_on__lt=today)
 
 
 class Status(models.TextChoices):
@@ -199,6 +200,16 @@ class HealthCheck(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The signatory it is sent to for sign-off (chosen on submitting; services/signing.py). Other
+    # signatories may still sign it off, but it is this person's task.
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="health_checks_to_sign_off",
+        verbose_name="sent for sign-off to",
+    )
     figures_at = models.DateTimeField("live figures worked out", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -240,6 +251,14 @@ class HealthCheck(models.Model):
         return self.status == Status.IN_PROGRESS
 
 
+class SuggestionOutcome(models.TextChoices):
+    """What became of a live figure's suggestion (Rating.suggestion_outcome)."""
+
+    ACCEPTED = "accepted", "Accepted"
+    OVERRIDDEN = "overridden", "Overridden"
+    NEEDS_CONFIRMATION = "needs_confirmation", "Needs confirmation"
+
+
 class Rating(models.Model):
     """One criterion within one health check. Each carries its own revision, so coordinators
     working on different criteria never overwrite each other."""
@@ -255,6 +274,10 @@ class Rating(models.Model):
     metric_detail = models.TextField(blank=True, max_length=2000)
     suggested_rating = models.CharField(max_length=10, choices=Rag.choices, blank=True)
     override_reason = models.TextField("reason for not following the suggestion", blank=True, max_length=2000)
+    # The suggestion (and its figure) the rating was last saved against: when the live figures are
+    # worked out again and the suggestion moves, the rating needs confirming (see needs_confirmation).
+    confirmed_suggestion = models.CharField("suggestion when rated", max_length=10, choices=Rag.choices, blank=True)
+    confirmed_figure = models.CharField("live figure when rated", max_length=300, blank=True)
     revision = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -272,11 +295,27 @@ class Rating(models.Model):
         return f"{self.criterion.code}: {rag_label(self.rating)}"
 
     @property
+    def needs_confirmation(self) -> bool:
+        """A rating someone must look at again before the health check is submitted: the live
+        figure's suggestion has changed since it was rated, or it differs from the suggestion
+        with no reason given (ratings saved before reasons were kept with their suggestion)."""
+        if not self.rating:
+            return False
+        if self.suggested_rating != self.confirmed_suggestion:
+            return True
+        return bool(self.suggested_rating) and self.rating != self.suggested_rating and not self.override_reason.strip()
+
+    @property
     def suggestion_outcome(self) -> str:
-        """ "accepted", "overridden" or "" (no suggestion, or not rated yet)."""
-        if not self.suggested_rating or not self.rating:
+        """ "accepted", "overridden" (always with a reason), "needs_confirmation", or "" (no
+        suggestion, or not rated yet)."""
+        if not self.rating:
             return ""
-        return "accepted" if self.rating == self.suggested_rating else "overridden"
+        if self.needs_confirmation:
+            return SuggestionOutcome.NEEDS_CONFIRMATION
+        if not self.suggested_rating:
+            return ""
+        return SuggestionOutcome.ACCEPTED if self.rating == self.suggested_rating else SuggestionOutcome.OVERRIDDEN
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
@@ -316,28 +355,13 @@ class Evidence(models.Model):
         return self.title
 
 
-class ActionStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-
-
-class Action(models.Model):
-    """Something to do about a criterion (every Red and Amber needs at least one)."""
+class Action(OwnedAction):
+    """Something to do about a criterion (every Red and Amber needs at least one): the shared
+    owner/due-date action (partnerships.models.OwnedAction), tied to a rating."""
 
     health_check = models.ForeignKey(HealthCheck, on_delete=models.CASCADE, related_name="actions")
     rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField("what needs to happen", max_length=1000)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="health_check_actions")
-    due_on = models.DateField("due")
-    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
-    completed_on = models.DateField(null=True, blank=True)
-    revision = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActionQuerySet.as_manager()
 
@@ -349,14 +373,8 @@ class Action(models.Model):
             models.Index(fields=["due_on", "id"], name="action_due_order"),
         ]
 
-    def __str__(self) -> str:
-        return self.description[:80]
-
     def get_absolute_url(self) -> str:
         return reverse("healthcheck:action_edit", args=[self.pk])
-
-    def is_overdue(self, today=None) -> bool:
-        return self.status != ActionStatus.DONE and self.due_on < (today or timezone.localdate())
 
 
 class ActionReminder(models.Model):

@@ -3,6 +3,7 @@ dashboard, the Health checks section of the partnership page, and overdue action
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,10 +47,13 @@ def _attention(user) -> list:
         .select_related("rating__criterion", "health_check__partnership")
     ]
     signing_for = partnership_ids_with_role(user, "signatory")
+    # A health check sent to a named signatory is their task alone (the others can still open and
+    # sign it); one sent to nobody in particular (submitted before signatories were named) is
+    # every eligible signatory's.
     waiting = (
-        HealthCheck.objects.filter(status=Status.SUBMITTED, partnership_id__in=signing_for).select_related(
-            "partnership", "organisation"
-        )
+        HealthCheck.objects.filter(status=Status.SUBMITTED, partnership_id__in=signing_for)
+        .filter(Q(signatory=user) | Q(signatory__isnull=True))
+        .select_related("partnership", "organisation")
         if signing_for
         else []
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from healthcheck.models import RAG_RANK, Rag
+from healthcheck.models import RAG_RANK, Rag, Rating, SuggestionOutcome, rag_label
 
 # Shown on the summary page and in the PDF, next to the overall rating it explains.
 OVERALL_RULE_IN_WORDS = [
@@ -146,3 +146,52 @@ def thresholds_in_words(*, unit: str, green_at: float | None, amber_at: float | 
         parts.append(f"Amber at {_figure(amber_at, unit)} {more}")
     parts.append("otherwise Red")
     return "; ".join(parts)
+
+
+# --- What became of a live figure's suggestion ------------------------------------------------------
+
+NOT_ENOUGH_DATA = "Not enough data"  # shown instead of a figure that cannot be worked out
+
+NEEDS_CONFIRMATION_RULE_IN_WORDS = (
+    "A rating needs confirmation when the live figure's suggestion has changed since it was rated "
+    "(after the live figures are worked out again), or when it differs from the suggestion and no "
+    "reason was given. Saving the rating again confirms it; a rating that differs from the new "
+    "suggestion needs a reason. A health check cannot be submitted while any rating needs confirmation."
+)
+
+
+def why_confirmation_needed(rating: Rating) -> str:
+    """Why a rating needs confirmation, in words ("" when it does not)."""
+    if not rating.needs_confirmation:
+        return ""
+    before, now = rating.confirmed_suggestion, rating.suggested_rating
+    if before == now:
+        return f"it differs from the suggested {rag_label(now)} and no reason was given"
+    then = f"the suggestion was {rag_label(before)}" if before else "there was no suggestion"
+    figure = rating.confirmed_figure
+    figure = "" if not figure else " (not enough data)" if figure == NOT_ENOUGH_DATA else f" (live figure {figure})"
+    current = f"it is now {rag_label(now)}" if now else "there is none now"
+    return f"{then} when it was rated{figure}; {current}"
+
+
+def suggestion_in_words(rating: Rating) -> str:
+    """The live figure, its suggestion and what became of it, as one sentence: the same words on
+    the health check page, the criterion page, the PDF and the CSV. Never an empty reason:
+    "overridden" is always followed by the reason given, and a rating without one reads
+    "needs confirmation"."""
+    parts = []
+    if rating.metric_display:
+        parts.append(f"Live figure: {rating.metric_display}")
+    if rating.suggested_rating:
+        parts.append(f"suggested {rag_label(rating.suggested_rating)}")
+    outcome = rating.suggestion_outcome
+    if outcome == SuggestionOutcome.ACCEPTED:
+        parts.append("accepted")
+    elif outcome == SuggestionOutcome.OVERRIDDEN:
+        parts.append(f"overridden because: {rating.override_reason.strip()}")
+    elif outcome == SuggestionOutcome.NEEDS_CONFIRMATION:
+        parts.append(f"needs confirmation: {why_confirmation_needed(rating)}")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]

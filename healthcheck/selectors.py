@@ -63,10 +63,15 @@ class HealthCheckPage:
     def rows(self) -> list[CriterionRow]:
         return [row for block in self.areas for row in block.rows]
 
+    @property
+    def needs_confirmation(self) -> list[CriterionRow]:
+        """The criteria whose rating needs confirming (Rating.needs_confirmation), in page order."""
+        return [row for row in self.rows if row.rating.needs_confirmation]
+
 
 def health_check_queryset(user):
     return HealthCheck.objects.visible_to(user).select_related(
-        "partnership", "organisation", "framework", "submitted_by"
+        "partnership", "organisation", "framework", "submitted_by", "signatory"
     )
 
 

@@ -9,12 +9,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from healthcheck.models import Criterion, HealthCheck
-from healthcheck.rules import suggest, thresholds_in_words
+from healthcheck.rules import NOT_ENOUGH_DATA, suggest, thresholds_in_words
 from portal.registry import Metric, MetricValue, get_metric
 
 logger = logging.getLogger(__name__)
-
-NOT_ENOUGH_DATA = "Not enough data"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/refresh-figures/", running.refresh_figures, name="refresh_figures"),
     path("<int:pk>/submit/", signing.submit, name="submit"),
     path("<int:pk>/sign-off/", signing.sign_off, name="sign_off"),
+    path("<int:pk>/signatory/", signing.change_signatory, name="change_signatory"),
     path("<int:pk>/reopen/", signing.reopen, name="reopen"),
     path("<int:pk>/pdf/", exports.pdf, name="pdf"),
     path("<int:pk>/export.csv", exports.export_csv, name="export_csv"),

@@ -133,7 +133,7 @@ def verification_status(version: MemorandumVersion) -> tuple[str, str]:
         colour, words = _VERIFIED.get(version.memorandum.status, ("grey", "Signed"))
         if version.memorandum.status == Status.ENDED and version.memorandum.ended_on:
             words += f" on {date_format(version.memorandum.ended_on, 'j F Y')}"
-        elif version.memorandum.not_yet_in_force:
+        elif version.memorandum.not_yet_in_force and version.memorandum.effective_date is not None:
             effective = date_format(version.memorandum.effective_date, "j F Y")
             colour, words = "blue", f"Signed by every party; comes into force on {effective}"
         return colour, words

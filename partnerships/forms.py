@@ -8,13 +8,16 @@ from __future__ import annotations
 from typing import cast
 
 from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from partnerships.models import (
+    ActionStatus,
     Aim,
     GovernanceGroup,
+    Measurement,
     Meeting,
     Membership,
     Organisation,
@@ -27,6 +30,7 @@ from partnerships.models import (
     Role,
 )
 from portal.forms import NoNullCharsMixin, PortalForm, RevisionMixin, ServiceModelForm, date_field
+from portal.models import User
 
 SEARCH_MAX = 100
 
@@ -63,6 +67,8 @@ class OrganisationForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):
             "contact_name",
             "contact_email",
             "contact_phone",
+            "gss_code",
+            "ukprn",
         ]
         labels = {"kind": "Kind of organisation"}
         widgets = {"address": _textarea(3)}
@@ -183,12 +189,14 @@ class OutcomeForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):
 
     class Meta:
         model = Outcome
-        fields = ["description", "measure", "target", "evaluation"]
+        fields = ["description", "measure", "target", "target_value", "higher_is_better", "evaluation"]
         labels = {"description": "Outcome"}
         widgets = {"evaluation": _textarea(3), "description": _textarea(2)}
         help_texts = {
             "description": "What will be different, for example: every student has a statutory placement",
             "target": "For example: 100% in every academic year",
+            "target_value": "The target as a number (for example 100), so measured values can be rated against it",
+            "higher_is_better": "Untick when a lower value is better (for example, placements that break down)",
             "evaluation": "Who checks progress, how and how often.",
         }
 
@@ -244,6 +252,54 @@ class GroupForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):
         chair = cast(forms.ModelChoiceField, self.fields["chair_organisation"])
         chair.queryset = Organisation.objects.filter(partner_roles__partnership=partnership).order_by("name")
         chair.empty_label = "Not recorded"
+
+
+class MeasurementForm(NoNullCharsMixin, PortalForm):
+    """One measured value of an outcome (the service checks the rest: one a day)."""
+
+    measured_on = date_field("Date measured")
+    value = forms.FloatField(label="Value measured", help_text="A number, in the same units as the target figure.")
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=500,
+        help_text=Measurement._meta.get_field("note").help_text,
+    )
+
+
+class OwnedActionForm(NoNullCharsMixin, PortalForm):
+    """What needs to happen, who does it (a member of the partnership) and by when: the one form for
+    every owner/due-date action (partnerships.models.OwnedAction), health checks' included."""
+
+    description = forms.CharField(
+        label="What needs to happen", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.none(), empty_label="Choose a person")
+    due_on = date_field("Due date", help_text="For example, 2027-03-31")
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auto_id = "action-%s"
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner.queryset = (
+            User.objects.filter(memberships__partnership=partnership, is_active=True).distinct().order_by("full_name")
+        )
+        owner.label_from_instance = lambda u: f"{u.full_name} ({u.email})"
+
+
+class OwnedActionUpdateForm(RevisionMixin, OwnedActionForm):
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect)
+    # Where to return after saving (checked as a same-site address by the view).
+    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+
+    def __init__(self, *args, partnership, status_only: bool = False, **kwargs):
+        super().__init__(*args, partnership=partnership, **kwargs)
+        if status_only:  # the owner updates only the status
+            for name in ("description", "owner", "due_on"):
+                del self.fields[name]
+            self.helper = FormHelper(self)
+            self.helper.form_tag = False
+            self.helper.disable_csrf = True
 
 
 class MeetingForm(NoNullCharsMixin, RevisionMixin, ServiceModelForm):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from partnerships.governance import MeetingDue, Progress  # governance imports this module
 
 
 class Region(models.TextChoices):
@@ -52,6 +56,16 @@ class LocalAuthorityServices(models.TextChoices):
     BOTH = "both", "Children's and adults' services"
 
 
+# Official identifiers. A GSS code (ONS Government Statistical Service) is a letter for the
+# country (E, W, S, N) and eight digits, e.g. E09000005 for Brent; DfE's open data names local
+# authorities by it (new_la_code). A UKPRN (UK Register of Learning Providers) is eight digits
+# starting with 1.
+GSS_CODE = RegexValidator(
+    r"^[EWSN]\d{8}\Z", "Enter a GSS code as a letter (E, W, S or N) and 8 digits, for example E09000005"
+)
+UKPRN = RegexValidator(r"^1\d{7}\Z", "Enter a UKPRN as 8 digits starting with 1")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def employers(self):
         return self.filter(kind__in=EMPLOYER_KINDS)
@@ -80,6 +94,20 @@ class Organisation(models.Model):
     contact_name = models.CharField("main contact name", max_length=150, blank=True)
     contact_email = models.EmailField("main contact email", blank=True)
     contact_phone = models.CharField("main contact telephone", max_length=40, blank=True)
+    gss_code = models.CharField(
+        "GSS code",
+        max_length=9,
+        blank=True,
+        validators=[GSS_CODE],
+        help_text="For local authorities: the ONS code, a letter and 8 digits (for example E09000005).",
+    )
+    ukprn = models.CharField(
+        "UKPRN",
+        max_length=8,
+        blank=True,
+        validators=[UKPRN],
+        help_text="For universities: the UK provider reference number, 8 digits starting with 1.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Incremented on every edit; a save based on an older revision is refused (no lost updates).
@@ -91,6 +119,8 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
+            models.UniqueConstraint(fields=["gss_code"], condition=~Q(gss_code=""), name="organisation_gss_unique"),
+            models.UniqueConstraint(fields=["ukprn"], condition=~Q(ukprn=""), name="organisation_ukprn_unique"),
         ]
 
     def __str__(self) -> str:
@@ -104,6 +134,10 @@ class Organisation(models.Model):
             raise ValidationError(
                 {"la_services": "Only local authorities have children's or adults' services: leave this empty"}
             )
+        if self.gss_code and self.kind != OrganisationKind.LOCAL_AUTHORITY:
+            raise ValidationError({"gss_code": "Only local authorities have a GSS code: leave this empty"})
+        if self.ukprn and self.kind != OrganisationKind.UNIVERSITY:
+            raise ValidationError({"ukprn": "Only universities have a UKPRN here: leave this empty"})
 
     @property
     def is_employer(self) -> bool:
@@ -344,17 +378,52 @@ class Outcome(models.Model):
     description = models.CharField(max_length=500)
     measure = models.CharField(max_length=300, blank=True, help_text="How progress is measured.")
     target = models.CharField(max_length=300, blank=True)
+    # The target as a number, so measured values can be rated against it (partnerships/governance.py).
+    target_value = models.FloatField("target figure", null=True, blank=True)
+    higher_is_better = models.BooleanField("higher is better", default=True)
     evaluation = models.TextField("how it is evaluated", blank=True, max_length=3000)
     # Incremented on every edit; a save based on an older revision is refused (no lost updates).
     revision = models.PositiveIntegerField(default=1)
 
     objects = OutcomeQuerySet.as_manager()
 
+    # Not columns: partnerships.selectors sets them on the outcomes a page shows.
+    progress: Progress
+    latest_measurement: Measurement | None
+
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.description
+
+
+class MeasurementQuerySet(ScopedQuerySet["Measurement"]):
+    partnership_field = "outcome__aim__partnership"
+
+
+class Measurement(models.Model):
+    """One measured value of an outcome on a date, so progress can be followed against its target."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="measurements")
+    measured_on = models.DateField("date measured")
+    value = models.FloatField("value")
+    note = models.CharField(max_length=500, blank=True, help_text="Where the figure comes from, or what it covers.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["measured_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "measured_on"], name="one_measurement_per_outcome_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value:g} on {self.measured_on:%d %B %Y}"
 
 
 class OutcomeResponsibility(models.Model):
@@ -408,6 +477,9 @@ class GovernanceGroup(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    # Not a column: partnerships.selectors sets it on the groups a page shows.
+    meeting_due: MeetingDue
+
     class Meta:
         ordering = ["kind", "name"]
         constraints = [
@@ -438,3 +510,80 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} on {self.held_on:%d %B %Y}"
+
+
+# --- Actions with an owner and a due date ---------------------------------------------------------
+# One mechanism for every "who does what by when" in a partnership: health checks' action plans
+# (healthcheck.models.Action) and governance decisions (DecisionAction) build on OwnedAction, so
+# statuses, "overdue", the owner rule and completion dates mean the same everywhere.
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class OwnedActionQuerySetMixin:
+    def open(self):
+        return self.exclude(status=ActionStatus.DONE)
+
+    def overdue(self, today):
+        return self.open().filter(due_on__lt=today)
+
+
+class OwnedAction(models.Model):
+    """Something to do, by someone (the subclass's `owner`, a member of the partnership), by a date."""
+
+    description = models.TextField("what needs to happen", max_length=1000)
+    due_on = models.DateField("due")
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    completed_on = models.DateField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    owner_id: int  # each subclass declares `owner` with its own reverse name
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def is_overdue(self, today=None) -> bool:
+        return self.status != ActionStatus.DONE and self.due_on < (today or timezone.localdate())
+
+    def set_status(self, status: str, today) -> None:
+        """The status, with the day it was done (cleared again if it is reopened)."""
+        self.status = status
+        if status == ActionStatus.DONE and self.completed_on is None:
+            self.completed_on = today
+        elif status != ActionStatus.DONE:
+            self.completed_on = None
+
+
+def check_action_owner(partnership_id: int, owner) -> None:
+    """An action's owner is a member of the partnership."""
+    if not Membership.objects.filter(partnership_id=partnership_id, user=owner).exists():
+        raise ValidationError({"owner": "Choose someone who is a member of this partnership"})
+
+
+class DecisionActionQuerySet(OwnedActionQuerySetMixin, ScopedQuerySet["DecisionAction"]):
+    partnership_field = "meeting__group__partnership"
+
+
+class DecisionAction(OwnedAction):
+    """An action a governance meeting decided on."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decision_actions")
+
+    objects = DecisionActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["owner", "status", "due_on"], name="decision_action_owner_due")]

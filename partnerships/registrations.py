@@ -3,11 +3,13 @@ their role on the dashboard, "needs your attention" items for leads (partners no
 for), the Partnerships and Organisations menu items, and its part of the scale dataset."""
 
 from django.urls import reverse
+from django.utils import timezone
 
-from partnerships.access import partnership_ids_with_role
+from partnerships.access import Perm, partnership_ids_with_role, roles_allowed
 from partnerships.actions import Action
-from partnerships.models import Partnership, Role
-from partnerships.selectors import dashboard_partnerships, partners_missing_a_signatory
+from partnerships.models import DecisionAction, Partnership, Role
+from partnerships.selectors import dashboard_partnerships, missed_meetings, partners_missing_a_signatory
+from partnerships.services.common import day
 from portal.registry import (
     AttentionItem,
     DashboardPanel,
@@ -51,8 +53,51 @@ def _partners_without_a_signatory(user):
     ]
 
 
+def _missed_meetings(user):
+    """Those who record meetings (leads, coordinators): a group that has not met as often as it
+    should (partnerships.governance.MEETING_RULE_IN_WORDS)."""
+    recording = partnership_ids_with_role(user, *roles_allowed(Perm.RECORD_MEETING))
+    if not recording:
+        return []
+    return [
+        AttentionItem(
+            title=f"{group.name} has not met since {day(due.last_held_on)}: record its meeting",
+            url=reverse("partnerships:group_detail", args=[group.partnership.slug, group.pk]),
+            kind="Missed meeting",
+            partnership=group.partnership.name,
+            due=due.due_by,
+            overdue=True,
+        )
+        for group, due in missed_meetings(recording, timezone.localdate())
+        if due.last_held_on is not None
+    ]
+
+
 register_panel(DashboardPanel(template="partnerships/_dashboard_panel.html", context=_your_partnerships, order=10))
 register_attention(_partners_without_a_signatory)
+register_attention(_missed_meetings)
+
+
+def _overdue_decision_actions(user):
+    """The owner: an action from a governance meeting past its due date (as health-check actions)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        AttentionItem(
+            title=f"{action.meeting.group.name}: {action.description[:100]}",
+            url=reverse("partnerships:decision_action_edit", args=[action.meeting.group.partnership.slug, action.pk]),
+            kind="Governance action",
+            partnership=action.meeting.group.partnership.name,
+            due=action.due_on,
+            overdue=True,
+        )
+        for action in DecisionAction.objects.overdue(timezone.localdate())
+        .filter(owner=user)
+        .select_related("meeting__group__partnership")
+    ]
+
+
+register_attention(_overdue_decision_actions)
 
 # Organisation pages live in this app's namespace but are their own section of the menu.
 register_nav_item(

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from partnerships import access
+from partnerships.governance import MEETING_INTERVAL_DAYS, MeetingDue, MeetingState, Progress, meeting_due, progress
 from partnerships.models import (
     Aim,
     GovernanceGroup,
+    Measurement,
     Meeting,
     Membership,
     Organisation,
@@ -96,14 +98,23 @@ def partnership_page(user, partnership: Partnership) -> dict:
         Aim.objects.filter(partnership=partnership).prefetch_related(
             Prefetch(
                 "outcomes",
-                queryset=Outcome.objects.prefetch_related(_responsibilities()),
+                queryset=Outcome.objects.prefetch_related(
+                    _responsibilities(),
+                    # django-stubs cannot type two Prefetch objects of different models in one call
+                    Prefetch("measurements", queryset=Measurement.objects.order_by("measured_on")),  # type: ignore[arg-type]
+                ),
             )
         )
     )
+    for aim in aims:
+        for outcome in aim.outcomes.all():
+            measured = list(outcome.measurements.all())
+            outcome.progress = outcome_progress(outcome, measured)
+            outcome.latest_measurement = measured[-1] if measured else None
     groups = list(
         GovernanceGroup.objects.filter(partnership=partnership)
         .select_related("chair_organisation")
-        .annotate(meeting_count=Count("meetings"))
+        .annotate(meeting_count=Count("meetings"), last_held_on=Max("meetings__held_on"))
         .prefetch_related(
             Prefetch(
                 "meetings",
@@ -112,6 +123,9 @@ def partnership_page(user, partnership: Partnership) -> dict:
             )
         )
     )
+    today = timezone.localdate()
+    for group in groups:
+        group.meeting_due = meeting_due(group.frequency, group.last_held_on, today)
     people = Membership.objects.filter(partnership=partnership)
     memberships = list(people_list(partnership)[:PEOPLE_ON_PAGE])
     counted = dict(people.values_list("role").annotate(n=Count("id")).order_by())
@@ -184,3 +198,29 @@ def partners_missing_a_signatory(partnership_ids) -> QuerySet:
         .select_related("organisation", "partnership")
         .order_by("partnership__name", "organisation__name")
     )
+
+
+# --- Governance that tracks itself --------------------------------------------------------------
+
+
+def outcome_progress(outcome: Outcome, measurements: list[Measurement]) -> Progress:
+    """The rating of an outcome's progress (partnerships.governance.progress), the one definition
+    the partnership page and the outcome's page both show."""
+    return progress(
+        [m.value for m in measurements], target=outcome.target_value, higher_is_better=outcome.higher_is_better
+    )
+
+
+def missed_meetings(partnership_ids, today) -> list[tuple[GovernanceGroup, MeetingDue]]:
+    """Groups in these partnerships whose meeting is overdue (MEETING_RULE_IN_WORDS), in one query."""
+    groups = (
+        GovernanceGroup.objects.filter(
+            partnership_id__in=list(partnership_ids), frequency__in=list(MEETING_INTERVAL_DAYS)
+        )
+        .annotate(last_held_on=Max("meetings__held_on"))
+        .filter(last_held_on__isnull=False)
+        .select_related("partnership")
+        .order_by("partnership__name", "name")
+    )
+    found = [(g, meeting_due(g.frequency, g.last_held_on, today)) for g in groups]
+    return [(g, due) for g, due in found if due.state == MeetingState.MISSED]

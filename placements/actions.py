@@ -24,6 +24,7 @@ class Action(StrEnum):
     PLACEMENT_STATUS_CHANGED = "placement.status_changed"
     REVIEW_RECORDED = "review.recorded"
     REVIEW_UPDATED = "review.updated"
+    SKILLS_DAYS_RECORDED = "skills_days.recorded"
     EDUCATOR_ADDED = "educator.added"
     EDUCATOR_UPDATED = "educator.updated"
     POLICY_UPDATED = "placement_policy.updated"

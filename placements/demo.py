@@ -30,6 +30,7 @@ from placements.models import (
     ProgrammeDemand,
     QualityReview,
     SettingAudit,
+    SkillsDays,
     Student,
 )
 from placements.services.planning import ensure_academic_year
@@ -124,7 +125,34 @@ def _seed_partnership(partnership, years) -> bool:
             _offers(partnership, year, y, i, employer, current_educators)
     for y in range(3):  # next year (the story's 2027/28) has offers and demand only: nothing is placed yet
         _students_and_placements(partnership, years, y, programmes)
+    _skills_days(partnership, years[2])
     return True
+
+
+def _skills_days(partnership, current) -> None:
+    """Skills days per student: all done by students whose final year is over, most of them by
+    this year's final-year students (a few short, so the figure has something to show), a block
+    or none yet by those with a year to go. Dated on or before today, on the demo's calendar."""
+    today = demo_clock.demo_today()
+    for student in Student.objects.filter(partnership=partnership).select_related("final_year", "programme"):
+        if SkillsDays.objects.filter(student=student).exists():
+            continue
+        rng = _rng(partnership.slug, _story_label(student.final_year.label), student.reference, "skills")
+        required = student.programme.skills_days
+        if student.final_year.starts_on < current.starts_on:
+            blocks = [required // 2, required - required // 2]
+        elif student.final_year.pk == current.pk:
+            blocks = [required // 2, required - required // 2 - (rng.choice([0, 0, 0, 5, 10]))]
+        else:
+            blocks = [rng.choice([0, 10, 15])]
+        first_day = student.final_year.starts_on - dt.timedelta(days=300)
+        for k, days in enumerate(b for b in blocks if b > 0):
+            SkillsDays.objects.create(
+                student=student,
+                days=days,
+                completed_on=min(first_day + dt.timedelta(days=120 * k), today),
+                description=["Readiness for practice workshops", "Skills days: communication and law"][k % 2],
+            )
 
 
 def _educators(partnership, employers) -> dict[int, PracticeEducator]:
@@ -265,8 +293,11 @@ def _place(partnership, year, offer, student, stage, rng) -> None:
     status, end_reason = _status(offer.starts_on, offer.ends_on, rng)
     days = 100 if stage == "final" else 70
     ends_on = offer.ends_on
+    planned_ends_on = None
     if status == "ended-early":
-        ends_on = offer.starts_on + dt.timedelta(days=45)
+        # It ran for 46 days, long ago enough that its last day is before today; the review
+        # points keep the dates it was planned with (placements.rules.review_schedule).
+        ends_on, planned_ends_on = offer.starts_on + dt.timedelta(days=45), offer.ends_on
     placement = Placement.objects.create(
         partnership=partnership,
         academic_year=year,
@@ -275,6 +306,7 @@ def _place(partnership, year, offer, student, stage, rng) -> None:
         stage=stage,
         starts_on=offer.starts_on,
         ends_on=ends_on,
+        planned_ends_on=planned_ends_on,
         planned_days=days,
         completed_days={"completed": days, "ended-early": 30}.get(status, 0),
         status=status,

@@ -120,7 +120,7 @@ SUFFICIENCY_STAGES: list[Column] = [
     ("Offered", lambda line: line.offered),
     ("Filled", lambda line: line.filled),
     ("Short of", lambda line: line.shortfall if line.needed is not None else ""),
-    ("Still to place", lambda line: line.to_place if line.needed is not None else ""),
+    ("Still to fill against expected demand", lambda line: line.still_to_fill if line.needed is not None else ""),
     ("In words", lambda line: line.words),
 ]
 
@@ -144,6 +144,13 @@ QUALITY_BY_EMPLOYER: list[Column] = [
     ("Share good or very good (%)", lambda r: "" if r["share"] is None else r["share"]),
     ("Ended early", lambda r: r["ended_total"]),
     ("Ended early, by reason", lambda r: "; ".join(f"{reason} ({n})" for reason, n in r["ended"])),
+]
+
+FIGURES: list[Column] = [
+    ("Figure", lambda f: f.name),
+    ("Value", lambda f: "" if f.value is None else f.value),
+    ("As shown", lambda f: f.display),
+    ("How it is worked out", lambda f: f.how),
 ]
 
 IMPORT_PROBLEMS: list[Column] = [("line", lambda e: e[0]), ("problem", lambda e: e[1])]
@@ -205,6 +212,10 @@ def student_record(student) -> dict:
                 "more_about_why_it_ended": p.end_notes,
             }
             for p in placements
+        ],
+        "skills_days": [
+            {"days": d.days, "date": _date(d.completed_on), "what_they_were": d.description}
+            for d in student.skills_days.order_by("completed_on", "id")
         ],
         "quality_reviews": [
             {

@@ -113,7 +113,14 @@ class PlacementForm(PortalForm):
         label="Planned days",
         min_value=1,
         max_value=200,
-        help_text="Usually 70 for a first and 100 for a final placement.",
+        help_text="The programme's requirement: usually 70 for a first and 100 for a final placement.",
+    )
+    days_reason = forms.CharField(
+        label="Why the days differ from the programme's requirement (if they do)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="For example, days carried over from a placement that ended early.",
     )
     status = forms.ChoiceField(
         choices=[(PlacementStatus.PROPOSED, "Proposed"), (PlacementStatus.CONFIRMED, "Confirmed")],
@@ -159,6 +166,12 @@ class StatusForm(NoNullCharsMixin, PortalForm):
         label="More about why it ended (optional)", widget=forms.Textarea, required=False, max_length=2000
     )
     ended_on = date_field("Last day (if it ended early)", required=False)
+    days_reason = forms.CharField(
+        label="Why fewer days than the stage requires were enough (if they were)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
 
     def __init__(self, *args, allowed: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,6 +182,17 @@ class StatusForm(NoNullCharsMixin, PortalForm):
         if cleaned.get("status") == PlacementStatus.ENDED_EARLY and not cleaned.get("end_reason"):
             self.add_error("end_reason", "Choose why the placement ended early")
         return cleaned
+
+
+class SkillsDaysForm(NoNullCharsMixin, PortalForm):
+    days = forms.IntegerField(label="Days done", min_value=1, max_value=30)
+    completed_on = date_field("Date of the last of these days")
+    description = forms.CharField(
+        label="What they were (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example, communication skills workshop.",
+    )
 
 
 class ReviewForm(NoNullCharsMixin, PortalModelForm):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,17 +12,19 @@ from partnerships.access import memberships
 from partnerships.models import Role
 from placements import permissions  # noqa: F401 (registers the app's permissions)
 from placements.actions import Action as AuditAction
-from placements.models import FILLED, AcademicYear, PlacementOffer, PlacementPolicy, PracticeEducator, Student
+from placements.models import AcademicYear, PlacementPolicy, PracticeEducator
 from placements.selectors.educators import currency_q, with_currency_dates
-from placements.selectors.flags import needs_placement_in, placement_in_year_exists, statutory_placement_exists
-from placements.selectors.quality import (
-    educator_currency,
+from placements.selectors.figures import (
+    DEFINITIONS,
+    educators_current,
     fill_rate,
-    overdue_reviews,
+    offers_with_unfilled_places,
     pct,
     pct_words,
+    review_figures,
     reviews_on_time,
     statutory_coverage,
+    student_figures,
 )
 from placements.selectors.sufficiency import sufficiency
 from placements.selectors.years import current_year, current_year_from, next_year_after, resolve_year
@@ -68,7 +69,7 @@ def statutory_coverage_metric(partnership, organisation=None, academic_year=None
     return MetricValue(
         pct(covered, total),
         pct_words(covered, total, "students"),
-        f"Students whose final placement is in {year} and who have had, or are confirmed for, a statutory placement.",
+        f"{year}: {DEFINITIONS['statutory_coverage'].how}",
     )
 
 
@@ -80,16 +81,16 @@ def fill_rate_metric(partnership, organisation=None, academic_year=None) -> Metr
     return MetricValue(
         pct(filled, offered),
         pct_words(filled, offered, "places"),
-        f"Places offered in {year} that are filled by a confirmed, in-progress or completed placement.",
+        f"{year}: {DEFINITIONS['fill_rate'].how} {DEFINITIONS['places_filled'].how}",
     )
 
 
 def educator_currency_metric(partnership, organisation=None, academic_year=None) -> MetricValue:
-    current, total = educator_currency(partnership, organisation)
+    current, total = educators_current(partnership, organisation)
     return MetricValue(
         pct(current, total),
         pct_words(current, total, "practice educators"),
-        "Practice educators on the register who supported a student within two years and did CPD within a year.",
+        DEFINITIONS["educators_current"].how,
     )
 
 
@@ -101,7 +102,7 @@ def reviews_on_time_metric(partnership, organisation=None, academic_year=None) -
     return MetricValue(
         pct(on_time, due),
         pct_words(on_time, due, "reviews due"),
-        f"QAMP reviews (four weeks, midway, end) due so far in {year}, recorded no later than a week after the due date.",
+        f"{year}: {DEFINITIONS['reviews_on_time'].how} {DEFINITIONS['reviews_due'].how}",
     )
 
 
@@ -186,38 +187,17 @@ def attention(user) -> list[AttentionItem]:
     if year is not None:
         ids = list(partnerships)
         next_year = next_year_after(year, years)
-        # Both student counts in one grouped query: students still to place this year, and
-        # final-year students with no statutory placement.
-        needs = needs_placement_in(year, next_year) & Q(purged_on__isnull=True)
-        unplaced, missing = {}, {}
-        for pk, n_unplaced, n_missing in (
-            Student.objects.filter(partnership__in=ids)
-            .filter(needs | Q(final_year=year))
-            .annotate(
-                placed=placement_in_year_exists(year),
-                has_statutory=statutory_placement_exists(),
-            )
-            .values_list("partnership_id")
-            .annotate(
-                unplaced=Count("id", filter=needs & Q(placed=False)),
-                missing=Count("id", filter=Q(final_year=year, has_statutory=False)),
-            )
-            .order_by()
-        ):
-            unplaced[pk], missing[pk] = n_unplaced, n_missing
+        # The same functions as the sufficiency and quality pages (placements.selectors.figures),
+        # each one grouped query across all the partnerships.
+        students = student_figures(ids, year, next_year)
+        unplaced = {pk: f.unplaced for pk, f in students.items()}
+        missing = {pk: f.without_statutory for pk, f in students.items()}
         unfilled: dict[int, int] = {}
-        for pk, employer_id, n in (
-            PlacementOffer.objects.filter(partnership__in=ids, academic_year=year)
-            .annotate(filled=Count("placements", filter=Q(placements__status__in=FILLED)))
-            .filter(filled__lt=F("places"))
-            .values_list("partnership_id", "employer_id")
-            .annotate(n=Count("id", distinct=True))
-            .order_by()
-        ):
+        for pk, employer_id, offers in offers_with_unfilled_places(ids, year):
             if mine(pk, employer_id):
-                unfilled[pk] = unfilled.get(pk, 0) + n
+                unfilled[pk] = unfilled.get(pk, 0) + offers
         overdue: dict[int, list] = {}
-        for review in overdue_reviews(ids, year, today):
+        for review in review_figures(ids, year, today).overdue:
             if mine(review.placement.partnership_id, review.placement.offer.employer_id):
                 overdue.setdefault(review.placement.partnership_id, []).append(review)
         label = year.label
@@ -225,7 +205,7 @@ def attention(user) -> list[AttentionItem]:
             if n := unplaced.get(pk):
                 add(
                     pk,
-                    f"{n} student{_s(n)} without a placement in {label}",
+                    f"{n} registered student{_s(n)} with no placement arranged in {label}",
                     reverse("placements:student_list"),
                     {"year": label, "flag": "no-placement"},
                     "Students to place",
@@ -234,7 +214,7 @@ def attention(user) -> list[AttentionItem]:
             if n := missing.get(pk):
                 add(
                     pk,
-                    f"{n} student{_s(n)} without a statutory placement in {label}",
+                    f"{n} final-year student{_s(n)} with no statutory placement confirmed in {label}",
                     reverse("placements:student_list"),
                     {"year": label, "flag": "no-statutory"},
                     "Statutory placement",

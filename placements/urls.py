@@ -16,6 +16,7 @@ urlpatterns = [
     path("placements/students/", views.student_list, name="student_list"),
     path("placements/students/<int:pk>/", views.student_detail, name="student_detail"),
     path("placements/students/<int:pk>/edit/", views.student_edit, name="student_edit"),
+    path("placements/students/<int:pk>/skills-days/new/", views.skills_days_create, name="skills_days_create"),
     path("placements/students/<int:pk>/place/", views.placement_create, name="placement_create"),
     path("placements/students/<int:pk>/everything.json", views.student_export, name="student_export"),
     path("placements/<int:pk>/", views.placement_detail, name="placement_detail"),

@@ -213,7 +213,7 @@ def _event_problems(event: AuditEvent, live_users: set[int]) -> list[str]:
     return found
 
 
-def verify_chain(batch_size: int = 2000, *, wanted: Iterable[int] = ()) -> list[ChainProblem]:
+def verify_chain(batch_size: int = 2000, *, wanted: Iterable[int] = ()) -> _ProblemList:
     """Recompute every hash in order; report each row whose content or link does not match.
 
     `wanted` names event ids whose stored hash the caller needs (checkpoints): the returned list

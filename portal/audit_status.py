@@ -50,7 +50,8 @@ def run_check(*, write_checkpoint: bool = True) -> CheckOutcome:
     )
     checkpoint = None
     if check.ok and write_checkpoint and walk.head is not None:
-        checkpoint = audit_checkpoints.write(ChainHead(*walk.head, count=walk.events_walked))
+        sequence, head_hash = walk.head
+        checkpoint = audit_checkpoints.write(ChainHead(sequence=sequence, hash=head_hash, count=walk.events_walked))
     return CheckOutcome(check, unreadable, checkpoint)
 
 

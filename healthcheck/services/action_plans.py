@@ -5,23 +5,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from healthcheck.actions import Action as AuditAction
-from healthcheck.models import Action, ActionStatus, HealthCheck, Rating
+from healthcheck.models import Action, HealthCheck, Rating
 from healthcheck.permissions import HealthCheckPerm
 from healthcheck.services.common import lock_health_check, require_in_progress
 from partnerships.access import Perm, can, require
-from partnerships.models import Membership
+from partnerships.models import check_action_owner
 from portal.audit import diff, record, snapshot
 from portal.concurrency import refuse_stale
 
 
 def check_owner(health_check: HealthCheck, owner) -> None:
-    if not Membership.objects.filter(partnership_id=health_check.partnership_id, user=owner).exists():
-        raise ValidationError({"owner": "Choose someone who is a member of this partnership"})
+    check_action_owner(health_check.partnership_id, owner)
 
 
 @transaction.atomic
@@ -74,11 +73,7 @@ def update_action(actor, action: Action, *, data: dict, base_revision) -> Action
         if data["owner"].pk != locked.owner_id:
             check_owner(locked.health_check, data["owner"])
         locked.description, locked.owner, locked.due_on = data["description"].strip(), data["owner"], data["due_on"]
-    locked.status = data["status"]
-    if locked.status == ActionStatus.DONE and locked.completed_on is None:
-        locked.completed_on = timezone.localdate()
-    elif locked.status != ActionStatus.DONE:
-        locked.completed_on = None
+    locked.set_status(data["status"], timezone.localdate())
     locked.revision += 1
     locked.full_clean()
     locked.save()

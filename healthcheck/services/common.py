@@ -10,7 +10,7 @@ def lock_health_check(health_check: HealthCheck) -> HealthCheck:
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to organisation.
     return (
         HealthCheck.objects.select_for_update(of=("self",))
-        .select_related("partnership", "organisation", "framework")
+        .select_related("partnership", "organisation", "framework", "signatory")
         .get(pk=health_check.pk)
     )
 

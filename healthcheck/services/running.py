@@ -105,16 +105,17 @@ def refresh_figures(actor, health_check: HealthCheck) -> int:
     for rating in locked.ratings.select_related("criterion").exclude(criterion__metric_key=""):
         if apply_suggestion(rating, rating.criterion, locked):
             changed.append(rating)
+    # Only the figure and its suggestion move: the rating, and any reason given for it, stay as
+    # they were confirmed, so a rating whose suggestion moved now reads "needs confirmation"
+    # (never "overridden" without a reason) until someone saves it again.
     Rating.objects.bulk_update(changed, ["metric_value", "metric_display", "metric_detail", "suggested_rating"])
     locked.figures_at = timezone.now()
     locked.save(update_fields=["figures_at", "updated_at"])
-    record(
-        actor,
-        AuditAction.FIGURES_REFRESHED,
-        locked,
-        summary=f"Refreshed the live figures ({len(changed)} changed)",
-        partnership_id=locked.partnership_id,
-    )
+    to_confirm = sorted(r.criterion.code for r in changed if r.needs_confirmation)
+    summary = f"Refreshed the live figures ({len(changed)} changed)"
+    if to_confirm:
+        summary += f"; ratings now needing confirmation: {', '.join(to_confirm)}"
+    record(actor, AuditAction.FIGURES_REFRESHED, locked, summary=summary, partnership_id=locked.partnership_id)
     return len(changed)
 
 
@@ -153,16 +154,22 @@ def save_rating(
     if not value or value == locked.suggested_rating:
         override_reason = ""
     before = snapshot(locked, RATING_FIELDS)
+    was_unconfirmed = locked.needs_confirmation
     locked.rating, locked.commentary, locked.override_reason = value, commentary, override_reason
+    # Saving confirms the rating against the suggestion shown now (see Rating.needs_confirmation).
+    locked.confirmed_suggestion, locked.confirmed_figure = locked.suggested_rating, locked.metric_display
     locked.revision += 1
     locked.updated_by, locked.updated_at = actor, timezone.now()
     locked.full_clean()
     locked.save()
     changes = diff(before, snapshot(locked, RATING_FIELDS))
-    if changes:
+    if changes or was_unconfirmed:
         outcome = {"accepted": ", accepting the suggestion", "overridden": ", overriding the suggestion"}.get(
             locked.suggestion_outcome, ""
         )
+        if was_unconfirmed:
+            suggested = rag_label(locked.suggested_rating) if locked.suggested_rating else "none"
+            outcome += f" (confirmed against the live figure's current suggestion: {suggested})"
         record(
             actor,
             AuditAction.RATED,

@@ -2,7 +2,8 @@
 
 from django import template
 
-from healthcheck.models import rag_label
+from healthcheck.models import Rating, rag_label
+from healthcheck.rules import suggestion_in_words, why_confirmation_needed
 
 register = template.Library()
 
@@ -16,3 +17,14 @@ def hc_percent(counts, part: str) -> str:
 @register.filter
 def rag_word(value: str) -> str:
     return rag_label(value)
+
+
+@register.filter
+def suggestion_words(rating: Rating) -> str:
+    """The live figure, its suggestion and what became of it (healthcheck.rules.suggestion_in_words)."""
+    return suggestion_in_words(rating)
+
+
+@register.filter
+def confirmation_reason(rating: Rating) -> str:
+    return why_confirmation_needed(rating)

@@ -20,7 +20,7 @@ from healthcheck.forms import ActionForm, EvidenceForm, RatingForm, StartForm
 from healthcheck.models import Evidence, EvidenceKind, HealthCheck, Rag, Rating
 from healthcheck.permissions import HealthCheckPerm
 from healthcheck.rules import OVERALL_RULE_IN_WORDS, TREND_LABELS
-from healthcheck.services import action_plans, running
+from healthcheck.services import action_plans, running, signing
 from healthcheck.services.signing import can_sign_off
 from healthcheck.suggestions import thresholds_for
 from healthcheck.views.common import confirm_page, hc_form_page, health_check_or_404, rating_or_404
@@ -283,4 +283,11 @@ def _refresh_figures(request: HttpRequest, health_check: HealthCheck) -> HttpRes
         messages.error(request, exc.messages[0])
     else:
         messages.success(request, f"Live figures worked out again: {changed} suggestion(s) changed.")
+        to_confirm = [r.criterion.code for r in signing.ratings_needing_confirmation(health_check)]
+        if to_confirm:
+            messages.warning(
+                request,
+                f"{len(to_confirm)} rating(s) need confirmation because their suggestion changed: "
+                f"{', '.join(to_confirm)}. Open each one and save it again before submitting.",
+            )
     return redirect(health_check)

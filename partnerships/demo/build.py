@@ -3,7 +3,9 @@ so a second run creates nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import random
 
 from django.contrib.auth.hashers import make_password
 from django.utils.text import slugify
@@ -16,6 +18,7 @@ from partnerships.demo.story import (
     DEMO_PASSWORD,
     DEMO_USERS,
     FIRST_NAMES,
+    GSS_CODES,
     LAST_NAMES,
     MEETINGS,
     ORGANISATIONS,
@@ -27,6 +30,7 @@ from partnerships.demo.story import (
 from partnerships.models import (
     Aim,
     GovernanceGroup,
+    Measurement,
     Meeting,
     Membership,
     Organisation,
@@ -85,11 +89,16 @@ def _user(email: str, full_name: str, job_title: str, *, admin: bool = False) ->
 
 def _organisation(name: str) -> Organisation:
     kind, region, la_services, website = ORGANISATIONS[name]
+    gss_code = GSS_CODES.get(name, "")
     existing = Organisation.objects.filter(name__iexact=name).first()
     if existing:
+        if gss_code and not existing.gss_code:
+            # Demos built before the register held official codes get them on the next run.
+            Organisation.objects.filter(pk=existing.pk).update(gss_code=gss_code)
+            existing.gss_code = gss_code
         return existing
     organisation = Organisation.objects.create(
-        name=name, kind=kind, region=region, la_services=la_services, website=website
+        name=name, kind=kind, region=region, la_services=la_services, website=website, gss_code=gss_code
     )
     record(
         None,
@@ -234,12 +243,34 @@ def _aims(partnership: Partnership, organisations: list[Organisation]) -> None:
                 description=text,
                 defaults={"measure": measure, "target": target, "evaluation": evaluation},
             )
+            _measured(partnership, outcome)
             # The first two partners of each kind named in the duties take the responsibility.
             for kind, duty in duties.items():
                 for partner in [p for p in partners if p.organisation.kind == kind][:2]:
                     OutcomeResponsibility.objects.get_or_create(
                         outcome=outcome, partner=partner, defaults={"responsibility": duty}
                     )
+
+
+def _measured(partnership: Partnership, outcome: Outcome) -> None:
+    """A target like "100% in every academic year" becomes a target figure, measured at the end of
+    each of the last three summers, rising towards it, so the outcome's chart has a story."""
+    number = outcome.target.split("%")[0]
+    if not outcome.target.startswith(number) or not number.isdigit() or outcome.measurements.exists():
+        return
+    outcome.target_value = float(number)
+    outcome.save(update_fields=["target_value"])
+    rng = random.Random(f"{partnership.slug}/{outcome.description}")  # keyed on the story, not the day
+    value = float(rng.randint(70, 85))
+    latest = demo_clock.shift_past(dt.date(2026, 7, 31))  # the last summer before the demo's day
+    for years_before in (2, 1, 0):
+        Measurement.objects.create(
+            outcome=outcome,
+            measured_on=latest.replace(year=latest.year - years_before),
+            value=min(value, outcome.target_value),
+            note="From the placement figures at the end of the academic year",
+        )
+        value += rng.randint(-2, 9)
 
 
 def _governance(partnership: Partnership, lead_org: Organisation, organisations: list[Organisation]) -> None:

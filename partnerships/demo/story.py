@@ -72,6 +72,40 @@ ORGANISATIONS: dict[str, tuple[str, str, str, str]] = {
     "Lakeland Advocacy Trust": (VOL, Region.NORTH_WEST, "", ""),
 }
 
+# Published ONS GSS codes of the demo's real local authorities (London boroughs E09, metropolitan
+# districts E08, unitary authorities E06). Only codes we are sure of; the others stay blank for a
+# lead to fill in. No UKPRNs are filled in: the demo does not guess official numbers.
+GSS_CODES: dict[str, str] = {
+    "London Borough of Brent": "E09000005",
+    "London Borough of Ealing": "E09000009",
+    "London Borough of Hammersmith and Fulham": "E09000013",
+    "London Borough of Harrow": "E09000015",
+    "London Borough of Hillingdon": "E09000017",
+    "London Borough of Hounslow": "E09000018",
+    "Royal Borough of Kensington and Chelsea": "E09000020",
+    "Westminster City Council": "E09000033",
+    "Bolton Council": "E08000001",
+    "Oldham Council": "E08000004",
+    "Salford City Council": "E08000006",
+    "Stockport Council": "E08000007",
+    "Tameside Metropolitan Borough Council": "E08000008",
+    "Wigan Council": "E08000010",
+    "Newcastle City Council": "E08000021",
+    "North Tyneside Council": "E08000022",
+    "South Tyneside Council": "E08000023",
+    "Sunderland City Council": "E08000024",
+    "Leeds City Council": "E08000035",
+    "Wakefield Council": "E08000036",
+    "Gateshead Council": "E08000037",
+    "Hartlepool Borough Council": "E06000001",
+    "Middlesbrough Council": "E06000002",
+    "Redcar and Cleveland Borough Council": "E06000003",
+    "Stockton-on-Tees Borough Council": "E06000004",
+    "Darlington Borough Council": "E06000005",
+    "Durham County Council": "E06000047",
+    "Northumberland County Council": "E06000057",
+}
+
 WLA_BOROUGHS = [
     "London Borough of Brent",
     "London Borough of Ealing",

@@ -14,9 +14,25 @@ share (`apply` is the edit pattern: snapshot, assign, check, full_clean, diff). 
 `from partnerships import services; services.add_partner(...)`.
 """
 
-from partnerships.services.aims import add_aim, add_outcome, delete_aim, delete_outcome, update_aim, update_outcome
+from partnerships.services.aims import (
+    add_aim,
+    add_outcome,
+    delete_aim,
+    delete_outcome,
+    record_measurement,
+    update_aim,
+    update_outcome,
+)
 from partnerships.services.details import create_partnership, update_partnership
-from partnerships.services.governance import add_group, record_meeting, update_group, update_meeting
+from partnerships.services.governance import (
+    add_decision_action,
+    add_group,
+    can_update_decision_action,
+    record_meeting,
+    update_decision_action,
+    update_group,
+    update_meeting,
+)
 from partnerships.services.organisations import create_organisation, update_organisation
 from partnerships.services.partners import add_partner, end_partner, update_partner
 from partnerships.services.people import Invitation, change_membership, invite_member, remove_membership
@@ -24,9 +40,11 @@ from partnerships.services.people import Invitation, change_membership, invite_m
 __all__ = [
     "Invitation",
     "add_aim",
+    "add_decision_action",
     "add_group",
     "add_outcome",
     "add_partner",
+    "can_update_decision_action",
     "change_membership",
     "create_organisation",
     "create_partnership",
@@ -34,9 +52,11 @@ __all__ = [
     "delete_outcome",
     "end_partner",
     "invite_member",
+    "record_measurement",
     "record_meeting",
     "remove_membership",
     "update_aim",
+    "update_decision_action",
     "update_group",
     "update_meeting",
     "update_organisation",

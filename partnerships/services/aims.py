@@ -8,14 +8,15 @@ from django.db.models import Max
 
 from partnerships.access import Perm, require
 from partnerships.actions import Action
-from partnerships.models import Aim, Outcome, OutcomeResponsibility, Partner, Partnership
-from partnerships.services.common import apply, labels, lock
+from partnerships.models import Aim, Measurement, Outcome, OutcomeResponsibility, Partner, Partnership
+from partnerships.services.common import apply, day, labels, lock
 from portal.audit import record
 from portal.concurrency import fresh, refuse_stale
 from portal.models import User
 
 AIM_FIELDS = ["title", "description"]
-OUTCOME_FIELDS = ["description", "measure", "target", "evaluation"]
+OUTCOME_FIELDS = ["description", "measure", "target", "target_value", "higher_is_better", "evaluation"]
+MEASUREMENT_FIELDS = ["measured_on", "value", "note"]
 
 
 @transaction.atomic
@@ -157,3 +158,26 @@ def delete_outcome(actor: User, outcome: Outcome) -> None:
         partnership_id=outcome.aim.partnership_id,
     )
     outcome.delete()
+
+
+@transaction.atomic
+def record_measurement(actor: User, outcome: Outcome, *, data: dict) -> Measurement:
+    """Record one measured value of an outcome (one a day), to follow progress against its target."""
+    require(actor, outcome.aim.partnership_id, Perm.EDIT_PARTNERSHIP)
+    locked = fresh(Outcome.objects.select_for_update().select_related("aim"), outcome)
+    measurement = Measurement(outcome=locked, recorded_by=actor)
+    changes = apply(measurement, data, MEASUREMENT_FIELDS)
+    if Measurement.objects.filter(outcome=locked, measured_on=measurement.measured_on).exists():
+        raise ValidationError(
+            {"measured_on": f"A value is already recorded for {day(measurement.measured_on)}: choose another date"}
+        )
+    measurement.save()
+    record(
+        actor,
+        Action.OUTCOME_MEASURED,
+        locked,
+        changes=changes,
+        summary=f"Recorded {measurement.value:g} for the outcome “{locked.description}” on {day(measurement.measured_on)}",
+        partnership_id=locked.aim.partnership_id,
+    )
+    return measurement

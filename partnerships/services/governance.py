@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from partnerships.access import Perm, require
+from partnerships.access import Perm, can, require
 from partnerships.actions import Action
-from partnerships.models import GovernanceGroup, Meeting, Partner, Partnership
+from partnerships.models import DecisionAction, GovernanceGroup, Meeting, Partner, Partnership, check_action_owner
 from partnerships.services.common import apply, as_new, day, labels, lock, one_line, save_or_refuse
-from portal.audit import record
+from portal.audit import diff, record, snapshot
 from portal.concurrency import fresh, refuse_stale
 from portal.models import User
 
@@ -107,5 +108,71 @@ def update_meeting(actor: User, meeting: Meeting, *, data: dict, base_revision) 
             summary=f"Changed the {labels(Meeting, changes)} of the {locked.group.name} meeting of "
             f"{day(locked.held_on)}",
             partnership_id=locked.group.partnership_id,
+        )
+    return locked
+
+
+# --- Actions decided at a meeting (the shared owner/due-date action: partnerships.models.OwnedAction) --
+
+DECISION_ACTION_FIELDS = ["description", "owner", "due_on", "status"]
+
+
+@transaction.atomic
+def add_decision_action(actor: User, meeting: Meeting, *, description: str, owner: User, due_on) -> DecisionAction:
+    """An action a meeting decided on, for a member of the partnership, by a date."""
+    partnership_id = meeting.group.partnership_id
+    require(actor, partnership_id, Perm.RECORD_MEETING)
+    check_action_owner(partnership_id, owner)
+    action = DecisionAction(
+        meeting=meeting, description=description.strip(), owner=owner, due_on=due_on, created_by=actor
+    )
+    action.full_clean()
+    action.save()
+    record(
+        actor,
+        Action.DECISION_ACTION_ADDED,
+        meeting,
+        changes=as_new(action, DECISION_ACTION_FIELDS),
+        summary=f"Added an action from the {meeting.group.name} meeting of {day(meeting.held_on)} for "
+        f"{owner.get_full_name() or owner.email}, due {day(due_on)}",
+        partnership_id=partnership_id,
+    )
+    return action
+
+
+def can_update_decision_action(user, action: DecisionAction) -> bool:
+    """The owner keeps their own action up to date; those who record meetings manage every one."""
+    return action.owner_id == getattr(user, "pk", None) or can(
+        user, action.meeting.group.partnership_id, Perm.RECORD_MEETING
+    )
+
+
+@transaction.atomic
+def update_decision_action(actor: User, action: DecisionAction, *, data: dict, base_revision) -> DecisionAction:
+    """Only leads and coordinators change what, who and when; the owner may change the status."""
+    locked = fresh(DecisionAction.objects.select_for_update(of=("self",)).select_related("meeting__group"), action)
+    partnership_id = locked.meeting.group.partnership_id
+    require(actor, partnership_id, Perm.VIEW)
+    if not can_update_decision_action(actor, locked):
+        raise PermissionDenied("Only the action's owner, leads and coordinators can update it.")
+    refuse_stale(locked, base_revision)
+    before = snapshot(locked, DECISION_ACTION_FIELDS)
+    if can(actor, partnership_id, Perm.RECORD_MEETING):
+        if data["owner"].pk != locked.owner_id:
+            check_action_owner(partnership_id, data["owner"])
+        locked.description, locked.owner, locked.due_on = data["description"].strip(), data["owner"], data["due_on"]
+    locked.set_status(data["status"], timezone.localdate())
+    locked.full_clean()
+    changes = diff(before, snapshot(locked, DECISION_ACTION_FIELDS))
+    if changes:
+        locked.revision += 1
+        locked.save()
+        record(
+            actor,
+            Action.DECISION_ACTION_UPDATED,
+            locked.meeting,
+            changes=changes,
+            summary=f"Updated the action “{locked}” ({locked.get_status_display().lower()})",
+            partnership_id=partnership_id,
         )
     return locked

@@ -24,11 +24,20 @@ ORGANISATION_FIELDS = [
     "contact_name",
     "contact_email",
     "contact_phone",
+    "gss_code",
+    "ukprn",
 ]
 
 
 def _refuse_duplicate_organisation(organisation: Organisation) -> None:
     organisation.name = one_line(organisation.name)
+    organisation.gss_code = organisation.gss_code.strip().upper()
+    organisation.ukprn = organisation.ukprn.strip()
+    for field, label in (("gss_code", "GSS code"), ("ukprn", "UKPRN")):
+        value = getattr(organisation, field)
+        other = Organisation.objects.filter(**{field: value}).exclude(pk=organisation.pk).first() if value else None
+        if other:
+            raise ValidationError({field: f"{other.name} already has the {label} {value}. Check the code."})
     clash = Organisation.objects.filter(name__iexact=organisation.name).exclude(pk=organisation.pk).first()
     if clash:
         raise ValidationError(

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
-from partnerships import services
-from partnerships.access import Perm, object_or_404, partnership_or_404
+from partnerships import selectors, services
+from partnerships.access import Perm, can, object_or_404, partnership_or_404, require
 from partnerships.auth import AuthenticatedHttpRequest
-from partnerships.forms import AimForm, OutcomeForm
-from partnerships.models import Aim, Outcome
+from partnerships.forms import AimForm, MeasurementForm, OutcomeForm
+from partnerships.governance import PROGRESS_RULE_IN_WORDS, Progress, chart
+from partnerships.models import Aim, Measurement, Outcome
+from partnerships.services.common import day
 from partnerships.views.common import confirm, form_flow, tab_url
 from portal.flows import GET_POST
+from portal.forms import submit
 
 
 @login_required
@@ -152,4 +158,62 @@ def outcome_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Htt
         partnership=partnership,
         submit_label="Remove outcome",
         cancel_url=tab_url(partnership, "aims"),
+    )
+
+
+@login_required
+@GET_POST
+def outcome_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An outcome's measured values over time: a chart with the target, the values as a table,
+    the rating of progress, and (for those who edit the partnership) a form to record a value."""
+    outcome = object_or_404(
+        Outcome.objects.select_related("aim__partnership"),
+        request.user,
+        Perm.VIEW,
+        partnership_attr="aim.partnership_id",
+        pk=pk,
+        aim__partnership__slug=slug,
+    )
+    partnership = outcome.aim.partnership
+    can_record = can(request.user, partnership, Perm.EDIT_PARTNERSHIP)
+    form = None
+    if request.method == "POST":
+        require(request.user, partnership, Perm.EDIT_PARTNERSHIP)
+        form = MeasurementForm(request.POST)
+        saved, measurement = submit(form, lambda data: services.record_measurement(request.user, outcome, data=data))
+        if saved and measurement is not None:
+            messages.success(request, f"Recorded {measurement.value:g} for {day(measurement.measured_on)}.")
+            return redirect(request.path)
+    elif can_record:
+        form = MeasurementForm(initial={"measured_on": timezone.localdate()})
+    measurements = list(outcome.measurements.order_by("measured_on"))
+    found = selectors.outcome_progress(outcome, measurements)
+    drawn = chart([(m.measured_on, m.value) for m in measurements], outcome.target_value)
+    return render(
+        request,
+        "partnerships/outcome_detail.html",
+        {
+            "outcome": outcome,
+            "partnership": partnership,
+            "breadcrumbs": [("Aims and outcomes", tab_url(partnership, "aims"))],
+            "measurements": measurements,
+            "progress": found,
+            "rule": PROGRESS_RULE_IN_WORDS,
+            "chart": drawn,
+            "chart_words": chart_in_words(outcome, measurements, found),
+            "form": form,
+            "back_url": tab_url(partnership, "aims"),
+        },
+    )
+
+
+def chart_in_words(outcome: Outcome, measurements: list[Measurement], found: Progress) -> str:
+    """The chart's text alternative: every value is also in the table below it."""
+    if not measurements:
+        return ""
+    first, last = measurements[0], measurements[-1]
+    target = f" against a target of {outcome.target_value:g}" if outcome.target_value is not None else ""
+    return (
+        f"{len(measurements)} value{'s' if len(measurements) != 1 else ''} measured from {day(first.measured_on)} "
+        f"to {day(last.measured_on)}{target}: first {first.value:g}, latest {last.value:g}. Progress: {found.in_words}."
     )

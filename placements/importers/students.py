@@ -21,6 +21,7 @@ from placements.models import (
     Student,
 )
 from placements.services.educators import note_student_supported
+from portal.dates import long_date
 
 COLUMNS = [
     Column("reference", True, "S1234567", "University's student reference"),
@@ -184,7 +185,7 @@ def check(partnership, rows, result: CheckResult, own, lock: bool) -> None:
                         (
                             mine.line,
                             f"{reference.upper()} already has a placement at {other.team} from "
-                            f"{other.starts_on:%d/%m/%Y} to {other.ends_on:%d/%m/%Y}: a student's placements cannot overlap",
+                            f"{long_date(other.starts_on)} to {long_date(other.ends_on)}: a student's placements cannot overlap",
                         )
                     )
                     break

@@ -33,7 +33,7 @@ from placements.models.educators import (
 from placements.models.imports import ImportBatch, ImportKind, ImportStatus
 from placements.models.offers import OfferQuerySet, OfferStage, PlacementOffer, ServiceArea, SettingAudit, Stage
 from placements.models.planning import DemandQuerySet, EmployerCommitment, Programme, ProgrammeDemand, ProgrammeLevel
-from placements.models.students import Student
+from placements.models.students import SkillsDays, SkillsDaysQuerySet, Student
 from placements.models.years import AcademicYear, AcademicYearQuerySet, add_years
 
 __all__ = [
@@ -71,6 +71,8 @@ __all__ = [
     "ReviewRole",
     "ServiceArea",
     "SettingAudit",
+    "SkillsDays",
+    "SkillsDaysQuerySet",
     "Stage",
     "Student",
     "add_years",

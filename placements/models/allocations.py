@@ -68,6 +68,15 @@ class Placement(models.Model):
     status = models.CharField(max_length=20, choices=PlacementStatus.choices, default=PlacementStatus.PROPOSED)
     end_reason = models.CharField("why it ended early", max_length=30, choices=EndReason.choices, blank=True)
     end_notes = models.TextField("more about why it ended", blank=True, max_length=2000)
+    # The last day it was planned to run to, kept when it ends early (ends_on then holds the real
+    # last day), so its review points keep the dates they were planned with.
+    planned_ends_on = models.DateField("planned last day", null=True, blank=True)
+    days_reason = models.TextField(
+        "why the days differ from the stage's requirement",
+        blank=True,
+        max_length=2000,
+        help_text="Needed when the days planned or done differ from what the programme requires for the stage.",
+    )
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -97,13 +106,17 @@ class Placement(models.Model):
         return reverse("placements:placement_detail", args=[self.pk])
 
     def review_due_dates(self) -> dict[str, dt.date]:
-        """QAMP review points: four weeks in, midway and at the end."""
-        midway = self.starts_on + (self.ends_on - self.starts_on) / 2
-        return {
-            ReviewPoint.FOUR_WEEKS: min(self.starts_on + dt.timedelta(days=28), self.ends_on),
-            ReviewPoint.MIDWAY: midway,
-            ReviewPoint.END: self.ends_on,
-        }
+        """QAMP review points due (four weeks in, midway, at the end), in order: the one rule is
+        placements.rules.review_schedule."""
+        from placements.rules import review_schedule  # rules build on the models
+
+        return review_schedule(
+            self.starts_on,
+            self.ends_on,
+            planned_ends_on=self.planned_ends_on,
+            status=self.status,
+            completed_days=self.completed_days,
+        )
 
 
 class ReviewPoint(models.TextChoices):

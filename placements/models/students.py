@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -57,3 +58,31 @@ class Student(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("placements:student_detail", args=[self.pk])
+
+
+class SkillsDaysQuerySet(ScopedQuerySet):
+    partnership_field = "student__partnership"
+
+
+class SkillsDays(models.Model):
+    """Skills development days a student has done (the programme requires `skills_days`, 30 by
+    default), recorded as they happen: one row per session or block."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="skills_days")
+    days = models.PositiveSmallIntegerField("days done")
+    completed_on = models.DateField("date of the last of these days")
+    description = models.CharField("what they were", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SkillsDaysQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["student", "completed_on", "id"]
+        verbose_name_plural = "skills days"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(days__gte=1), name="skills_days_at_least_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.days} skills day{'s' if self.days != 1 else ''} for {self.student.reference}"

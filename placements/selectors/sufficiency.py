@@ -3,22 +3,16 @@ memorandum or recorded here) and filled, per stage and per employer."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from memoranda.selectors import committed_places
 from partnerships.models import EMPLOYER_KINDS, Organisation
-from placements.models import (
-    FILLED,
-    AcademicYear,
-    EmployerCommitment,
-    Placement,
-    PlacementOffer,
-    ProgrammeDemand,
-)
+from placements.models import AcademicYear, EmployerCommitment, ProgrammeDemand
+from placements.selectors import figures
+from placements.selectors.figures import place_counts
 
 # --- Memorandum commitments -------------------------------------------------------------------
 
@@ -57,8 +51,8 @@ class StageLine:
         return max(0, (self.needed or 0) - self.offered)
 
     @property
-    def to_place(self) -> int:
-        """Students still without a filled place at this stage."""
+    def still_to_fill(self) -> int:
+        """Places still to fill against expected demand: places needed less places filled."""
         return max(0, (self.needed or 0) - self.filled)
 
     @property
@@ -95,7 +89,11 @@ class StageLine:
             return f"{self.offered} {noun} offered, {self.filled} filled."
         if self.needed == 0:
             return f"No students need {noun}; {self.offered} offered."
-        still = f" {self.to_place} still to place." if self.to_place else " Every place needed is filled."
+        still = (
+            f" {self.still_to_fill} still to fill against expected demand."
+            if self.still_to_fill
+            else " Every place needed is filled."
+        )
         if self.shortfall:
             return (
                 f"Short of {self.shortfall} {noun}: {self.needed} needed, {self.offered} offered, "
@@ -167,36 +165,11 @@ def sufficiency(partnership, year: AcademicYear) -> Sufficiency:
         statutory=Coalesce(Sum("final_placements", filter=Q(**{f"{required}__gte": 1})), 0)
         + Coalesce(Sum("first_placements", filter=Q(**{f"{required}__gte": 2})), 0),
     )
-    # One grouped query each for places offered and filled gives both the stage and the
-    # employer figures, so the page costs the same number of queries whatever the data.
-    offered: dict[str, int] = defaultdict(int)
-    statutory_offered = 0
-    offered_by_employer: dict[int, int] = defaultdict(int)
-    employer_names: dict[int, str] = {}
-    for row in (
-        PlacementOffer.objects.filter(partnership=partnership, academic_year=year)
-        .values("employer_id", "employer__name", "stage", "statutory")
-        .annotate(places=Sum("places"))
-        .order_by()
-    ):
-        offered[row["stage"]] += row["places"]
-        offered_by_employer[row["employer_id"]] += row["places"]
-        employer_names[row["employer_id"]] = row["employer__name"]
-        if row["statutory"]:
-            statutory_offered += row["places"]
-    filled: dict[str, int] = defaultdict(int)
-    statutory_filled = 0
-    filled_by_employer: dict[int, int] = defaultdict(int)
-    for row in (
-        Placement.objects.filter(partnership=partnership, academic_year=year, status__in=FILLED)
-        .values("offer__employer_id", "offer__stage", "offer__statutory")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        filled[row["offer__stage"]] += row["n"]
-        filled_by_employer[row["offer__employer_id"]] += row["n"]
-        if row["offer__statutory"]:
-            statutory_filled += row["n"]
+    # One grouped query gives both the stage and the employer figures, so the page costs the
+    # same number of queries whatever the data (figures.place_counts: the one definition).
+    counts = place_counts(partnership, year)
+    offered, filled = counts.offered, counts.filled
+    statutory_offered, statutory_filled = counts.statutory_offered, counts.statutory_filled
     first = StageLine("first", "First placements", demand["first"], offered["first"], filled["first"])
     final = StageLine("final", "Final placements", demand["final"], offered["final"], filled["final"])
     either = StageLine("either", "Places for either stage", None, offered["either"], filled["either"])
@@ -226,7 +199,7 @@ def sufficiency(partnership, year: AcademicYear) -> Sufficiency:
         overall_shortfall=overall,
     )
     result.employers, result.commitment_source = employer_lines(
-        partnership, year, offered_by_employer, filled_by_employer, employer_names
+        partnership, year, counts.offered_by_employer, counts.filled_by_employer, counts.employer_names
     )
     return result
 
@@ -258,3 +231,62 @@ def employer_lines(partnership, year: AcademicYear, offered: dict, filled: dict,
             committed, source = None, ""
         lines.append(EmployerLine(pk, name, committed, source, offered.get(pk, 0), filled.get(pk, 0)))
     return lines, ("memorandum" if from_memorandum else "entered")
+
+
+# --- The figures to report ----------------------------------------------------------------------
+
+
+@dataclass
+class ReportedFigure:
+    key: str
+    name: str
+    value: int | float | None
+    display: str
+    how: str
+    function: str
+
+
+def reported_figures(
+    partnership,
+    year: AcademicYear,
+    next_year: AcademicYear | None,
+    report: Sufficiency | None = None,
+    reviews: figures.ReviewFigures | None = None,
+) -> list[ReportedFigure]:
+    """Every placements figure for the partnership and year, each from its one function
+    (placements.selectors.figures), with its name and how it is worked out: the sufficiency
+    page's "Figures to report", the quality page's and the `?table=figures` download."""
+    report = report or sufficiency(partnership, year)
+    students = figures.one_partnership(partnership, year, next_year)
+    reviews = reviews or figures.review_figures([partnership.pk], year)
+    current, educators = figures.educators_current(partnership)
+    filled, offered = report.total.filled, report.total.offered
+    values: dict[str, tuple[int | float | None, str]] = {
+        "places_needed": (report.total.needed, str(report.total.needed)),
+        "places_offered": (offered, str(offered)),
+        "places_filled": (filled, str(filled)),
+        "places_still_to_fill": (report.total.still_to_fill, str(report.total.still_to_fill)),
+        "statutory_still_to_fill": (report.statutory.still_to_fill, str(report.statutory.still_to_fill)),
+        "students_unplaced": (students.unplaced, str(students.unplaced)),
+        "students_without_statutory": (students.without_statutory, str(students.without_statutory)),
+        "statutory_coverage": (
+            figures.pct(students.statutory_covered, students.final_year),
+            figures.pct_words(students.statutory_covered, students.final_year, "students"),
+        ),
+        "skills_days_done": (
+            students.skills_done,
+            f"{students.skills_done} of {students.final_year}",
+        ),
+        "fill_rate": (figures.pct(filled, offered), figures.pct_words(filled, offered, "places")),
+        "reviews_due": (reviews.due, str(reviews.due)),
+        "reviews_on_time": (reviews.on_time, f"{reviews.on_time} of {reviews.due}"),
+        "reviews_overdue": (reviews.overdue_count, str(reviews.overdue_count)),
+        "educators_current": (
+            figures.pct(current, educators),
+            figures.pct_words(current, educators, "practice educators"),
+        ),
+    }
+    return [
+        ReportedFigure(key, d.name, values[key][0], values[key][1], d.how, d.function)
+        for key, d in figures.DEFINITIONS.items()
+    ]

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from placements.actions import Action
 from placements.models import (
@@ -17,8 +18,10 @@ from placements.models import (
     PlacementOffer,
     PlacementStatus,
     QualityReview,
+    ReviewPoint,
     Student,
 )
+from placements.rules import days_problems, required_days, review_problems, review_schedule, status_problems
 from placements.services.common import require_employer, student_subjects
 from placements.services.educators import note_student_supported
 from portal.audit import diff, record, snapshot
@@ -91,6 +94,9 @@ def allocation_warnings(student: Student, offer: PlacementOffer, stage: str, sta
         )
         .exclude(student__university_id=student.university_id)
         .values_list("student__university__name", flat=True)
+        # Without clearing the model's ordering, DISTINCT would also take the ordering columns and
+        # name a university once per placement: the clash warning printed twice.
+        .order_by("student__university__name")
         .distinct()
     )
     for name in other_universities:
@@ -123,10 +129,16 @@ def allocate(
     ends_on,
     planned_days: int,
     status: str = PlacementStatus.PROPOSED,
+    days_reason: str = "",
 ) -> Placement:
     require_employer(actor, student.partnership, offer.employer_id)
     offer = PlacementOffer.objects.select_for_update().get(pk=offer.pk)
     problems = allocation_problems(student, offer, stage, starts_on, ends_on)
+    problems.update(
+        days_problems(
+            stage=stage, planned_days=planned_days, required=required_days(student.programme, stage), reason=days_reason
+        )
+    )
     if problems:
         raise ValidationError(problems)
     if status not in (PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED):
@@ -141,6 +153,7 @@ def allocate(
         ends_on=ends_on,
         planned_days=planned_days,
         status=status,
+        days_reason=days_reason.strip(),
     )
     placement.full_clean()
     placement.save()
@@ -167,39 +180,82 @@ def change_status(
     end_reason: str = "",
     end_notes: str = "",
     ended_on: dt.date | None = None,
+    days_reason: str = "",
     base_revision: int | None,
 ) -> Placement:
-    """Move a placement along its workflow; ending early needs a reason."""
+    """Move a placement along its workflow, refusing what the dates and days contradict
+    (placements.rules.status_problems); ending early needs a reason and the real last day, and
+    keeps the planned last day so the review points keep their dates."""
     require_employer(actor, placement.partnership, placement.offer.employer_id)
-    locked = Placement.objects.select_for_update().select_related("offer", "student").get(pk=placement.pk)
+    locked = (
+        Placement.objects.select_for_update()
+        .select_related("offer", "student", "student__programme")
+        .get(pk=placement.pk)
+    )
     refuse_stale(locked, base_revision)
     if status not in TRANSITIONS[locked.status]:
         raise InvalidTransition(
             f"A placement that is {locked.get_status_display().lower()} cannot become "
             f"{PlacementStatus(status).label.lower()}"
         )
-    fields = ["status", "completed_days", "end_reason", "end_notes", "ends_on"]
+    fields = ["status", "completed_days", "end_reason", "end_notes", "ends_on", "planned_ends_on", "days_reason"]
     before = snapshot(locked, fields)
+    today = timezone.localdate()
+    if completed_days is not None and completed_days > locked.planned_days + 30:
+        raise ValidationError({"completed_days": "Completed days look too high for the planned days"})
+    days = completed_days if completed_days is not None else locked.completed_days
+    if status == PlacementStatus.COMPLETED and completed_days is None and not locked.completed_days:
+        days = locked.planned_days
+    reason = days_reason if days_reason.strip() else locked.days_reason
+    if status == PlacementStatus.ENDED_EARLY and not end_reason:
+        raise ValidationError({"end_reason": "Choose why the placement ended early"})
+    never_started = status == PlacementStatus.ENDED_EARLY and locked.starts_on > today
+    if never_started:
+        # Withdrawn before its first day: no days done, its last day recorded as its first.
+        if days:
+            raise ValidationError({"completed_days": "It has not started yet: no days can have been done"})
+        ended_on = locked.starts_on
+    else:
+        problems = status_problems(
+            status=status,
+            starts_on=locked.starts_on,
+            ends_on=locked.ends_on,
+            completed_days=days,
+            planned_days=locked.planned_days,
+            required=required_days(locked.student.programme, locked.stage),
+            reason=reason,
+            ended_on=ended_on,
+            today=today,
+        )
+        if problems:
+            raise ValidationError(problems)
     if status == PlacementStatus.ENDED_EARLY:
-        if not end_reason:
-            raise ValidationError({"end_reason": "Choose why the placement ended early"})
+        assert ended_on is not None  # checked above
+        # The reviews during the placement stay inside it: it cannot end before one of them.
+        latest = (
+            QualityReview.objects.filter(placement=locked, completed_on__gt=ended_on)
+            .exclude(point=ReviewPoint.END)
+            .order_by("-completed_on")
+            .first()
+        )
+        if latest is not None:
+            raise ValidationError(
+                {
+                    "ended_on": f"The {latest.get_point_display().lower()} review is dated "
+                    f"{long_date(latest.completed_on)}: the last day cannot be before it"
+                }
+            )
         locked.end_reason, locked.end_notes = end_reason, end_notes
-        if ended_on:
-            if not (locked.starts_on <= ended_on <= locked.ends_on):
-                raise ValidationError({"ended_on": "The last day must fall within the placement's dates"})
-            locked.ends_on = ended_on
+        locked.planned_ends_on = locked.planned_ends_on or locked.ends_on
+        locked.ends_on = ended_on
     if status == PlacementStatus.CONFIRMED:
         # Confirming needs the place to be still free: a proposed placement already holds one,
         # so this only guards against an offer reduced since.
         held = locked.offer.placements.filter(status__in=HOLDS_PLACE).exclude(pk=locked.pk).count()
         if held >= locked.offer.places:
             raise ValidationError("The offer has no place left for this student")
-    if completed_days is not None:
-        if completed_days > locked.planned_days + 30:
-            raise ValidationError({"completed_days": "Completed days look too high for the planned days"})
-        locked.completed_days = completed_days
-    elif status == PlacementStatus.COMPLETED and not locked.completed_days:
-        locked.completed_days = locked.planned_days
+    locked.completed_days = days
+    locked.days_reason = reason.strip()
     locked.status = status
     locked.revision += 1
     locked.full_clean()
@@ -224,6 +280,27 @@ def record_review(actor, placement: Placement, *, data: dict) -> QualityReview:
     require_employer(actor, placement.partnership, placement.offer.employer_id)
     if placement.status == PlacementStatus.PROPOSED:
         raise InvalidTransition("Reviews can be recorded once the placement is confirmed")
+    locked = Placement.objects.select_for_update().get(pk=placement.pk)
+    others = list(
+        QualityReview.objects.filter(placement=locked).exclude(point=data["point"]).values_list("point", "completed_on")
+    )
+    problems = review_problems(
+        point=data["point"],
+        completed_on=data["completed_on"],
+        starts_on=locked.starts_on,
+        ends_on=locked.ends_on,
+        schedule=review_schedule(
+            locked.starts_on,
+            locked.ends_on,
+            planned_ends_on=locked.planned_ends_on,
+            status=locked.status,
+            completed_days=locked.completed_days,
+        ),
+        others=others,
+        today=timezone.localdate(),
+    )
+    if problems:
+        raise ValidationError(problems)
     review = QualityReview.objects.filter(placement=placement, point=data["point"], role=data["role"]).first()
     created = review is None
     review = review or QualityReview(placement=placement)

@@ -20,7 +20,14 @@ from placements.views.planning import (
     quality,
     sufficiency,
 )
-from placements.views.students import student_create, student_detail, student_edit, student_export, student_list
+from placements.views.students import (
+    skills_days_create,
+    student_create,
+    student_detail,
+    student_edit,
+    student_export,
+    student_list,
+)
 
 __all__ = [
     "commitment_edit",
@@ -48,6 +55,7 @@ __all__ = [
     "programme_list",
     "quality",
     "review_create",
+    "skills_days_create",
     "student_create",
     "student_detail",
     "student_edit",

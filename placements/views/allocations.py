@@ -3,6 +3,8 @@ confirm), one placement with its quality reviews, status changes and recording a
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +16,6 @@ from partnerships.access import Perm, object_or_404, roles_label
 from placements.export_jobs import filtered_placements
 from placements.forms import PlacementForm, ReviewForm, StatusForm
 from placements.models import (
-    FILLED,
     TRANSITIONS,
     Placement,
     PlacementStatus,
@@ -23,6 +24,7 @@ from placements.models import (
     Student,
 )
 from placements.permissions import PlacementPerm
+from placements.rules import days_problems, required_days, review_state
 from placements.services.allocations import (
     allocate,
     allocation_problems,
@@ -123,7 +125,12 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         where = (data["offer"], data["stage"], data["starts_on"], data["ends_on"])
         # Refusals first (checked again under a lock when saving), then the flags to confirm.
-        problems = allocation_problems(student, *where)
+        problems = allocation_problems(student, *where) | days_problems(
+            stage=data["stage"],
+            planned_days=data["planned_days"],
+            required=required_days(student.programme, data["stage"]),
+            reason=data.get("days_reason", ""),
+        )
         if problems:
             add_service_errors(form, ValidationError(problems))
         else:
@@ -135,7 +142,9 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
                     placement = allocate(
                         request.user,
                         student,
-                        **pick(data, ["offer", "stage", "starts_on", "ends_on", "planned_days", "status"]),
+                        **pick(
+                            data, ["offer", "stage", "starts_on", "ends_on", "planned_days", "status", "days_reason"]
+                        ),
                     )
                 except ValidationError as exc:
                     add_service_errors(form, exc)
@@ -182,16 +191,20 @@ def _placement_for(request, pk, perm=Perm.VIEW) -> Placement:
 def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     placement = _placement_for(request, pk)
     reviews = list(placement.reviews.order_by("completed_on"))
-    due = placement.review_due_dates()
     today = timezone.localdate()
+    # The one review-due rule (placements.rules): the same states the quality page and the
+    # dashboard count, so a point is overdue here only when it is overdue there.
+    first: dict[str, dt.date] = {}
+    for review in reviews:
+        first.setdefault(review.point, review.completed_on)
     points = [
         {
-            "label": label,
-            "due_on": due[point],
+            "label": ReviewPoint(point).label,
+            "due_on": due_on,
             "reviews": [r for r in reviews if r.point == point],
-            "overdue": due[point] < today and placement.status in FILLED and not any(r.point == point for r in reviews),
+            "state": review_state(due_on, first.get(point), today),
         }
-        for point, label in ReviewPoint.choices
+        for point, due_on in placement.review_due_dates().items()
     ]
     can_manage = can_manage_employer(request.user, placement.partnership, placement.offer.employer_id)
     return render(
@@ -231,6 +244,7 @@ def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
             end_reason=data.get("end_reason", ""),
             end_notes=data.get("end_notes", ""),
             ended_on=data.get("ended_on"),
+            days_reason=data.get("days_reason", ""),
             base_revision=data.get("revision"),
         ),
         success="Placement status updated",
@@ -238,6 +252,9 @@ def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
         stale_check=placement,
         title="Update the placement's status",
         caption=str(placement),
+        intro="The status must fit the dates: in progress from its first day, completed from its last day, and "
+        "an ending early dated on its real last day (not in the future). Days done cannot run ahead of the days "
+        "that have passed; fewer days than the stage requires need a reason.",
         submit_label="Update status",
         cancel_url=placement.get_absolute_url(),
     )

@@ -7,7 +7,7 @@ import copy
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from placements import exports
 from placements.forms import OfferForm, SettingAuditForm
 from placements.models import FILLED, HOLDS_PLACE, OfferStage, Placement, PlacementOffer, ServiceArea, SettingAudit
 from placements.permissions import PlacementPerm
+from placements.selectors.figures import UNFILLED, with_filled_places
 from placements.selectors.years import current_year
 from placements.services.common import can_manage_employer, own_employer, require_employer
 from placements.services.offers import OFFER_FIELDS, create_offer, save_setting_audit, update_offer
@@ -57,9 +58,9 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     # Filled counts are aggregated only where needed (the unfilled filter, downloads); for a page
     # they are fetched for its 50 offers alone, so a long list does not aggregate every offer.
     if selected["unfilled"] == "yes" or fmt:
-        qs = qs.annotate(filled=Count("placements", filter=Q(placements__status__in=FILLED)))
+        qs = with_filled_places(qs)
     if selected["unfilled"] == "yes":
-        qs = qs.filter(filled__lt=F("places"))
+        qs = qs.filter(UNFILLED)
     qs = qs.select_related("employer", "academic_year", "partnership", "practice_educator", "audit").order_by(
         "-academic_year__starts_on", "employer__name", "team", "id"
     )

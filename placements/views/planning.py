@@ -22,8 +22,9 @@ from placements.forms import CommitmentForm, DemandForm, ProgrammeForm
 from placements.models import EmployerCommitment, PlacementOffer, Programme, ProgrammeDemand
 from placements.permissions import PlacementPerm
 from placements.selectors import sufficiency as sufficiency_selectors
-from placements.selectors.flags import block_clashes, students_without_placement, students_without_statutory_page
-from placements.selectors.quality import ended_early, overdue_reviews, quality_by_employer, reviews_on_time
+from placements.selectors.figures import review_figures
+from placements.selectors.flags import block_clashes, students_without_statutory_page
+from placements.selectors.quality import ended_early, quality_by_employer
 from placements.selectors.years import current_year, current_year_from, next_year_after, resolve_year
 from placements.services.common import own_employer
 from placements.services.planning import save_programme, set_commitment, set_demand
@@ -59,23 +60,30 @@ def sufficiency(request: HttpRequest) -> HttpResponse:
     if year is None:
         return render(request, "placements/sufficiency.html", {**context, "partnership": partnership})
     report = sufficiency_selectors.sufficiency(partnership, year)
+    next_year = next_year_after(year, years)
     fmt = export_format(request)
     if fmt:
-        # Two tables on the page, two downloads: ?table=employers for the commitments.
+        # Three downloads: the stages table, ?table=employers for the commitments and
+        # ?table=figures for every figure to report.
         name = f"{partnership.slug}-{year.label.replace('/', '-')}"
-        if query_params(request, "table")["table"] == "employers":
+        table = query_params(request, "table")["table"]
+        if table == "employers":
             return exports.download(f"commitments-{name}", exports.SUFFICIENCY_EMPLOYERS, report.employers, fmt)
+        if table == "figures":
+            rows = sufficiency_selectors.reported_figures(partnership, year, next_year, report)
+            return exports.download(f"figures-{name}", exports.FIGURES, rows, fmt)
         lines = [*report.stages, report.total, report.statutory, report.non_statutory]
         return exports.download(f"sufficiency-{name}", exports.SUFFICIENCY_STAGES, lines, fmt)
-    without, without_count = students_without_statutory_page(partnership, year)
-    next_year = next_year_after(year, years)
+    reported = {f.key: f for f in sufficiency_selectors.reported_figures(partnership, year, next_year, report)}
     context.update(
         partnership=partnership,
         year=year,
         report=report,
-        without_statutory=without,
-        without_statutory_count=without_count,
-        unplaced_count=students_without_placement(partnership, year, next_year).count(),
+        figures=reported,
+        figure_list=list(reported.values()),
+        without_statutory=students_without_statutory_page(partnership, year),
+        without_statutory_count=reported["students_without_statutory"].value,
+        unplaced_count=reported["students_unplaced"].value,
         clashes=block_clashes(partnership, year),
         can_manage=can(request.user, partnership, PlacementPerm.MANAGE),
         query=urlencode({"partnership": partnership.slug, "year": year.label}),
@@ -284,6 +292,16 @@ def commitment_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 # --- Quality ----------------------------------------------------------------------------------
 
+# The figures the quality page reports (the same rows as the sufficiency page's).
+QUALITY_FIGURES = {
+    "reviews_due",
+    "reviews_on_time",
+    "reviews_overdue",
+    "educators_current",
+    "statutory_coverage",
+    "skills_days_done",
+}
+
 
 @login_required
 def quality(request: HttpRequest, slug: str) -> HttpResponse:
@@ -301,21 +319,25 @@ def quality(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if download:
         return download
-    on_time, due = reviews_on_time(partnership, year=year)
+    reviews = review_figures([partnership.pk], year)
+    reported = sufficiency_selectors.reported_figures(
+        partnership, year, next_year_after(year, context["years"]), reviews=reviews
+    )
     audits = PlacementOffer.objects.filter(partnership=partnership, academic_year=year).aggregate(
         offers=Count("id"),
         audited=Count("id", filter=Q(audit__completed_on__isnull=False)),
         shared=Count("id", filter=Q(audit__shared_with_hei_on__isnull=False)),
     )
-    overdue = overdue_reviews([partnership.pk], year)
     context.update(
         rows=rows,
         ended=list(ended_early(partnership, year)[:100]),
-        on_time=on_time,
-        due=due,
+        reviews=reviews,
+        figure_list=[f for f in reported if f.key in QUALITY_FIGURES],
+        on_time=reviews.on_time,
+        due=reviews.due,
         audits=audits,
-        overdue=overdue[:100],
-        overdue_count=len(overdue),
+        overdue=reviews.overdue[:100],
+        overdue_count=reviews.overdue_count,
         querystring_without_page=urlencode({"year": year.label}),
     )
     return render(request, "placements/quality.html", context)

@@ -11,16 +11,17 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
 from placements import exports
-from placements.forms import StudentForm
+from placements.forms import SkillsDaysForm, StudentForm
 from placements.models import FILLED, Placement, Programme, Student
 from placements.permissions import PlacementPerm
 from placements.selectors.flags import needs_placement_in, placement_in_year_exists, statutory_placement_exists
 from placements.selectors.years import current_year_from, next_year_after
 from placements.services.data_protection import export_student_record
-from placements.services.students import STUDENT_FIELDS, save_student
+from placements.services.students import STUDENT_FIELDS, record_skills_days, save_student
 from placements.views.common import (
     PAGE_SIZE,
     all_years,
@@ -149,12 +150,17 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     placements = list(
         student.placements.select_related("offer", "offer__employer", "academic_year").order_by("starts_on")
     )
+    skills = list(student.skills_days.order_by("completed_on", "id"))
+    skills_done = sum(entry.days for entry in skills)
     return render(
         request,
         "placements/student_detail.html",
         {
             "student": student,
             "placements": placements,
+            "skills": skills,
+            "skills_done": skills_done,
+            "skills_left": max(0, student.programme.skills_days - skills_done),
             "has_statutory": any(p.offer.statutory and p.status in FILLED for p in placements),
             "can_manage": can(request.user, student.partnership_id, PlacementPerm.MANAGE),
             "events": history_for(target=student, limit=10),
@@ -187,6 +193,26 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
         stale_check=student,
         title="Change student details",
         caption=str(student),
+        cancel_url=student.get_absolute_url(),
+    )
+
+
+@login_required
+@GET_POST
+def skills_days_create(request: HttpRequest, pk: int) -> HttpResponse:
+    student = _student_for(request, pk, PlacementPerm.MANAGE)
+    form = SkillsDaysForm(request.POST or None, initial={"completed_on": timezone.localdate()})
+    return form_flow(
+        request,
+        form,
+        lambda data: record_skills_days(request.user, student, **pick(data, ["days", "completed_on", "description"])),
+        success="Skills days recorded",
+        next_url=student.get_absolute_url(),
+        title="Record skills days",
+        caption=str(student),
+        intro=f"{student.programme.name} requires {student.programme.skills_days} skills development days. "
+        "Record the days done as they happen; the student's page and the sufficiency and quality figures count them.",
+        submit_label="Save skills days",
         cancel_url=student.get_absolute_url(),
     )
 

@@ -80,6 +80,15 @@ def _build() -> dict[str, KeyPage]:
     DemandFactory(programme=objects["programme"], academic_year=objects["year"], first_placements=4)
     ReviewFactory(placement=objects["placement"])
 
+    # Governance that tracks itself: an outcome measured against its target, an action from a meeting.
+    outcome = world.partnership.aims.get().outcomes.get()
+    outcome.target_value = 100.0
+    outcome.save(update_fields=["target_value"])
+    for on, value in ((dt.date(2025, 7, 31), 82.0), (dt.date(2026, 7, 31), 91.0)):
+        outcome.measurements.create(measured_on=on, value=value, note="End-of-year placement figures")
+    meeting = world.partnership.groups.get().meetings.get()
+    meeting.actions.create(description="Write the placement plan", owner=lead, due_on=dt.date(2027, 1, 31))
+
     p = f"/partnerships/{slug}/"
     hc_page = f"/health-checks/{hc.pk}/"
     year = "year=2026/27"
@@ -88,6 +97,8 @@ def _build() -> dict[str, KeyPage]:
         KeyPage("partnerships list", "/partnerships/", "Partnerships"),
         KeyPage("partnership page", p, world.partnership.name, tabs=True),
         KeyPage("partnership history", f"{p}history/", "History"),
+        KeyPage("outcome progress page", f"{p}outcomes/{outcome.pk}/", "Progress"),
+        KeyPage("governance group page", f"{p}governance/{meeting.group_id}/", "Strategic board"),
         KeyPage("organisations list", "/organisations/", "Organisations"),
         KeyPage("organisation page", f"/organisations/{world.employer.pk}/", world.employer.name),
         KeyPage("memoranda list", "/memoranda/", "Memoranda"),
@@ -248,12 +259,22 @@ class Gate:
         if page.evaluate("document.activeElement.id") != "main-content":
             self.problems.append(f"{label}: the skip link does not move the focus to the main content")
 
+    def navigation_on_one_line(self, page, label: str) -> None:
+        """At 1280 px and wider the menu fits on one line (it used to wrap onto a second)."""
+        tops = page.evaluate(
+            "() => window.innerWidth >= 1280 ? [...document.querySelectorAll('.govuk-service-navigation__item')]"
+            ".map(e => Math.round(e.getBoundingClientRect().top)) : []"
+        )
+        if len(set(tops)) > 1:
+            self.problems.append(f"{label}: the menu wraps onto {len(set(tops))} lines at 1280 px")
+
     def visit(self, page, label: str, url: str, title: str, *, tabs: bool = False) -> None:
         response = page.goto(url)
         if response is None or response.status != 200:
             self.problems.append(f"{label}: {url} answered {response and response.status}")
             return
         self.skip_link(page, label)
+        self.navigation_on_one_line(page, label)
         if tabs:
             # Every panel is checked in the same axe run: show them all (the tab list keeps the
             # roles and selection the tabs script gave it).

@@ -127,16 +127,25 @@ def test_a_coordinator_rates_a_criterion_with_the_keyboard_alone(page):
     amber = press(page, "ArrowDown")
     assert (amber["name"], amber["checked"]) == ("Amber", True)
     assert press(page, "Tab")["name"] == "Commentary"
-    assert press(page, "Tab")["name"] == "Save"
+    assert press(page, "Tab")["name"] == "Save and continue to A2"
     follow(page)
 
     # Amber needs commentary: the summary says so and takes the focus to the box.
     expect_error_summary_then_field(page, "Explain the Amber rating", "Commentary")
     page.keyboard.type("Two partners have not agreed the joint aims yet.")
     assert page.get_by_label("Amber", exact=True).is_checked()
-    assert press(page, "Tab")["name"] == "Save"
+    assert press(page, "Tab")["name"] == "Save and continue to A2"
     follow(page)
 
+    # "Save and continue" goes straight on to the next criterion of the task list.
+    assert page.get_by_role("heading", level=1, name="A2 Statement A2").is_visible()
     assert page.get_by_text("A1 saved.").first.is_visible()
     rating = hc.ratings.get(criterion__code="A1")
     assert (rating.rating, rating.commentary) == (Rag.AMBER, "Two partners have not agreed the joint aims yet.")
+
+    # Back on the health check, the task list shows each criterion's status in words.
+    page.goto(f"/health-checks/{hc.pk}/")
+    a1 = page.locator("#criterion-a1")
+    a2 = page.locator("#criterion-a2")
+    assert a1.locator(".govuk-task-list__status").inner_text().strip().startswith("Amber")
+    assert a2.locator(".govuk-task-list__status").inner_text().strip() == "Not yet rated"

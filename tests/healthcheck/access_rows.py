@@ -28,6 +28,10 @@ def _evidence(w):
     return {"pk": hc.pk, "evidence_pk": evidence.pk}
 
 
+def _submitted(w):
+    return {"pk": hf.complete(w, hf.health_check(w)).pk}
+
+
 def _signed_off(w):
     return {"pk": hf.signed_off(w).pk}
 
@@ -90,6 +94,7 @@ ROWS: list[Row] = [
     Row("healthcheck:submit", roles(*RUN), kwargs=_hc),
     Row("healthcheck:sign_off", roles("signatory", admin=403), kwargs=_hc, note="signing is personal"),
     Row("healthcheck:reopen", roles(*RUN), kwargs=_signed_off),
+    Row("healthcheck:change_signatory", roles(*RUN), kwargs=_submitted, note="waiting for sign-off"),
     Row("healthcheck:pdf", members(), kwargs=_hc),
     Row("healthcheck:export_csv", members(), kwargs=_hc),
     Row("healthcheck:heatmap", site_admin_only()),

@@ -37,7 +37,7 @@ def test_a_coordinator_completes_a_health_check_and_a_signatory_signs_it_off(pag
     page.get_by_role("heading", name="A1 Statement A1").wait_for()
     _no_violations(page, "criterion page")
     page.get_by_label("Green", exact=True).check()
-    page.get_by_role("button", name="Save and go to B1").click()
+    page.get_by_role("button", name="Save and continue to B1").click()
 
     # B1: Amber needs commentary; the refusal keeps the choice.
     page.get_by_label("Amber", exact=True).check()

@@ -1,7 +1,7 @@
 """Submit, sign off with the password re-entered, locked, reopen with a reason."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from healthcheck.models import HealthCheck, Rag, SignOff, Status
@@ -80,9 +80,9 @@ def test_a_coordinator_or_site_administrator_cannot_sign_off(world, client_for):
 
 def test_a_partner_organisations_health_check_is_signed_off_by_its_own_signatory(world):
     hc = hf.health_check(world, organisation=world.university)
-    hf.complete(world, hc)
-    with pytest.raises(PermissionDenied):
-        signing.sign_off(world.user("signatory"), hc)  # represents the employer, not the university
+    # Nobody represents the university yet: there is nobody to send it to.
+    with pytest.raises(ValidationError, match="add a signatory representing University of Matrix"):
+        hf.complete(world, hc)
     dean = f.UserFactory(email="dean@matrix.test", full_name="Dana Dean")
     f.MembershipFactory(
         user=dean,
@@ -91,6 +91,11 @@ def test_a_partner_organisations_health_check_is_signed_off_by_its_own_signatory
         organisation=world.university,
         job_title="Head of the School of Social Work",
     )
+    signing.submit(world.user("coordinator"), hc)
+    hc.refresh_from_db()
+    assert hc.signatory == dean  # the only one who can
+    with pytest.raises(PermissionDenied):
+        signing.sign_off(world.user("signatory"), hc)  # represents the employer, not the university
     signed = signing.sign_off(dean, hc)
     assert signed.organisation == world.university
 

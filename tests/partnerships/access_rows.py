@@ -16,6 +16,16 @@ def _group(w):
     return f.GovernanceGroupFactory(partnership=w.partnership, name="Matrix board")
 
 
+def _decision_action(w):
+    import datetime as dt
+
+    from partnerships.models import DecisionAction
+
+    return DecisionAction.objects.create(
+        meeting=_meeting(w), description="Agree the placement plan", owner=w.user("lead"), due_on=dt.date(2027, 1, 31)
+    )
+
+
 def _meeting(w):
     return f.MeetingFactory(group=_group(w))
 
@@ -61,6 +71,7 @@ ROWS: list[Row] = [
     Row("partnerships:aim_edit", roles("lead"), kwargs=lambda w: {**_slug(w), "pk": _aim(w).pk}),
     Row("partnerships:aim_delete", roles("lead"), kwargs=lambda w: {**_slug(w), "pk": _aim(w).pk}),
     Row("partnerships:outcome_add", roles("lead"), kwargs=lambda w: {**_slug(w), "aim_pk": _aim(w).pk}),
+    Row("partnerships:outcome_detail", members(), kwargs=lambda w: {**_slug(w), "pk": _outcome(w).pk}),
     Row("partnerships:outcome_edit", roles("lead"), kwargs=lambda w: {**_slug(w), "pk": _outcome(w).pk}),
     Row("partnerships:outcome_delete", roles("lead"), kwargs=lambda w: {**_slug(w), "pk": _outcome(w).pk}),
     Row("partnerships:group_add", roles("lead"), kwargs=_slug),
@@ -75,6 +86,17 @@ ROWS: list[Row] = [
         "partnerships:meeting_edit",
         roles("lead", "coordinator"),
         kwargs=lambda w: {**_slug(w), "pk": _meeting(w).pk},
+    ),
+    Row(
+        "partnerships:decision_action_add",
+        roles("lead", "coordinator"),
+        kwargs=lambda w: {**_slug(w), "pk": _meeting(w).pk},
+    ),
+    Row(
+        "partnerships:decision_action_edit",
+        roles("lead", "coordinator"),
+        kwargs=lambda w: {**_slug(w), "pk": _decision_action(w).pk},
+        note="the owner may update it too",
     ),
     Row("partnerships:membership_invite", roles("lead"), kwargs=_slug),
     Row(

@@ -63,6 +63,7 @@ ROWS: list[Row] = [
     Row("placements:student_detail", members(), kwargs=_obj("student")),
     Row("placements:student_edit", MANAGE, kwargs=_obj("student")),
     Row("placements:student_create", MANAGE, kwargs=_slug),
+    Row("placements:skills_days_create", MANAGE, kwargs=_obj("student")),
     Row("placements:student_export", MANAGE, kwargs=_obj("student"), note="everything held on one student"),
     Row("placements:placement_create", MANAGE, kwargs=_obj("student")),
     Row("placements:placement_detail", members(), kwargs=_obj("placement")),

@@ -40,7 +40,7 @@ def test_a_coordinator_imports_offers_places_a_student_and_sees_the_gap_shrink(p
     sufficiency = "/placements/sufficiency/?partnership=matrix-tp&year=2026/27"
     page.goto(sufficiency)
     assert page.get_by_text(
-        "Short of 6 final placements: 6 needed, 0 offered, 0 filled. 6 still to place."
+        "Short of 6 final placements: 6 needed, 0 offered, 0 filled. 6 still to fill against expected demand."
     ).is_visible()
     _no_violations(page, "sufficiency")
 
@@ -69,7 +69,9 @@ def test_a_coordinator_imports_offers_places_a_student_and_sees_the_gap_shrink(p
     assert page.get_by_text("2 added, 0 updated").is_visible()
     page.get_by_role("link", name="See the result").click()
     # The shortfall is gone: six final places offered for six students.
-    assert page.get_by_text("Enough final placements: 6 needed, 6 offered; 0 filled. 6 still to place.").is_visible()
+    assert page.get_by_text(
+        "Enough final placements: 6 needed, 6 offered; 0 filled. 6 still to fill against expected demand."
+    ).is_visible()
 
     page.goto(f"/placements/students/{student.pk}/")
     _no_violations(page, "student page")
@@ -86,7 +88,9 @@ def test_a_coordinator_imports_offers_places_a_student_and_sees_the_gap_shrink(p
     _no_violations(page, "placement page")
 
     page.goto(sufficiency)
-    assert page.get_by_text("Enough final placements: 6 needed, 6 offered; 1 filled. 5 still to place.").is_visible()
+    assert page.get_by_text(
+        "Enough final placements: 6 needed, 6 offered; 1 filled. 5 still to fill against expected demand."
+    ).is_visible()
 
     for url in [
         "/placements/",

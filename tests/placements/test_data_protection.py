@@ -40,11 +40,15 @@ def old_and_new(world):
         offer__employer=world.employer,
         offer__academic_year=old_year,
         student=old,
+        starts_on=D(2020, 1, 13),
+        ends_on=D(2020, 4, 30),
+        planned_ends_on=D(2020, 6, 5),
+        completed_days=60,
         status="ended-early",
         end_reason="student-health",
         end_notes="Personal details about Ann",
     )
-    ReviewFactory(placement=placement, comments="Ann found the team welcoming")
+    ReviewFactory(placement=placement, completed_on=D(2020, 2, 10), comments="Ann found the team welcoming")
     return {"old": old, "current": pw["student"], "placement": placement}
 
 

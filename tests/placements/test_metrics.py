@@ -103,7 +103,7 @@ def test_attention_items_for_coordinators(world):
 
     educator_item = next(i for i in attention(world.user("lead")) if i.kind == "Practice educators")
     assert educator_item.due == add_years(today - dt.timedelta(days=700), 2)
-    assert lead_items["Statutory placement"] == f"1 student without a statutory placement in {year}"
+    assert lead_items["Statutory placement"] == f"1 final-year student with no statutory placement confirmed in {year}"
     assert lead_items["Unfilled places"] == f"1 placement offer with unfilled places in {year}"
     assert lead_items["Practice educators"] == "1 practice educator lapsing within 90 days"
     # The employer's coordinator sees the partnership's students and their own offers and educators.
@@ -181,7 +181,7 @@ def test_attention_costs_the_same_for_many_partnerships(world, django_assert_max
     assert titles.count("2 placement offers with unfilled places in " + year.label) == 5
     assert titles.count("1 practice educator lapsing within 90 days") == 5
     assert titles.count("1 quality review overdue") == 5
-    assert titles.count(f"1 student without a placement in {year.label}") == 5
+    assert titles.count(f"1 registered student with no placement arranged in {year.label}") == 5
 
 
 def test_placements_contributes_to_the_dashboard():

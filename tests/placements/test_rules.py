@@ -1,6 +1,7 @@
 """The placement rules, each with the message a coordinator sees."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +32,15 @@ def pw(world):
 
 
 def _allocate(world, student, offer, start=dt.date(2027, 1, 11), end=dt.date(2027, 6, 4), stage="final", role="lead"):
-    return allocate(world.user(role), student, offer=offer, stage=stage, starts_on=start, ends_on=end, planned_days=100)
+    days = 100 if stage == "final" else 70  # the programme's requirement for the stage
+    return allocate(
+        world.user(role), student, offer=offer, stage=stage, starts_on=start, ends_on=end, planned_days=days
+    )
+
+
+def on(day: dt.date) -> dt.datetime:
+    """Ten in the morning of `day`, UK time, for frozen_clock.move_to."""
+    return dt.datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo("Europe/London"))
 
 
 def test_allocating_writes_the_placement_and_an_audit_event(world, pw):
@@ -53,7 +62,8 @@ def test_an_offer_cannot_be_over_allocated(world, pw):
     assert Placement.objects.filter(student=third).count() == 0
 
 
-def test_a_placement_that_ended_early_frees_its_place(world, pw):
+def test_a_placement_that_ended_early_frees_its_place(world, pw, frozen_clock):
+    frozen_clock.move_to(on(dt.date(2027, 2, 10)))
     change_status(
         world.user("lead"),
         pw["placement"],
@@ -138,13 +148,15 @@ def test_same_university_in_one_team_is_not_a_clash(world, pw):
     assert block_clashes(world.partnership, pw["year"]) == []
 
 
-def test_status_follows_the_workflow(world, pw):
-    placement = pw["placement"]  # confirmed
+def test_status_follows_the_workflow(world, pw, frozen_clock):
+    placement = pw["placement"]  # confirmed, 11 January to 4 June 2027
     lead = world.user("lead")
     with pytest.raises(InvalidTransition) as exc:
         change_status(lead, placement, status=PlacementStatus.COMPLETED, base_revision=placement.revision)
     assert "cannot become completed" in str(exc.value)
+    frozen_clock.move_to(on(dt.date(2027, 1, 11)))
     placement = change_status(lead, placement, status=PlacementStatus.IN_PROGRESS, base_revision=placement.revision)
+    frozen_clock.move_to(on(dt.date(2027, 6, 4)))
     placement = change_status(lead, placement, status=PlacementStatus.COMPLETED, base_revision=placement.revision)
     assert placement.completed_days == placement.planned_days
     # Completing keeps the offer's practice educator current.
@@ -218,7 +230,8 @@ def test_academic_year_labels_are_checked():
     assert "2026/27" in str(exc.value)
 
 
-def test_an_employers_coordinator_cannot_record_reviews_on_another_employers_placements(world, pw):
+def test_an_employers_coordinator_cannot_record_reviews_on_another_employers_placements(world, pw, frozen_clock):
+    frozen_clock.move_to(on(dt.date(2027, 2, 10)))
     other = f.OrganisationFactory(name="Other Council")
     f.PartnerFactory(partnership=world.partnership, organisation=other)
     offer = OfferFactory(partnership=world.partnership, employer=other, academic_year=pw["year"])
@@ -261,13 +274,25 @@ def test_students_needing_a_placement_this_year_without_one_are_listed(world, pw
 
 def test_overdue_reviews_are_those_past_the_grace_week_with_nothing_recorded(world, pw):
     placement = pw["placement"]  # confirmed, 11 January to 4 June 2027: four weeks due 8 February
-    ended = PlacementFactory(offer=pw["offer"], status="ended-early", end_reason="other")
-    assert ended.status == "ended-early"
+    # Ended on 31 January, before its four-week review: only its end review is due, that day.
+    ended = PlacementFactory(
+        offer=pw["offer"],
+        status="ended-early",
+        end_reason="other",
+        ends_on=dt.date(2027, 1, 31),
+        planned_ends_on=dt.date(2027, 6, 4),
+        completed_days=15,
+    )
+    assert list(ended.review_due_dates().items()) == [("end", dt.date(2027, 1, 31))]
     ids = [world.partnership.pk]
+    (overdue,) = overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 8))
+    assert (overdue.placement, overdue.point_label) == (ended, "End")
+    from tests.placements.factories import ReviewFactory
+
+    ReviewFactory(placement=ended, point="end", completed_on=dt.date(2027, 2, 1))
     assert overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 15)) == []
     (overdue,) = overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 16))
     assert (overdue.placement, overdue.point_label, overdue.due_on) == (placement, "Four weeks", dt.date(2027, 2, 8))
-    from tests.placements.factories import ReviewFactory
 
     ReviewFactory(placement=placement, point="four-weeks", completed_on=dt.date(2027, 2, 20))  # late, but done
     assert overdue_reviews(ids, pw["year"], today=dt.date(2027, 2, 20)) == []

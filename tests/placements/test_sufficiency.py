@@ -67,7 +67,10 @@ def test_figures_match_the_hand_worked_example(world, example):
     assert (report.non_statutory.offered, report.non_statutory.filled) == (9, 1)
     assert report.overall_shortfall == 9  # 9 + 4 short, less 4 flexible places
     assert report.total.rag == "red"
-    assert first.words == "Short of 9 first placements: 15 needed, 6 offered, 1 filled. 14 still to place."
+    assert (
+        first.words
+        == "Short of 9 first placements: 15 needed, 6 offered, 1 filled. 14 still to fill against expected demand."
+    )
     assert report.summary == (
         "Not enough places for 2026/27: short of 9 first placements and 4 final placements and 3 statutory places "
         "(after counting 4 places offered for either stage)."
@@ -103,7 +106,9 @@ def test_the_memorandums_placement_numbers_win_over_numbers_entered_here(world, 
 
 def test_the_page_states_shortfalls_in_words_and_colour(world, example, client_for):
     html = client_for("member").get("/placements/sufficiency/?partnership=matrix-tp&year=2026/27").content.decode()
-    assert "Short of 9 first placements: 15 needed, 6 offered, 1 filled. 14 still to place." in html
+    assert (
+        "Short of 9 first placements: 15 needed, 6 offered, 1 filled. 14 still to fill against expected demand." in html
+    )
     assert 'govuk-tag--red portal-rag portal-rag--red">Red<' in html
     assert "No: 12 committed, 11 offered" in html
     assert "entered here" in html

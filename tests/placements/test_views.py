@@ -2,6 +2,7 @@
 fields, and query counts that stay flat as data grows."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -152,7 +153,8 @@ def test_a_warning_is_shown_before_placing_without_a_statutory_placement(world, 
     assert Placement.objects.filter(student=student).exists()
 
 
-def test_status_update_and_review_pages(world, pw, client_for):
+def test_status_update_and_review_pages(world, pw, client_for, frozen_clock):
+    frozen_clock.move_to(dt.datetime(2027, 2, 10, 10, tzinfo=ZoneInfo("Europe/London")))  # it started on 11 January
     client = client_for("coordinator")
     placement = pw["placement"]
     html = client.post(
@@ -416,7 +418,15 @@ def test_sufficiency_figures_and_commitments_download(world, pw, client_for):
     client = client_for("member")
     url = "/placements/sufficiency/?partnership=matrix-tp&year=2026/27"
     rows = list(csv.reader(io.StringIO(client.get(url + "&export=csv").content.decode("utf-8-sig"))))
-    assert rows[0] == ["Line", "Needed", "Offered", "Filled", "Short of", "Still to place", "In words"]
+    assert rows[0] == [
+        "Line",
+        "Needed",
+        "Offered",
+        "Filled",
+        "Short of",
+        "Still to fill against expected demand",
+        "In words",
+    ]
     assert rows[2][:6] == ["Final placements", "5", "2", "1", "3", "4"]
     rows = list(csv.reader(io.StringIO(client.get(url + "&table=employers&export=csv").content.decode("utf-8-sig"))))
     assert rows[1][:5] == ["Matrix Borough Council", "", "", "2", "1"]
@@ -429,7 +439,7 @@ def test_students_without_a_placement_are_flagged_on_the_list_and_sufficiency_pa
     assert waiting.reference in html and pw["student"].reference not in html
     assert "1 student needing a first or final placement in 2026/27 with none arranged" in html
     html = client.get("/placements/sufficiency/?partnership=matrix-tp&year=2026/27").content.decode()
-    assert "1 student needs a first or final placement in 2026/27 and has none arranged" in html
+    assert "1 registered student needs a first or final placement in 2026/27 and has none arranged" in html
 
 
 def test_quality_page_lists_overdue_reviews_and_downloads(world, pw, client_for):

@@ -222,6 +222,8 @@ def test_a_live_worker_s_long_job_is_not_taken_from_it(transactional_db, on_the_
     # Running past the stale limit (4 s against 1.5 s) did not make the job look abandoned.
     assert DBTaskResult.objects.get().worker_ids == ["first"]
     assert len((folder / "attempts").read_text().splitlines()) == 1
+    # A long-running worker loads the PDF renderer when it starts, not in the first signer's job.
+    assert "PDF rendering ready in" in first.stdout.read().decode()
 
 
 @pytest.mark.postgres

@@ -56,6 +56,7 @@ MEMBER_MENU = [
     "Health checks -> /health-checks/",
     "Placements -> /placements/",
     "Practice educators -> /practice-educators/",
+    "Workforce -> /workforce/",
 ]
 
 
@@ -77,6 +78,7 @@ def test_a_site_administrator_also_sees_the_admin(client_for):
         ("/health-checks/", "Health checks"),
         ("/placements/", "Placements"),
         ("/practice-educators/", "Practice educators"),
+        ("/workforce/", "Workforce"),
     ],
 )
 def test_the_section_of_the_page_is_marked_current(client_for, url, current):

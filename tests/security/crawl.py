@@ -31,6 +31,7 @@ TYPED = {
     "number": "1",
     "date": "2027-01-15",
 }
+DATE_PARTS = {"_0": "15", "_1": "1", "_2": "2027"}
 
 
 @dataclass
@@ -52,6 +53,9 @@ class Field:
             return chosen[0] if chosen else ""
         if self.kind == "number" and self.attrs.get("min"):
             return self.attrs["min"]
+        if "govuk-date-input__input" in self.attrs.get("class", ""):
+            # A GOV.UK date input's day, month and year boxes (portal/date_input.py).
+            return DATE_PARTS.get(self.name[-2:], "")
         return TYPED.get(self.kind, self.value or "")
 
 

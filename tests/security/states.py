@@ -105,6 +105,23 @@ def _checked_batch(w):
     return {"pk": batch.pk}
 
 
+def _checked_workforce_import(w):
+    from workforce.models import ImportStatus as WorkforceImportStatus
+    from workforce.models import WorkforceImport
+
+    batch = WorkforceImport(
+        partnership=w.partnership, original_name="dfe.csv", status=WorkforceImportStatus.CHECKED, row_count=1
+    )
+    batch.file.save(
+        "dfe.csv",
+        ContentFile(
+            b"time_period,geographic_level,country_code,country_name,inpost_fte\n202324,National,E92000001,England,5\n"
+        ),
+        save=True,
+    )
+    return {"pk": batch.pk}
+
+
 def _with_placements(w):
     # Lists offer their downloads (?export=csv or xlsx) only when they have rows.
     placements_world(w)
@@ -125,6 +142,7 @@ STATE_VISITS: list[Visit] = [
     Visit("healthcheck:submit", _rated, roles=("lead",), note="every criterion rated"),
     Visit("healthcheck:sign_off", _submitted, roles=("signatory",), note="submitted"),
     Visit("healthcheck:detail", _submitted, roles=("signatory", "lead"), note="submitted"),
+    Visit("healthcheck:change_signatory", _submitted, roles=("lead",), note="submitted"),
     Visit("healthcheck:criterion", _with_suggestion, roles=("lead",), note="with a suggested rating"),
     Visit("healthcheck:framework_detail", _draft_framework, roles=("admin",), note="a draft"),
     Visit("memoranda:send", _ready, roles=("lead",), note="complete draft"),
@@ -132,6 +150,7 @@ STATE_VISITS: list[Visit] = [
     Visit("memoranda:export", _signed_memoranda, roles=("lead",), follow=True, note="with a signed memorandum"),
     Visit("memoranda:version_pdf", _signed_version, roles=("member",), note="signed"),
     Visit("placements:import_detail", _checked_batch, roles=("lead",), note="checked, ready to import"),
+    Visit("workforce:import_detail", _checked_workforce_import, roles=("lead",), note="checked, ready to import"),
     Visit("placements:list", _with_placements, roles=("lead",), note="with placements"),
     Visit("placements:offer_list", _with_placements, roles=("lead",), note="with offers"),
     Visit("placements:student_list", _with_placements, roles=("lead",), note="with students"),
@@ -171,6 +190,8 @@ def all_visits() -> list[Visit]:
 
 # Typical values for fields whose sensible value the page cannot tell (the signer's own name,
 # the password); the suite starts from these and spoils one field at a time.
+from workforce.measures import ENTERED  # noqa: E402
+
 TYPICAL: dict[str, dict] = {
     "memoranda:sign": {"typed_name": "Sam Signatory", "authority": "on", "password": PASSWORD},
     "healthcheck:sign_off": {"password": PASSWORD},
@@ -180,6 +201,12 @@ TYPICAL: dict[str, dict] = {
         "new_password2": "a-new-long-pass-phrase",
     },
     "partnerships:partnership_create": {"slug": ""},
+    # Official codes have a fixed form; a council's may be left empty.
+    "partnerships:organisation_edit": {"gss_code": "", "ukprn": ""},
+    "partnerships:organisation_create": {"gss_code": "", "ukprn": ""},
+    # A number or a DfE symbol in every box of an employer's figures.
+    "workforce:figures_edit": {m.name: "12" if m.whole else "c" for m in ENTERED if m.name != "inpost_fte"},
+    "workforce:forecast": {"name": "Retention up"},
     "login": {"username": "lead@matrix.test", "password": PASSWORD},
 }
 

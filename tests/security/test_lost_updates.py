@@ -51,6 +51,7 @@ EDITS = [
     Edit("partnerships:partner_edit", "contribution"),
     Edit("partnerships:aim_edit", "description"),
     Edit("partnerships:outcome_edit", "measure"),
+    Edit("partnerships:decision_action_edit", "description"),
     Edit("partnerships:group_edit", "purpose"),
     Edit("partnerships:meeting_edit", "notes", role="coordinator"),
     Edit("partnerships:membership_edit", "job_title"),
@@ -71,6 +72,7 @@ EDITS = [
     Edit("placements:educator_edit", "full_name"),
     Edit("webhooks:edit", "description"),
     Edit("placements:data_protection", "student_retention_years", mine="7", theirs="13", theirs_shown="13 years"),
+    Edit("workforce:figures_edit", "inpost_fte", mine="123.0", theirs="321.0", note="a year with no figures yet"),
 ]
 
 

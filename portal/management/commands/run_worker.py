@@ -28,4 +28,10 @@ class Command(BaseCommand):
 
             self.stdout.write(f"Queued: {', '.join(queue_due(worker_id)) or 'nothing due'}")
             return
+        if not batch:
+            # A long-running worker renders signed PDFs: pay WeasyPrint's start-up cost now, not in
+            # the first signer's job (a --batch run drains the queue once and skips it).
+            from portal.pdf import warm_up
+
+            self.stdout.write(f"PDF rendering ready in {warm_up():.2f} s")
         Worker(worker_id, interval=interval, schedule=not no_schedule, batch=batch).run_forever()

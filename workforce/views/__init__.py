@@ -1,0 +1,18 @@
+"""Workforce planning pages: thin views over the selectors and services."""
+
+from workforce.views.figures import figures_edit, sharing_edit
+from workforce.views.forecasting import forecast_export, forecast_page, scenario_detail
+from workforce.views.imports import import_detail, import_start
+from workforce.views.pages import index, partnership_page
+
+__all__ = [
+    "figures_edit",
+    "forecast_export",
+    "forecast_page",
+    "import_detail",
+    "import_start",
+    "index",
+    "partnership_page",
+    "scenario_detail",
+    "sharing_edit",
+]
