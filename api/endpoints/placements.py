@@ -41,7 +41,7 @@ class StageOut(Schema):
     offered: int
     filled: int
     shortfall: int
-    to_place: int
+    still_to_fill: int
     rag: str
 
 
@@ -75,7 +75,7 @@ def _stage(line: StageLine) -> dict:
         "offered": line.offered,
         "filled": line.filled,
         "shortfall": line.shortfall,
-        "to_place": line.to_place,
+        "still_to_fill": line.still_to_fill,
         "rag": line.rag,
     }
 
