@@ -36,18 +36,20 @@ class Client:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.jar = http.cookiejar.CookieJar()
+        self.headers: dict[str, str] = {}  # sent with every request (the API's bearer token)
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
 
     def clone(self) -> Client:
         """Another client with the same session (for concurrent requests as the same person)."""
         other = Client(self.base_url, self.timeout)
+        other.headers = dict(self.headers)
         for cookie in self.jar:
             other.jar.set_cookie(cookie)
         return other
 
     def request(self, path: str, data: dict | None = None) -> tuple[Sample, bytes]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(self.base_url + path, data=body)
+        req = urllib.request.Request(self.base_url + path, data=body, headers=self.headers)
         if body is not None:
             req.add_header("Referer", self.base_url + path)
         started = time.perf_counter()

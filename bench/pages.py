@@ -110,6 +110,74 @@ def dataset_counts() -> dict[str, int]:
     return {name: model._default_manager.count() for name, model in models.items()}
 
 
+API_TOKEN_NAME = "make bench"
+
+
+def api_tokens(people: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """A fresh API token per person ("api:lead" and so on, the `who` of the API targets); the
+    previous run's are deleted."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from api.models import ApiToken
+    from api.services import create_token
+    from partnerships.auth import PortalBackend
+    from portal.models import User
+
+    ApiToken.objects.filter(name=API_TOKEN_NAME).delete()
+    tokens = {}
+    for who, (email, _) in people.items():
+        user = PortalBackend().get_user(User.objects.get(email=email).pk)
+        _, secret = create_token(user, name=API_TOKEN_NAME, expires_on=timezone.localdate() + dt.timedelta(days=7))
+        tokens[f"api:{who}"] = secret
+    return tokens
+
+
+def api_targets() -> list[Target]:
+    """The API's list endpoints (and the figures of the largest partnership) with a token, beside
+    the page or admin changelist of the same data."""
+    base = "/api/v1"
+    return [
+        Target(
+            "api partnerships", "api:admin", f"{base}/partnerships", "/admin/partnerships/partnership/", "partnerships"
+        ),
+        Target(
+            "api organisations",
+            "api:admin",
+            f"{base}/organisations",
+            "/admin/partnerships/organisation/",
+            "organisations",
+        ),
+        Target("api memoranda", "api:lead", f"{base}/memoranda", "/admin/memoranda/memorandum/", "memoranda"),
+        Target("api memoranda (all)", "api:admin", f"{base}/memoranda", "/admin/memoranda/memorandum/", "memoranda"),
+        Target(
+            "api health checks",
+            "api:coordinator",
+            f"{base}/health-checks",
+            "/admin/healthcheck/healthcheck/",
+            "health checks",
+        ),
+        Target("api offers (all)", "api:admin", f"{base}/offers", "/admin/placements/placementoffer/", "offers"),
+        Target("api placements", "api:coordinator", f"{base}/placements", "/admin/placements/placement/", "placements"),
+        Target("api placements (all)", "api:admin", f"{base}/placements", "/admin/placements/placement/", "placements"),
+        Target(
+            "api placements (all, filtered by year)",
+            "api:admin",
+            f"{base}/placements?year={CURRENT_YEAR}&state=confirmed",
+            "/admin/placements/placement/",
+            "placements",
+        ),
+        Target("api sufficiency", "api:coordinator", f"{base}/partnerships/{LARGEST}/sufficiency?year={CURRENT_YEAR}"),
+        Target(
+            "api placement figures",
+            "api:coordinator",
+            f"{base}/partnerships/{LARGEST}/placement-figures?year={CURRENT_YEAR}",
+        ),
+        Target("api educator currency (all)", "api:admin", f"{base}/practice-educators/currency"),
+    ]
+
+
 def key_pages() -> list[Target]:
     from healthcheck.models import HealthCheck
     from memoranda.models import Memorandum
@@ -183,6 +251,7 @@ def key_pages() -> list[Target]:
             "/admin/placements/practiceeducator/",
             "practice educators",
         ),
+        *api_targets(),
     ]
 
 

@@ -206,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         for who, (email, password) in people.items():
             clients[who] = Client(f"http://127.0.0.1:{port}")
             clients[who].sign_in(email, password)
+        for who, secret in pages.api_tokens(people).items():
+            # The API takes only tokens: a client without the session, with the header.
+            clients[who] = Client(f"http://127.0.0.1:{port}")
+            clients[who].headers = {"Authorization": f"Bearer {secret}"}
         opts = {"requests": args.requests, "clients": args.clients, "seconds": args.seconds}
         results: dict = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -18,6 +18,7 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 AXES_ENABLED = False  # the runner signs in many clients from one address
+API_RATE_LIMIT = (10**9, 60)  # the counter is still written on every call; it never refuses one
 # Static files come straight from static/ so the bench needs no collectstatic step.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_USE_FINDERS = True

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API's docs page then uses ninja's local static files (no CDN)
     # Our apps, in dependency order (each may import only the ones above it).
     "portal",
     "partnerships",
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "placements",
     "webhooks",
     "workforce",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -354,6 +356,11 @@ JOBS_QUEUE_STALE_SECONDS = float(os.environ.get("JOBS_QUEUE_STALE_SECONDS", "300
 EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 # Asking for the same export again within this many minutes returns the one already made.
 EXPORT_REUSE_MINUTES = int(os.environ.get("EXPORT_REUSE_MINUTES", "10"))
+
+# --- API (api/; docs/api.md) ----------------------------------------------------------------
+# Requests per token per window (seconds): a fixed-window counter in the database, so every web
+# server counts against one limit.
+API_RATE_LIMIT = (int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "600")), 60)
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.v1 import api as api_v1
 from portal import views, views_public
 from portal.forms import PortalPasswordResetForm
 from portal.jobs import views as export_views
@@ -61,6 +62,8 @@ urlpatterns = [
     path("", include("workforce.urls")),
     path("exports/<int:pk>/", export_views.export_detail, name="export_detail"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
+    path("api/v1/", api_v1.urls),
+    path("account/api-tokens/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

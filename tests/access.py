@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from portal.models import User
 from tests.world import World
 
 LOGIN = "login"  # a redirect to the sign-in page
@@ -26,6 +27,9 @@ class Row:
     query: str = ""
     note: str = ""
     extra: dict = field(default_factory=dict)
+    # Request headers for a signed-in visitor, from their user (the API's `Authorization: Bearer`
+    # token). A row with headers sends them instead of signing in: the anonymous visitor sends none.
+    headers: Callable[[User], dict[str, str]] | None = None
 
 
 def public(ok: int = 200) -> dict:

@@ -79,9 +79,12 @@ def test_access(row: Row, world):
     failures = []
     for role in ROLES:
         client = Client()
-        if role != "anonymous":
+        headers = {}
+        if role != "anonymous" and row.headers is not None:
+            headers = row.headers(world.user(role))
+        elif role != "anonymous":
             client.force_login(world.user(role))
-        response = client.get(url)
+        response = client.get(url, headers=headers)
         expected = row.expect[role]
         if expected == LOGIN:
             ok = response.status_code == 302 and "/login/" in response.headers.get("Location", "")

@@ -136,6 +136,8 @@ def _build() -> dict[str, KeyPage]:
         ),
         KeyPage("quality page", f"/placements/partnership/{slug}/quality/?{year}", "Quality"),
         KeyPage("import page", f"/placements/partnership/{slug}/import/", "Import", RUN),
+        KeyPage("API tokens", "/account/api-tokens/", "API tokens"),
+        KeyPage("everyone's API tokens", "/account/api-tokens/all/", "Everyone's API tokens", ADMIN),
         KeyPage("sign-in page", "/accounts/login/", "Sign in", frozenset(), anonymous=True),
     ]
     return {key_page.label: key_page for key_page in pages}

@@ -243,6 +243,8 @@ def _says_post(view) -> bool:
     if view_class is not None:
         return hasattr(view_class, "post")
     while view is not None:
+        if isinstance(view, functools.partial):  # django-ninja's docs views: the function inside
+            view = view.func
         for cell in getattr(view, "__closure__", None) or ():
             value = cell.cell_contents
             if isinstance(value, list | tuple | set | frozenset) and "POST" in value:

@@ -61,7 +61,8 @@ KEPT_KINDS = {"text", "textarea", "email", "url", "tel", "search"}
 FAR_DATE_VALUES = ("0001-01-01", "9999-12-31")
 REFUSED = (200, 400, 403, 404, 409)
 # The health probe answers load balancers in JSON; it is not a file.
-NOT_DOWNLOADS = ("/healthz",)
+# Answers for programs, not files: the health check and the API's public OpenAPI description.
+NOT_DOWNLOADS = ("/healthz", "/api/v1/openapi.json")
 SKIPPED_ACTIONS = ("/accounts/logout/", "/admin/logout/")
 ERROR_MARKS = ("govuk-error-summary", "govuk-error-message")
 
