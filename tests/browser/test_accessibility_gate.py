@@ -148,7 +148,7 @@ def _build() -> dict[str, KeyPage]:
 ERROR_FORMS = {
     "lead": ("new memorandum form", "/memoranda/new/matrix-tp/", "Draft a memorandum", None, "Create draft"),
     "signatory": ("signing page", "signing page", "Sign Matrix placements agreement", None, "Sign the memorandum"),
-    "coordinator": ("criterion page", "criterion page B2", "B2", "Amber", "Save"),
+    "coordinator": ("criterion page", "criterion page B2", "B2", "Amber", "Save and stay on B2"),
     "member": ("password change form", "/accounts/password_change/", "Change your password", None, "Change password"),
     "admin": (
         "new organisation form",

@@ -2,9 +2,11 @@
 sign-in page, the dashboard, every tab of a partnership page with real content, and a form with
 errors."""
 
+import datetime as dt
+
 import pytest
 
-from tests.browser.helpers import axe_violations, partnership_content, sign_in
+from tests.browser.helpers import axe_violations, fill_date, partnership_content, sign_in
 from tests.factories import PASSWORD
 from tests.world import build_world
 
@@ -49,13 +51,16 @@ def test_a_form_with_errors_is_accessible_and_keeps_the_input(page):
     world = build_world()
     sign_in(page, "lead@matrix.test", PASSWORD)
     page.goto(f"/partnerships/matrix-tp/partners/{world.university_partner.pk}/edit/")
-    page.get_by_label("Date joined").fill("2020-05-01")
-    page.get_by_label("Date left").fill("2020-04-30")
+    fill_date(page, "Date joined", dt.date(2020, 5, 1))
+    fill_date(page, "Date left", dt.date(2020, 4, 30))
     page.get_by_role("button", name="Save").click()
     assert page.get_by_text("There is a problem").first.is_visible()
     summary_link = page.get_by_role("link", name="The date they left must be the same as or after the date they joined")
     summary_link.click()
-    assert page.get_by_label("Date left").input_value() == "2020-04-30"
+    # The summary takes the person to the day box of the date at fault, with what they typed kept.
+    assert page.evaluate("document.activeElement.id") == "id_left_on_0"
+    left = page.get_by_role("group", name="Date left")
+    assert [left.get_by_label(part).input_value() for part in ("Day", "Month", "Year")] == ["30", "4", "2020"]
     assert axe_violations(page) == []
 
 

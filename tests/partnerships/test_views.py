@@ -296,7 +296,7 @@ def test_leaving_before_joining_shows_the_error_beside_the_field_and_keeps_the_i
     html = _html(response)
     assert response.status_code == 200
     assert "There is a problem" in html
-    assert 'href="#id_left_on"' in html
+    assert 'href="#id_left_on_0"' in html
     assert "The date they left must be the same as or after the date they joined" in html
     # What was typed stays in the day, month and year boxes.
     assert 'name="left_on_0" value="30"' in html and 'name="left_on_1" value="4"' in html
