@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from partnerships.models import Partnership, ScopedQuerySet
+from portal.imports import ImportStatus
 from portal.storage import private_storage
 
 
@@ -13,12 +14,6 @@ class ImportKind(models.TextChoices):
     OFFERS = "offers", "Placement offers"
     STUDENTS = "students", "Students with placements"
     EDUCATORS = "educators", "Practice educators"
-
-
-class ImportStatus(models.TextChoices):
-    CHECKED = "checked", "Checked, not yet imported"
-    HAS_ERRORS = "has-errors", "Has errors"
-    IMPORTED = "imported", "Imported"
 
 
 class ImportBatch(models.Model):

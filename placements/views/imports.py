@@ -15,12 +15,13 @@ from partnerships.access import Perm, can, object_or_404, partnership_or_404
 from placements import exports
 from placements.forms import ImportForm, RetentionForm
 from placements.importers.batch import COLUMNS, run_import, template_response, upload
-from placements.models import ImportBatch, ImportKind, ImportStatus, PlacementPolicy, Student
+from placements.models import ImportBatch, ImportKind, PlacementPolicy, Student
 from placements.permissions import PlacementPerm
 from placements.services.data_protection import IMPORT_FILE_DAYS, set_retention, students_due_for_purge
 from placements.views.common import maybe_download
 from portal.flows import GET_POST
 from portal.forms import add_service_errors
+from portal.imports import confirm_import
 from portal.paging import paginate
 
 
@@ -60,9 +61,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     if request.method == "POST":
-        if batch.status != ImportStatus.CHECKED:
-            messages.error(request, "This file cannot be imported: fix the rows listed and upload it again.")
-            return redirect("placements:import_detail", pk=batch.pk)
+        return confirm_import(
+            request, batch, run_import, detail_url_name="placements:import_detail", what_changed="the data"
+        )
         try:
             result = run_import(request.user, batch)
         except ValidationError as exc:

@@ -6,13 +6,8 @@ from django.conf import settings
 from django.db import models
 
 from partnerships.models import Partnership, ScopedQuerySet
+from portal.imports import ImportStatus
 from portal.storage import private_storage
-
-
-class ImportStatus(models.TextChoices):
-    CHECKED = "checked", "Checked, not yet imported"
-    HAS_ERRORS = "has-errors", "Has errors"
-    IMPORTED = "imported", "Imported"
 
 
 class ImportQuerySet(ScopedQuerySet["WorkforceImport"]):

@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 
 from partnerships.access import object_or_404, partnership_or_404
 from portal.flows import GET_POST
+from portal.imports import confirm_import
 from portal.paging import paginate
 from workforce.forms import ImportForm
 from workforce.importers.batch import run_import, upload
 from workforce.importers.dfe import COLUMNS
-from workforce.models import ImportStatus, WorkforceImport
+from workforce.models import WorkforceImport
 from workforce.permissions import WorkforcePerm
 
 
@@ -52,9 +53,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     if request.method == "POST":
-        if batch.status != ImportStatus.CHECKED:
-            messages.error(request, "This file cannot be imported: fix the rows listed and upload it again.")
-            return redirect("workforce:import_detail", pk=batch.pk)
+        return confirm_import(
+            request, batch, run_import, detail_url_name="workforce:import_detail", what_changed="the register"
+        )
         try:
             result = run_import(request.user, batch)
         except ValidationError as exc:
