@@ -47,10 +47,10 @@ def check_audit_chain() -> HealthResult:
     event is still there with the same hash. (The walk is too slow for every probe; these are the
     parts cheap enough for one.)"""
     from portal import audit_checkpoints, audit_keys
-    from portal.audit_status import latest
+    from portal.audit_status import latest as latest_check
     from portal.models import AuditEvent
 
-    daily = latest()
+    daily = latest_check()
     if daily is not None and not daily.ok:
         return HealthResult(
             False,

@@ -64,7 +64,7 @@ def test_a_single_value_that_is_not_a_date_is_refused_and_kept():
 def test_the_boxes_render_as_a_fieldset_with_day_month_year_and_keep_what_was_typed():
     form = _MeetingForm(data={"held_on_0": "31", "held_on_1": "2", "held_on_2": "2027"})
     form.is_valid()
-    from crispy_forms.utils import render_crispy_form
+    from crispy_forms.utils import render_crispy_form  # type: ignore[import-untyped]  # crispy-forms ships no types
 
     html = render_crispy_form(form)
     assert '<legend class="govuk-fieldset__legend' in html and "Date of the meeting" in html

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -37,14 +38,14 @@ def _structure_types(node, found: set, depth: int = 0) -> set:
 
 def _accessibility(data: bytes) -> dict:
     reader = PdfReader(io.BytesIO(data))
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]  # a DictionaryObject; pypdf types it as any PDF object
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8", "replace") if "/Metadata" in root else ""
     tree = root.get("/StructTreeRoot")
     return {
         "marked": bool(root.get("/MarkInfo", {}).get("/Marked")),
         "lang": str(root.get("/Lang", "")),
         "display_title": bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle")),
-        "title": reader.metadata.title,
+        "title": reader.metadata.title if reader.metadata else None,
         "structure": _structure_types(tree, set()) if tree is not None else set(),
         "xmp": xmp,
     }
