@@ -54,6 +54,8 @@ class OrganisationOut(Schema):
     region: str
     la_services: str
     website: str
+    gss_code: str  # a local authority's GSS code, e.g. E09000001 ("" when not recorded)
+    ukprn: str  # a university's UK Provider Reference Number ("" when not recorded)
     url: str
 
 
@@ -113,6 +115,8 @@ def organisation_out(request, o: Organisation) -> dict:
         "region": o.region,
         "la_services": o.la_services,
         "website": o.website,
+        "gss_code": o.gss_code,
+        "ukprn": o.ukprn,
         "url": link(request, "partnerships:organisation_detail", o.pk),
     }
 

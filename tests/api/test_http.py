@@ -170,3 +170,15 @@ def test_a_token_limited_to_one_partnership_sees_only_that_one(live_server):
     assert [p["slug"] for p in http_get(url, limited).json()["items"]] == ["elsewhere"]
     assert http_get(url + "/matrix-tp", limited).status == 404
     assert json.loads(http_get(url + "/matrix-tp", everything).body)["slug"] == "matrix-tp"
+
+
+def test_organisations_carry_their_official_codes(live_server):
+    from tests import factories as f
+
+    world = build_world()
+    council = f.OrganisationFactory(name="Coded Borough Council", kind="la", gss_code="E09000007")
+    secret = token_for(world.user("member"))
+    reply = http_get(f"{live_server.url}/api/v1/organisations/{council.pk}", secret)
+    assert reply.status == 200
+    body = reply.json()
+    assert body["gss_code"] == "E09000007" and body["ukprn"] == ""
