@@ -12,7 +12,7 @@ from ninja.errors import AuthenticationError
 from ninja.openapi.docs import Swagger
 
 from api.auth import RateLimited, TokenAuth
-from api.endpoints import healthchecks, memoranda, partnerships, placements
+from api.endpoints import healthchecks, memoranda, partnerships, placements, workforce
 
 
 class PortalAPI(NinjaAPI):
@@ -99,3 +99,4 @@ api.add_router("/organisations", partnerships.organisations)
 api.add_router("/memoranda", memoranda.router)
 api.add_router("/health-checks", healthchecks.router)
 api.add_router("/", placements.router)
+api.add_router("/", workforce.router)

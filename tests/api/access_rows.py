@@ -63,6 +63,7 @@ ROWS: list[Row] = [
     Row("api_v1:health_check_detail", api(members()), kwargs=_health_check, headers=bearer),
     Row("api_v1:sufficiency", api(members()), kwargs=_slug_with_placements, headers=bearer),
     Row("api_v1:placement_figures", api(members()), kwargs=_slug_with_placements, headers=bearer),
+    Row("api_v1:workforce", api(members()), kwargs=_slug, headers=bearer),
     Row("api_v1:educator_currency", api(signed_in()), kwargs=_with_placements, headers=bearer),
     Row("api_v1:offer_list", api(signed_in()), kwargs=_with_placements, headers=bearer),
     Row("api_v1:placement_list", STUDENT_ROWS, kwargs=_with_placements, headers=bearer, note="student rows"),

@@ -140,3 +140,33 @@ def test_a_signed_off_health_check_shows_its_sign_off(world):
     assert detail["state"] == "signed_off"
     assert [s["name"] for s in detail["sign_offs"]] == ["Sam Signatory"]
     assert detail["sign_offs"][0]["overall_rating"] == detail["overall"] == Rag.GREEN
+
+
+def test_workforce_totals_and_the_forecast_are_the_pages(world):
+    from decimal import Decimal
+
+    from workforce.measures import Service
+    from workforce.services import save_figures
+
+    lead = world.user("lead")
+    for year, in_post, leavers in (("2024/25", "120.0", "18.0"), ("2025/26", "126.0", "20.0")):
+        save_figures(
+            lead,
+            world.partnership,
+            world.employer,
+            Service.CHILDREN,
+            year,
+            data={"inpost_fte": Decimal(in_post), "leavers_fte": Decimal(leavers), "vacancy_fte": Decimal("14.0")},
+            base_revision=0,
+        )
+    api = _api(world.user("member"), "/api/v1/partnerships/matrix-tp/workforce")
+    assert [y["year"] for y in api["years"]] == ["2024/25", "2025/26"]
+    latest = {t["measure"]: t["shown"] for t in api["years"][-1]["totals"]}
+    page = _page(world.user("member"), "/workforce/partnership/matrix-tp/").content.decode()
+    assert latest["inpost_fte"] in page and latest["inpost_fte"].replace(",", "").startswith("126")
+    forecast_page = _page(world.user("member"), "/workforce/partnership/matrix-tp/forecast/").content.decode()
+    first = api["forecast"][0]
+    assert api["forecast_employer_services"] == 1 and len(api["forecast"]) == 5
+    # The forecast page's table prints the same gap for the first forecast year.
+    assert first["year"] in forecast_page
+    assert f"{first['gap']:,.1f}" in forecast_page or f"{round(first['gap']):,}" in forecast_page
