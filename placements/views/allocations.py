@@ -88,7 +88,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
         "offer__employer__name",
         "partnership__slug",
     )
-    paged = paginate(request, qs, PAGE_SIZE)
+    paged = paginate(request, qs, PAGE_SIZE, ids_first=True)
     return render(
         request,
         "placements/placement_list.html",
