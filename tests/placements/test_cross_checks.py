@@ -346,3 +346,20 @@ def test_review_schedules_of_generated_placements_are_in_order():
             ).values()
         )
         assert dates == sorted(dates)
+
+
+# --- The national-scale data (seed_scale) ---------------------------------------------------------
+
+
+def test_on_seed_scale_data_every_surface_agrees_on_every_figure():
+    from django.core.management import call_command
+
+    from partnerships.models import Partnership
+
+    call_command("seed_scale", scale=0.03, stdout=io.StringIO())
+    year = current_year()
+    partnership = Partnership.objects.filter(placements__academic_year=year).distinct().order_by("slug").first()
+    assert partnership is not None, "the scale data has placements this year"
+    seen = surfaces(partnership, year)
+    assert_agree(seen)
+    assert int(seen["places_offered"]["sufficiency page"].replace(",", "")) > 0
