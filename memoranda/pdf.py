@@ -13,6 +13,7 @@ from memoranda.selectors import party_lines
 from memoranda.verification import verify_url
 from portal.audit import chain_head, history_for
 from portal.pdf import render_pdf
+from portal.seal import can_seal, seal_pdf
 
 DRAFT_MARK = "DRAFT - not signed"
 _EVIDENCE_ACTIONS = {Action.SENT_FOR_SIGNATURE: "Sent for signature", Action.SIGNED: "Signed"}
@@ -73,3 +74,14 @@ def render_memorandum_pdf(memorandum, version=None) -> bytes:
         # A signed agreement is kept for years: archival PDF/A (tagged, like every PDF).
         archival=not context["draft"],
     )
+
+
+def render_sealed_pdf(memorandum, version) -> bytes:
+    """The fully signed PDF as it is stored and sent: rendered, then sealed with the portal's
+    certificate (portal/seal.py) over every page, signature page and evidence certificate
+    included. Without a configured certificate in production it is stored unsealed (the deploy
+    check warns, portal.W001)."""
+    pdf = render_memorandum_pdf(memorandum, version)
+    if not can_seal():
+        return pdf
+    return seal_pdf(pdf, reason=f"Memorandum of Cooperation version {version.number}, signed by every party")
