@@ -98,17 +98,23 @@ def demo_certificate_path() -> Path:
     path = folder / DEMO_FILE
     if path.is_file():
         return path
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_self_signed(path, DEMO_NAME, "Partnership portal (demo)")
+
+
+def write_self_signed(path: Path, common_name: str, organisation: str) -> Path:
+    """A new RSA key and a self-signed certificate for it, in one PEM file at `path` (usable as
+    both PORTAL_SEAL_KEY and PORTAL_SEAL_CERT): the demo seal, and a quick one for a test system."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import NameOID
 
-    folder.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name(
         [
-            x509.NameAttribute(NameOID.COMMON_NAME, DEMO_NAME),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Partnership portal (demo)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
         ]
     )
     # Valid for decades either side of now, so a frozen or shifted test clock never falls outside it.
@@ -141,7 +147,7 @@ def demo_certificate_path() -> Path:
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ) + cert.public_bytes(serialization.Encoding.PEM)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".demo-seal-")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".demo-seal-")
     with os.fdopen(handle, "wb") as out:
         out.write(pem)
     os.chmod(temporary, 0o600)
@@ -246,11 +252,9 @@ def portal_fingerprints() -> set[str]:
     from pyhanko.keys import load_certs_from_pemder_data
 
     known = set()
-    if can_seal():
-        try:
-            known.add(fingerprint(seal_certificate()))
-        except Exception:  # noqa: BLE001 - a broken configuration seals nothing, so recognises nothing
-            pass
+    # A broken configuration seals nothing, so it recognises nothing (the deploy check names it).
+    if can_seal() and not configuration_problems():
+        known.add(fingerprint(seal_certificate()))
     for path in settings.PORTAL_SEAL_PREVIOUS_CERTS:
         try:
             known.update(fingerprint(c) for c in load_certs_from_pemder_data(_read(path)))

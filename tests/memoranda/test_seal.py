@@ -154,3 +154,19 @@ def test_a_misconfigured_certificate_is_named_by_the_deploy_check(settings, tmp_
     assert any("missing.key" in msg for msg in messages)
     settings.PORTAL_SEAL_CERT = ""
     assert "must both be set" in pdf_seal_is_configured(None)[0].msg
+
+
+def test_a_configured_pkcs12_file_with_a_passphrase_seals(settings, tmp_path):
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+
+    key_path, cert_path = _organisation_certificate(tmp_path, "PKCS12 portal seal")
+    key = serialization.load_pem_private_key(open(key_path, "rb").read(), None)
+    cert = x509.load_pem_x509_certificate(open(cert_path, "rb").read())
+    bundle = tmp_path / "seal.p12"
+    bundle.write_bytes(pkcs12.serialize_key_and_certificates(b"seal", key, cert, None, BestAvailableEncryption(b"pw")))
+    settings.PORTAL_SEAL_PKCS12, settings.PORTAL_SEAL_PASSPHRASE = str(bundle), "pw"
+    assert seal.configuration_problems() == []
+    report = seal.check_seal(seal.seal_pdf(_plain_pdf()))
+    assert report.state == seal.INTACT and "PKCS12 portal seal" in report.signer
+    settings.PORTAL_SEAL_PASSPHRASE = "wrong"
+    assert "could not be loaded" in seal.configuration_problems()[0]
