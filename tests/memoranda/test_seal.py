@@ -170,3 +170,20 @@ def test_a_configured_pkcs12_file_with_a_passphrase_seals(settings, tmp_path):
     assert report.state == seal.INTACT and "PKCS12 portal seal" in report.signer
     settings.PORTAL_SEAL_PASSPHRASE = "wrong"
     assert "could not be loaded" in seal.configuration_problems()[0]
+
+
+def test_the_sealed_pdf_embeds_the_evidence_as_json(world):
+    import io
+    import json
+
+    from pypdf import PdfReader
+
+    m, version = active_memorandum(world)
+    pdf = version.pdf.read()
+    files = PdfReader(io.BytesIO(pdf)).attachments
+    evidence = json.loads(files["evidence.json"][0])
+    assert evidence["sha256"] == version.sha256 and evidence["version"] == version.number
+    assert sorted(s["organisation"] for s in evidence["signatures"]) == sorted(
+        s.organisation.name for s in version.signatures.all()
+    )
+    assert seal.check_seal(pdf).state == seal.INTACT  # the attachment is inside the sealed bytes
