@@ -213,6 +213,22 @@ AXES_VERBOSE = False
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "portal.proxy.client_ip_address"
 
+# --- PDF seal (portal/seal.py, docs/operator.md "PDF seal") ----------------------------------
+# The portal's organisational certificate seals every fully signed memorandum (PAdES). PEM key and
+# certificate (and optional chain file(s)), or PKCS#12; the passphrase opens either key.
+PORTAL_SEAL_KEY = os.environ.get("PORTAL_SEAL_KEY", "").strip()
+PORTAL_SEAL_CERT = os.environ.get("PORTAL_SEAL_CERT", "").strip()
+PORTAL_SEAL_CHAIN = env_list("PORTAL_SEAL_CHAIN", "")
+PORTAL_SEAL_PKCS12 = os.environ.get("PORTAL_SEAL_PKCS12", "").strip()
+PORTAL_SEAL_PASSPHRASE = os.environ.get("PORTAL_SEAL_PASSPHRASE", "")
+# An RFC 3161 timestamp server (PAdES B-T); without one the seal is PAdES B-B.
+PORTAL_SEAL_TSA_URL = os.environ.get("PORTAL_SEAL_TSA_URL", "").strip()
+# Certificates the portal sealed with before a rotation: their seals still count as the portal's.
+PORTAL_SEAL_PREVIOUS_CERTS = env_list("PORTAL_SEAL_PREVIOUS_CERTS", "")
+# With nothing configured, DEBUG and tests seal with a self-signed demo certificate made once here.
+PORTAL_SEAL_DEMO = DEBUG or TESTING
+PORTAL_SEAL_DEMO_DIR = Path(os.environ.get("PORTAL_SEAL_DEMO_DIR", str(BASE_DIR / ".seal")))
+
 # --- Public pages (accessibility statement, privacy notice, cookies, service status) -------------
 # Who runs this portal and answers questions about it: shown on the public pages (docs/operator.md).
 PORTAL_OPERATOR_NAME = os.environ.get("PORTAL_OPERATOR_NAME", "The partnership portal team")

@@ -4,6 +4,8 @@ is not fully signed."""
 
 from __future__ import annotations
 
+import json
+
 from django.utils import timezone
 
 from memoranda.actions import Action
@@ -13,6 +15,7 @@ from memoranda.selectors import party_lines
 from memoranda.verification import verify_url
 from portal.audit import chain_head, history_for
 from portal.pdf import render_pdf
+from portal.seal import can_seal, seal_pdf
 
 DRAFT_MARK = "DRAFT - not signed"
 _EVIDENCE_ACTIONS = {Action.SENT_FOR_SIGNATURE: "Sent for signature", Action.SIGNED: "Signed"}
@@ -54,6 +57,42 @@ def pdf_context(memorandum, version=None) -> dict:
     }
 
 
+EVIDENCE_FILE = "evidence.json"
+
+
+def evidence_json(context: dict) -> str:
+    """The certificate of completion as data, embedded in the signed PDF (PDF/A-3 allows it) so a
+    program can read who signed what, and when, without parsing the printed page."""
+    version = context["version"]
+    head = context["chain_head"]
+    evidence = {
+        "memorandum": {"id": context["memorandum"].pk, "title": context["content"]["title"]},
+        "partnership": context["memorandum"].partnership.name,
+        "version": version.number,
+        "sha256": version.sha256,
+        "sent_at": version.sent_at.isoformat() if version.sent_at else None,
+        "signed_at": version.signed_at.isoformat() if version.signed_at else None,
+        "signatures": [
+            {
+                "organisation": s.organisation.name,
+                "name": s.typed_name,
+                "position": s.position,
+                "signed_at": s.signed_at.isoformat(),
+                "method": s.method,
+                "sha256": s.sha256,
+            }
+            for s in context["signatures"]
+        ],
+        "audit_events": context["audit_refs"],
+        "audit_chain_head": {"id": head.sequence, "hash": head.hash, "events": head.count}
+        if head is not None
+        else None,
+        "generated_at": context["generated_at"].isoformat(),
+        "verify_url": context["verify_url"],
+    }
+    return json.dumps(evidence, indent=2, ensure_ascii=False)
+
+
 def render_memorandum_pdf(memorandum, version=None) -> bytes:
     context = pdf_context(memorandum, version)
     number = f"version {version.number}" if version is not None else "draft"
@@ -72,4 +111,22 @@ def render_memorandum_pdf(memorandum, version=None) -> bytes:
         },
         # A signed agreement is kept for years: archival PDF/A (tagged, like every PDF).
         archival=not context["draft"],
+        attachments=(
+            None
+            if context["draft"]
+            else {
+                EVIDENCE_FILE: (evidence_json(context), "The evidence of signing (certificate of completion) as JSON")
+            }
+        ),
     )
+
+
+def render_sealed_pdf(memorandum, version) -> bytes:
+    """The fully signed PDF as it is stored and sent: rendered, then sealed with the portal's
+    certificate (portal/seal.py) over every page, signature page and evidence certificate
+    included. Without a configured certificate in production it is stored unsealed (the deploy
+    check warns, portal.W001)."""
+    pdf = render_memorandum_pdf(memorandum, version)
+    if not can_seal():
+        return pdf
+    return seal_pdf(pdf, reason=f"Memorandum of Cooperation version {version.number}, signed by every party")

@@ -31,7 +31,7 @@ from memoranda.models import (
     VersionStatus,
     sha256_of,
 )
-from memoranda.pdf import render_memorandum_pdf
+from memoranda.pdf import render_sealed_pdf
 from memoranda.services import add_months
 from portal.hashing import sha256_of_bytes
 
@@ -162,7 +162,7 @@ def build(ctx: dict, params: dict, stdout) -> None:
     signed_versions = [(m, v) for m, v in last_versions.values() if v.status == VersionStatus.SIGNED]
     if signed_versions:
         first_m, first_v = signed_versions[0]
-        pdf = render_memorandum_pdf(first_m, first_v)
+        pdf = render_sealed_pdf(first_m, first_v)
         digest = sha256_of_bytes(pdf)
         for m, version in signed_versions:
             version.pdf.save(f"scale-memorandum-{m.pk}-v{version.number}.pdf", ContentFile(pdf), save=False)

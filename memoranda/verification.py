@@ -22,6 +22,7 @@ from portal.files import check_upload
 from portal.hashing import sha256_of_file
 from portal.links import absolute_url
 from portal.models import AuditEvent
+from portal.seal import check_seal
 
 
 def verify_url() -> str:
@@ -161,11 +162,15 @@ def fingerprint_of_upload(upload) -> str:
 def verify(user, *, sha256: str = "", upload=None) -> dict[str, Any]:
     """What the verify page shows for a fingerprint, or for an uploaded PDF (which wins when both
     are given). Raises ValidationError when the upload is not a PDF."""
-    sha, matched_by = sha256, "fingerprint"
+    sha, matched_by, seal = sha256, "fingerprint", None
     if upload is not None:
         sha, matched_by = fingerprint_of_upload(upload), "pdf"
+        # The seal is checked on its own (any reader could do the same): a file may match no
+        # fingerprint and still carry an intact seal, or match none because it changed after sealing.
+        upload.seek(0)
+        seal = check_seal(upload.read())
     version = find_version_by_hash(sha)
-    result: dict[str, Any] = {"sha256": sha, "matched_by": matched_by, "version": version}
+    result: dict[str, Any] = {"sha256": sha, "matched_by": matched_by, "version": version, "seal": seal}
     if version is None:
         return result
     memorandum = version.memorandum

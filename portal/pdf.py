@@ -15,12 +15,22 @@ ACCESSIBLE = "pdf/ua-1"
 ARCHIVAL = "pdf/a-3a"
 
 
-def render_pdf(template_name: str, context: dict, *, metadata: dict | None = None, archival: bool = False) -> bytes:
+def render_pdf(
+    template_name: str,
+    context: dict,
+    *,
+    metadata: dict | None = None,
+    archival: bool = False,
+    attachments: dict[str, tuple[str, str]] | None = None,
+) -> bytes:
     """Render `template_name` to PDF bytes. Static files (CSS, images) resolve from static/.
 
     `metadata` sets document properties: title, author, subject, keywords. The template's
-    `<html lang>` becomes the document language. `archival` makes it PDF/A-3a (else PDF/UA-1)."""
-    return html_to_pdf(render_to_string(template_name, context), metadata=metadata, archival=archival)
+    `<html lang>` becomes the document language. `archival` makes it PDF/A-3a (else PDF/UA-1).
+    `attachments` embeds files, {file name: (text, description)} (PDF/A-3 allows them, as Data)."""
+    return html_to_pdf(
+        render_to_string(template_name, context), metadata=metadata, archival=archival, attachments=attachments
+    )
 
 
 def loads_only_static_files(url: str) -> bool:
@@ -46,8 +56,14 @@ def _fetcher():
     return StaticFilesOnly(allowed_protocols={"file", "data"})
 
 
-def html_to_pdf(html: str, *, metadata: dict | None = None, archival: bool = False) -> bytes:
-    from weasyprint import HTML  # imported lazily: Pango is only needed when a PDF is made
+def html_to_pdf(
+    html: str,
+    *,
+    metadata: dict | None = None,
+    archival: bool = False,
+    attachments: dict[str, tuple[str, str]] | None = None,
+) -> bytes:
+    from weasyprint import HTML, Attachment  # imported lazily: Pango is only needed when a PDF is made
 
     document = HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=_fetcher()).render()
     if metadata:
@@ -60,7 +76,11 @@ def html_to_pdf(html: str, *, metadata: dict | None = None, archival: bool = Fal
             document.metadata.description = metadata["subject"]
         if metadata.get("keywords"):
             document.metadata.keywords = list(metadata["keywords"])
-    return document.write_pdf(pdf_variant=ARCHIVAL if archival else ACCESSIBLE, pdf_tags=True)
+    files = [
+        Attachment(string=text, name=name, description=description, relationship="Data")
+        for name, (text, description) in (attachments or {}).items()
+    ]
+    return document.write_pdf(pdf_variant=ARCHIVAL if archival else ACCESSIBLE, pdf_tags=True, attachments=files)
 
 
 def warm_up() -> float:

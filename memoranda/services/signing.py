@@ -21,7 +21,7 @@ from memoranda.models import (
     VersionStatus,
     sha256_of,
 )
-from memoranda.pdf import render_memorandum_pdf
+from memoranda.pdf import render_sealed_pdf
 from memoranda.permissions import MemorandumPerm
 from memoranda.services.common import add_months, bump, clean_text, leads, lock
 from memoranda.services.completeness import completeness
@@ -224,7 +224,7 @@ def seal_signed_pdf(version_id: int, superseded_ids: list[int] | None = None) ->
     if version is None or version.pdf:
         return "nothing to do"
     memorandum = Memorandum.objects.select_related("partnership").get(pk=version.memorandum_id)
-    pdf = render_memorandum_pdf(memorandum, version)
+    pdf = render_sealed_pdf(memorandum, version)  # the digest below is of the sealed file
     with transaction.atomic():
         locked = MemorandumVersion.objects.select_for_update().get(pk=version_id)
         if locked.pdf:

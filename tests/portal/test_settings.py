@@ -112,7 +112,10 @@ def test_database_url_selects_postgresql_with_health_checks():
     assert result.stdout.split() == ["django.db.backends.postgresql", "portal", "True"]
 
 
-def test_deploy_check_passes_with_production_settings():
+def test_deploy_check_passes_with_production_settings(tmp_path):
+    from portal.seal import write_self_signed
+
+    seal = str(write_self_signed(tmp_path / "seal.pem", "Deploy check seal", "Example portal"))
     result = _manage(
         "check",
         "--deploy",
@@ -123,9 +126,24 @@ def test_deploy_check_passes_with_production_settings():
         AUDIT_HMAC_KEY=AUDIT_KEY,
         ALLOWED_HOSTS="portal.example.org",
         SITE_URL=PRODUCTION_SITE,
+        PORTAL_SEAL_KEY=seal,
+        PORTAL_SEAL_CERT=seal,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_no_pdf_seal_certificate_is_configured():
+    result = _manage(
+        "check",
+        "--deploy",
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_KEY,
+        AUDIT_HMAC_KEY=AUDIT_KEY,
+        ALLOWED_HOSTS="portal.example.org",
+        SITE_URL=PRODUCTION_SITE,
+    )
+    assert "portal.W001" in result.stdout + result.stderr and "No PDF seal certificate" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(
