@@ -14,14 +14,18 @@ it, and any later change (one byte) breaks it.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import hashlib
 import io
 import os
 import tempfile
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
 
@@ -207,6 +211,21 @@ def seal_certificate():
     return signer().signing_cert
 
 
+T = TypeVar("T")
+
+
+def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run one of pyHanko's coroutines to the end. Its plain functions call asyncio.run(), which
+    fails in a thread that already runs an event loop (an async server, a browser driver in
+    tests); there the coroutine gets a loop of its own in a short-lived thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
 def seal_pdf(pdf: bytes, *, reason: str = "Sealed by the partnership portal: the document is complete") -> bytes:
     """`pdf` with the portal's seal appended (an incremental update, so the document and its
     PDF/A conformance are kept). Raises SealNotConfigured when the portal cannot seal."""
@@ -222,7 +241,7 @@ def seal_pdf(pdf: bytes, *, reason: str = "Sealed by the partnership portal: the
         name=settings.PORTAL_OPERATOR_NAME,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = signers.sign_pdf(writer, metadata, signer=signer(), timestamper=timestamper)
+    out = _run(lambda: signers.async_sign_pdf(writer, metadata, signer=signer(), timestamper=timestamper))
     return out.getvalue()
 
 
@@ -266,7 +285,7 @@ def portal_fingerprints() -> set[str]:
 def check_seal(pdf: bytes) -> SealReport:
     """Is `pdf` sealed by the portal, and is the seal intact over the whole file?"""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -280,7 +299,7 @@ def check_seal(pdf: bytes) -> SealReport:
     try:
         cert = last.signer_cert
         context = ValidationContext(trust_roots=[cert], allow_fetching=False)
-        status = validate_pdf_signature(last, context, skip_diff=True)
+        status = _run(lambda: async_validate_pdf_signature(last, context, skip_diff=True))
     except Exception:  # noqa: BLE001 - a signature that cannot even be parsed was damaged
         return SealReport(BROKEN)
     name = cert.subject.human_friendly

@@ -187,3 +187,21 @@ def test_the_sealed_pdf_embeds_the_evidence_as_json(world):
         s.organisation.name for s in version.signatures.all()
     )
     assert seal.check_seal(pdf).state == seal.INTACT  # the attachment is inside the sealed bytes
+
+
+def test_sealing_and_checking_work_where_an_event_loop_already_runs(world):
+    """pyHanko's plain functions call asyncio.run(), which fails inside a running loop (an async
+    server; Playwright's driver in the browser tests): the seal job then failed and the verify
+    page would have called an intact seal broken."""
+    import asyncio
+
+    m, version = active_memorandum(world)
+    pdf = version.pdf.read()
+    unsealed = pdf[: pdf.rindex(b"%%EOF", 0, pdf.rindex(b"%%EOF")) + 5]
+
+    async def inside_a_loop():
+        return seal.check_seal(pdf), seal.check_seal(seal.seal_pdf(unsealed))
+
+    stored, resealed = asyncio.run(inside_a_loop())
+    assert stored.state == seal.INTACT
+    assert resealed.state == seal.INTACT
