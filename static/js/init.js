@@ -35,3 +35,21 @@ window.addEventListener("resize", () => {
   clearTimeout(resizing);
   resizing = setTimeout(scrollRegions, 150);
 });
+// A table in a tab that was hidden measured no width: measure again when its tab opens.
+document.querySelectorAll(".govuk-tabs__tab").forEach((tab) => {
+  tab.addEventListener("click", () => setTimeout(scrollRegions, 0));
+});
+
+// A link to something inside a tab (a memorandum's #section-12 after editing that section) opens
+// the tab and scrolls to it: GOV.UK's tabs answer only to a fragment that names a whole panel.
+function openTabFor(hash) {
+  if (!hash || hash.length < 2) return;
+  const target = document.getElementById(decodeURIComponent(hash.slice(1)));
+  const panel = target && target.closest(".govuk-tabs__panel");
+  if (!panel || panel === target) return;
+  const tab = document.querySelector(`.govuk-tabs__tab[href="#${panel.id}"]`);
+  if (tab && panel.classList.contains("govuk-tabs__panel--hidden")) tab.click();
+  target.scrollIntoView();
+}
+openTabFor(window.location.hash);
+window.addEventListener("hashchange", () => openTabFor(window.location.hash));

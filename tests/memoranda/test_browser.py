@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from memoranda.models import Memorandum, Status
 from tests.browser.helpers import axe_violations, fill_date, sign_in
 from tests.factories import PASSWORD
-from tests.memoranda.factories import REQUIRED_TEXT, university_signatory
+from tests.memoranda.factories import REQUIRED_TEXT, ready_memorandum, university_signatory
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,6 +63,8 @@ def test_lead_drafts_and_sends_two_signatories_sign_and_the_lead_downloads_the_p
         page.get_by_role("button", name="Save section").click()
         assert page.get_by_text(f"Saved the section {heading}.").is_visible()
 
+    # Parties are in their own tab; saving one comes back to it (#parties).
+    page.get_by_role("tab", name="Parties").click()
     for organisation, signatory, seniority in [
         (
             "Matrix Borough Council",
@@ -103,3 +105,34 @@ def test_lead_drafts_and_sends_two_signatories_sign_and_the_lead_downloads_the_p
     assert "Sam Signatory" in text and "Uma University" in text
     assert version.sha256 in "".join(text.split())
     assert axe_violations(page) == []  # the memorandum page, active
+
+
+def test_a_long_draft_reads_as_tabs_and_a_link_into_a_tab_opens_it(page):
+    """The memorandum page keeps its long parts (the text, parties, placement numbers, versions,
+    history) in GOV.UK tabs, so a draft is a couple of screens rather than six; a link to a
+    section inside a closed tab (where saving a section returns) opens that tab."""
+    world = build_world()
+    memorandum = ready_memorandum(world, title="Matrix tabs memorandum")
+    section = memorandum.sections.order_by("position").last()
+    sign_in(page, "lead@matrix.test", PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/memoranda/{memorandum.pk}/#parties")
+    assert page.get_by_role("tab", name="Parties", selected=True).is_visible()
+    assert page.get_by_role("table", name="Parties and signatories").is_visible()
+    assert not page.get_by_role("heading", name=section.heading).is_visible()
+    tabbed = page.evaluate("document.documentElement.scrollHeight")
+
+    page.evaluate(f"location.hash = '#section-{section.pk}'")
+    heading = page.locator(f"#section-{section.pk} h3")
+    heading.wait_for(state="visible")
+    assert page.get_by_role("tab", name="The memorandum", selected=True).is_visible()
+    assert not page.get_by_role("table", name="Parties and signatories").is_visible()
+
+    # Without the tabs (as without JavaScript) every part follows the one before.
+    page.evaluate(
+        "document.querySelectorAll('.govuk-tabs__panel--hidden')"
+        ".forEach(p => p.classList.remove('govuk-tabs__panel--hidden'))"
+    )
+    whole = page.evaluate("document.documentElement.scrollHeight")
+    assert tabbed < 0.6 * whole, (tabbed, whole)
+    assert axe_violations(page) == []
