@@ -29,6 +29,7 @@ from tests.memoranda.factories import active_memorandum, awaiting_memorandum, re
 from tests.placements.factories import DemandFactory, ReviewFactory, placements_world
 from tests.world import build_world
 
+PAGE_LENGTH_BUDGET = 4500  # px at 1280 px wide: five screens of 900 px
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SERVICE_NAME = "Partnership portal"
@@ -268,6 +269,15 @@ class Gate:
         if len(set(tops)) > 1:
             self.problems.append(f"{label}: the menu wraps onto {len(set(tops))} lines at 1280 px")
 
+    def within_a_few_screens(self, page, label: str) -> None:
+        """A key page in the matrix world stays within five 900 px screens at 1280 px wide, as it
+        first opens (a closed tab does not count): a page past that becomes a task list or tabs
+        (issue 15). The longest in December 2026: partnership history 3,815 px, a draft memorandum
+        3,763 px (its text tab), sufficiency 3,733 px."""
+        height = page.evaluate("window.innerWidth >= 1280 ? document.documentElement.scrollHeight : 0")
+        if height > PAGE_LENGTH_BUDGET:
+            self.problems.append(f"{label}: {height} px long at 1280 px (budget {PAGE_LENGTH_BUDGET} px)")
+
     def visit(self, page, label: str, url: str, title: str, *, tabs: bool = False) -> None:
         response = page.goto(url)
         if response is None or response.status != 200:
@@ -275,6 +285,7 @@ class Gate:
             return
         self.skip_link(page, label)
         self.navigation_on_one_line(page, label)
+        self.within_a_few_screens(page, label)
         if tabs:
             # Every panel is checked in the same axe run: show them all (the tab list keeps the
             # roles and selection the tabs script gave it).
