@@ -22,6 +22,7 @@ class Action(StrEnum):
     COMMENTED = "memorandum.commented"
     COMMENT_RESOLVED = "memorandum.comment_resolved"
     SENT_FOR_SIGNATURE = "memorandum.sent_for_signature"
+    SIGNING_VIEWED = "memorandum.signing_viewed"
     SIGNED = "memorandum.signed"
     ACTIVATED = "memorandum.activated"
     PDF_SEALED = "memorandum.pdf_sealed"

@@ -267,6 +267,38 @@ class Signature(models.Model):
         return f"{self.typed_name} for {self.organisation_id} on version {self.version_id}"
 
 
+class SigningEventKind(models.TextChoices):
+    SENT = "sent", "Sent the request"
+    VIEWED = "viewed", "First opened the signing page"
+    SIGNED = "signed", "Signed"
+    DECLINED = "declined", "Declined"
+
+
+class SigningEvent(models.Model):
+    """One step of one party's signing of one version, for the certificate of completion: when the
+    request was sent to the signatory, when they first opened it, when they signed or declined,
+    and from which address and browser (none for "sent": that is the lead's request, not theirs).
+    Kept with the version, as long as the memorandum's record (docs/memoranda.md)."""
+
+    version = models.ForeignKey(MemorandumVersion, on_delete=models.PROTECT, related_name="signing_events")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=SigningEventKind.choices)
+    at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField("browser (user agent)", max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            # Each step happens once per party and version; "viewed" is the first opening only.
+            models.UniqueConstraint(fields=["version", "organisation", "kind"], name="one_signing_event_per_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.organisation_id} on version {self.version_id}"
+
+
 class Comment(models.Model):
     memorandum = models.ForeignKey(Memorandum, on_delete=models.CASCADE, related_name="comments")
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments")

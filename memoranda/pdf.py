@@ -11,7 +11,7 @@ from django.utils import timezone
 from memoranda.actions import Action
 from memoranda.canonical import canonical_content, places_table
 from memoranda.models import VersionStatus
-from memoranda.selectors import party_lines
+from memoranda.selectors import completion_lines, party_lines
 from memoranda.verification import verify_url
 from portal.audit import chain_head, history_for
 from portal.pdf import render_pdf
@@ -46,6 +46,7 @@ def pdf_context(memorandum, version=None) -> dict:
         "place_years": years,
         "place_rows": rows,
         "signatures": list(version.signatures.select_related("signer", "organisation")) if version else [],
+        "completion": completion_lines(version) if version is not None else [],
         "audit_refs": _audit_references(memorandum, version) if version is not None else [],
         # The newest event of the whole trail when the PDF was made, printed so the trail can
         # later be checked against a copy held outside the database (a signed PDF is one).
@@ -82,6 +83,26 @@ def evidence_json(context: dict) -> str:
                 "sha256": s.sha256,
             }
             for s in context["signatures"]
+        ],
+        "certificate_of_completion": [
+            {
+                "organisation": line.organisation,
+                "signatory": line.signatory,
+                "email": line.email,
+                "position": line.position,
+                "seniority": line.seniority,
+                "method": line.signature.method if line.signature else None,
+                "events": [
+                    {
+                        "step": kind,
+                        "at": event.at.isoformat(),
+                        "ip_address": event.ip_address,
+                        "user_agent": event.user_agent or None,
+                    }
+                    for kind, event in line.events.items()
+                ],
+            }
+            for line in context["completion"]
         ],
         "audit_events": context["audit_refs"],
         "audit_chain_head": {"id": head.sequence, "hash": head.hash, "events": head.count}

@@ -4,7 +4,7 @@ fetched up front so the number of queries per page does not grow with the data."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
@@ -19,12 +19,15 @@ from memoranda.models import (
     Review,
     Section,
     Signature,
+    SigningEvent,
+    SigningEventKind,
     Status,
     VersionStatus,
 )
 from partnerships.access import partnership_ids_with_role
 from partnerships.models import Partnership, Role
 from portal.audit import history_for
+from portal.models import User
 
 REVIEW_DUE_DAYS = 60
 
@@ -105,11 +108,18 @@ class PartyLine:
     commitments: str
     signature: Signature | None = None
     party_id: int | None = None
+    opened_at: datetime | None = None  # when the signatory first opened the signing page
 
 
 def party_lines(content: dict, version: MemorandumVersion | None, parties=None) -> list[PartyLine]:
     signatures = {s.organisation_id: s for s in version.signatures.all()} if version is not None else {}
     ids = {p.organisation_id: p.pk for p in parties} if parties is not None else {}
+    # While signatures are awaited, who has at least opened the request (one query).
+    opened = (
+        dict(version.signing_events.filter(kind=SigningEventKind.VIEWED).values_list("organisation_id", "at"))
+        if version is not None and version.status == VersionStatus.AWAITING
+        else {}
+    )
     return [
         PartyLine(
             organisation=p["organisation"],
@@ -122,9 +132,50 @@ def party_lines(content: dict, version: MemorandumVersion | None, parties=None) 
             commitments=p["commitments"],
             signature=signatures.get(p["organisation_id"]),
             party_id=ids.get(p["organisation_id"]),
+            opened_at=opened.get(p["organisation_id"]),
         )
         for p in content["parties"]
     ]
+
+
+@dataclass(frozen=True)
+class CompletionLine:
+    """One party's line of the certificate of completion: who was asked to sign, what authority
+    they declared, how they proved who they were, and when (and from where) each step happened."""
+
+    organisation: str
+    signatory: str
+    email: str
+    position: str
+    seniority: str
+    signature: Signature | None
+    events: dict[str, SigningEvent]  # by SigningEventKind value: sent, viewed, signed, declined
+
+
+def completion_lines(version: MemorandumVersion) -> list[CompletionLine]:
+    """The certificate of completion of `version`, party by party in the order of the text: the
+    one definition the signed PDF's certificate and its embedded evidence.json both print."""
+    signatures = {s.organisation_id: s for s in version.signatures.select_related("signer")}
+    events: dict[int, dict[str, SigningEvent]] = {}
+    for event in version.signing_events.select_related("person"):
+        events.setdefault(event.organisation_id, {})[event.kind] = event
+    named = {u.pk: u for u in User.objects.filter(pk__in=[p["signatory_id"] for p in version.parties])}
+    lines = []
+    for p in version.parties:
+        signature = signatures.get(p["organisation_id"])
+        person = signature.signer if signature else named.get(p["signatory_id"])
+        lines.append(
+            CompletionLine(
+                organisation=p["organisation"],
+                signatory=signature.typed_name if signature else p["signatory"],
+                email=person.email if person else "",
+                position=signature.position if signature else p["signatory_position"],
+                seniority=p["seniority_label"],
+                signature=signature,
+                events=events.get(p["organisation_id"], {}),
+            )
+        )
+    return lines
 
 
 def page_content(memorandum: Memorandum, versions: list[MemorandumVersion]):

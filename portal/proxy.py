@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
+
+USER_AGENT_MAX_CHARS = 400
 
 
 def client_ip_address(request) -> str | None:
@@ -20,3 +24,18 @@ def client_ip_address(request) -> str | None:
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+@dataclass(frozen=True)
+class Client:
+    """The address and browser a request came from, as evidence of a signing event (the
+    certificate of completion prints them). Services take it as an argument so commands and
+    other services can pass None: nothing is made up for them."""
+
+    ip_address: str | None
+    user_agent: str
+
+
+def client_of(request) -> Client:
+    agent = " ".join(request.META.get("HTTP_USER_AGENT", "").split())[:USER_AGENT_MAX_CHARS]
+    return Client(ip_address=client_ip_address(request), user_agent=agent)

@@ -31,6 +31,7 @@ from memoranda.services.lifecycle import end_memorandum, expire_due, record_revi
 from memoranda.services.signing import (
     decline,
     next_version_number,
+    record_viewed,
     send_for_signature,
     sign,
     signer_party,
@@ -54,6 +55,7 @@ __all__ = [
     "next_version_number",
     "party_warnings",
     "record_review",
+    "record_viewed",
     "remove_section",
     "require_state",
     "resolve_comment",

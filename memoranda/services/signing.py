@@ -17,6 +17,8 @@ from memoranda.models import (
     Memorandum,
     MemorandumVersion,
     Signature,
+    SigningEvent,
+    SigningEventKind,
     Status,
     VersionStatus,
     sha256_of,
@@ -36,6 +38,7 @@ from portal.hashing import sha256_of_bytes
 from portal.jobs.engine import enqueue, job
 from portal.links import absolute_url
 from portal.mail import send_on_commit
+from portal.proxy import Client
 
 SIGNING_METHOD = "Signed online in the portal: password re-entered, full name typed, authority declared"
 
@@ -92,6 +95,16 @@ def send_for_signature(actor, memorandum: Memorandum, *, base_revision: int | st
         partnership_id=memorandum.partnership_id,
     )
     signatories = [p.signatory for p in full.parties.all()]
+    SigningEvent.objects.bulk_create(
+        SigningEvent(
+            version=version,
+            organisation_id=party["organisation_id"],
+            person_id=party["signatory_id"],
+            kind=SigningEventKind.SENT,
+            at=version.sent_at,
+        )
+        for party in version.parties
+    )
     send_on_commit(
         "memoranda/email/sign_request",
         {
@@ -133,6 +146,48 @@ def signer_party(actor, version: MemorandumVersion) -> dict:
     return party
 
 
+def _signing_event(version, party: dict, actor, kind: str, client: Client | None) -> tuple[SigningEvent, bool]:
+    """Write one step of a party's signing once: (the event, whether this call wrote it)."""
+    return SigningEvent.objects.get_or_create(
+        version=version,
+        organisation_id=party["organisation_id"],
+        kind=kind,
+        defaults={
+            "person": actor,
+            "at": clock.now(),
+            "ip_address": client.ip_address if client else None,
+            "user_agent": client.user_agent if client else "",
+        },
+    )
+
+
+@transaction.atomic
+def record_viewed(actor, version: MemorandumVersion, *, client: Client | None) -> SigningEvent | None:
+    """The named signatory opened the signing page of the version awaiting them: the first time is
+    kept (time, address, browser) for the certificate of completion, with an audit event. Anyone
+    else, or a version no longer awaiting signatures, records nothing."""
+    if version.status != VersionStatus.AWAITING:
+        return None
+    try:
+        party = signer_party(actor, version)
+    except PermissionDenied:
+        return None
+    if version.signing_events.filter(organisation_id=party["organisation_id"], kind=SigningEventKind.VIEWED).exists():
+        return None  # only the first opening is evidence; later ones cost one query
+    event, created = _signing_event(version, party, actor, SigningEventKind.VIEWED, client)
+    if not created:
+        return None  # a second tab opened at the same moment: the first one is the evidence
+    record(
+        actor,
+        Action.SIGNING_VIEWED,
+        version.memorandum,
+        changes={"version": [None, version.number], "organisation": [None, party["organisation"]]},
+        summary=f"Opened version {version.number} to sign for {party['organisation']}",
+        partnership_id=version.memorandum.partnership_id,
+    )
+    return event
+
+
 def _names_match(typed: str, full_name: str) -> bool:
     def norm(s: str) -> str:
         return " ".join((s or "").split()).casefold()
@@ -150,6 +205,7 @@ def sign(
     position: str,
     authority_confirmed: bool,
     expected_sha256: str,
+    client: Client | None = None,
 ) -> Signature:
     """Sign for the actor's own organisation. Every check runs before anything is stored: the
     password, the named signatory, the state, and that the text still hashes to the fingerprint
@@ -198,6 +254,7 @@ def sign(
         method=SIGNING_METHOD,
         sha256=version.sha256,
     )
+    _signing_event(version, party, actor, SigningEventKind.SIGNED, client)
     record(
         actor,
         Action.SIGNED,
@@ -325,7 +382,7 @@ def _back_to_draft(actor, memorandum, version, *, status: str, reason: str, acti
 
 
 @transaction.atomic
-def decline(actor, version: MemorandumVersion, *, reason: str) -> MemorandumVersion:
+def decline(actor, version: MemorandumVersion, *, reason: str, client: Client | None = None) -> MemorandumVersion:
     """A named signatory declines, with a reason: the version is closed and the memorandum returns
     to draft, so a new version (signed by everyone again) is needed."""
     memorandum = lock(version.memorandum_id)
@@ -334,6 +391,7 @@ def decline(actor, version: MemorandumVersion, *, reason: str) -> MemorandumVers
     version = _awaiting_version(memorandum, version)
     party = signer_party(actor, version)
     reason = clean_text(reason, field="reason", label="reason", limit=REASON_MAX_CHARS, required=True).strip()
+    _signing_event(version, party, actor, SigningEventKind.DECLINED, client)
     _back_to_draft(
         actor,
         memorandum,

@@ -20,6 +20,7 @@ from memoranda.permissions import MemorandumPerm
 from memoranda.views.common import memorandum_or_404, refused
 from portal.flows import GET_POST, form_page
 from portal.forms import submit
+from portal.proxy import client_of
 
 
 @login_required
@@ -119,6 +120,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                 position=data["position"],
                 authority_confirmed=data["authority"],
                 expected_sha256=data["expected_sha256"],
+                client=client_of(request),
             ),
         )
         if saved:
@@ -138,6 +140,8 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             data = cast(QueryDict, form.data).copy()  # a bound (posted) form holds a QueryDict
             data["expected_sha256"] = version.sha256
             form.data = data
+    if request.method == "GET" and signature is None:
+        services.record_viewed(request.user, version, client=client_of(request))
     content = version.content
     place_years, place_rows = selectors.places(content)
     context.update(
@@ -175,7 +179,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: services.decline(request.user, version, reason=data["reason"]),
+        lambda data: services.decline(request.user, version, reason=data["reason"], client=client_of(request)),
         template="memoranda/form_page.html",
         success="You declined to sign. The lead has been told; the memorandum is a draft again.",
         next_url=memorandum,

@@ -73,6 +73,8 @@ def test_the_privacy_notice_gives_the_retention_periods_the_code_applies(client,
     assert f"kept for {views_public.BACKUP_DAYS} days" in text
     assert "Matrix Borough Council runs the portal" in text
     assert "the IP address the request came from" in text
+    # What signing records (tests/memoranda/test_certificate_of_completion.py proves it does).
+    assert "when you first opened it, and when you signed or declined, with the IP address" in text
     assert "task in the public interest" in text
     assert "Information Commissioner's Office" in text
 
