@@ -189,7 +189,7 @@ def placement_events(user, start: dt.date, end: dt.date, filters: Filters) -> li
                 Event(
                     uid=f"placement-{p.pk}",
                     kind=BLOCK,
-                    title=f"{who}: {p.get_stage_display().lower()} placement at {p.offer.team}",
+                    title=f"{who}: {p.get_stage_display().lower()} at {p.offer.team}",
                     starts_on=p.starts_on,
                     ends_on=p.ends_on,
                     **common,
