@@ -225,8 +225,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     name = f"{found.partnership.name}: placements" if found.partnership else "My placements (partnership portal)"
     note_fetched(found)
     response = HttpResponse(calendar_bytes(name, events), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="placements.ics"'
+    # An attachment like every download (a browser that opens the link saves the file rather than
+    # showing it); calendar apps subscribing to the link read it all the same.
+    response["Content-Disposition"] = 'attachment; filename="placements.ics"'
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
     return response
