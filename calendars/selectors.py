@@ -125,8 +125,7 @@ def events_for(user, start: dt.date, end: dt.date, filters: Filters) -> list[Eve
     events: list[Event] = []
     for source in event_sources():
         events.extend(source(user, start, end, filters))
-    seen: set[str] = set()
-    unique = [e for e in events if not (e.uid in seen or seen.add(e.uid))]  # a source may repeat another's
+    unique = list({e.uid: e for e in reversed(events)}.values())  # a source may repeat another's: keep the first
     return sorted(unique, key=lambda e: (e.starts_on, e.kind != BLOCK, e.ends_on, e.title, e.uid))
 
 

@@ -153,27 +153,26 @@ def feed_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             lambda data: create_feed(request.user, partnership=form.partnership(), filters=Filters.from_data(data)),
         )
         if saved and result is not None:
-            feed, secret = result
-            request.session[NEW_FEED_KEY] = [feed.pk, secret]
+            made, secret = result
+            request.session[NEW_FEED_KEY] = [made.pk, secret]
             return redirect("calendars:feed_list")
     new = request.session.pop(NEW_FEED_KEY, None)
     if new is not None and request.method == "GET":
-        feed = CalendarFeed.objects.select_related("partnership").filter(pk=new[0], owner=request.user).first()
-        if feed is not None:
+        shown = CalendarFeed.objects.select_related("partnership").filter(pk=new[0], owner=request.user).first()
+        if shown is not None:
             url = _feed_url(request, new[1])
             response = render(
                 request,
                 "calendars/feed_created.html",
-                {"feed": feed, "url": url, "webcal_url": "webcal://" + url.split("://", 1)[-1]},
+                {"feed": shown, "url": url, "webcal_url": "webcal://" + url.split("://", 1)[-1]},
             )
             response["Cache-Control"] = "no-store"
             return response
     feeds = list(CalendarFeed.objects.filter(owner=request.user).select_related("partnership"))
     org_ids = {positive_int(f.filters.get(k)) for f in feeds for k in ("employer", "university")} - {None}
     names = dict(Organisation.objects.filter(pk__in=org_ids).values_list("id", "name")) if org_ids else {}
-    for f in feeds:
-        f.filter_words = filter_words(f.filters, names)
-    return render(request, "calendars/feed_list.html", {"form": form, "feeds": feeds})
+    rows = [(f, filter_words(f.filters, names)) for f in feeds]
+    return render(request, "calendars/feed_list.html", {"form": form, "feeds": rows})
 
 
 def _own_feed(request: AuthenticatedHttpRequest, pk: int) -> CalendarFeed:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from placements.models import Placement
 from tests import factories as f
-from tests.placements.factories import AcademicYearFactory, OfferFactory, PlacementFactory, ProgrammeFactory, StudentFactory
+from tests.placements.factories import (
+    AcademicYearFactory,
+    OfferFactory,
+    PlacementFactory,
+    ProgrammeFactory,
+    StudentFactory,
+)
 
 
 def place(
@@ -34,8 +41,10 @@ def place(
         starts_on=starts_on,
         ends_on=ends_on,
     )
-    student = StudentFactory(partnership=partnership, programme=programme, final_year=year, reference=reference, name=name)
-    return PlacementFactory(offer=offer, student=student, status=status)
+    student = StudentFactory(
+        partnership=partnership, programme=programme, final_year=year, reference=reference, name=name
+    )
+    return cast(Placement, PlacementFactory(offer=offer, student=student, status=status))
 
 
 def another_university(name: str = "Northern University"):

@@ -21,7 +21,12 @@ SCROLLS_SIDEWAYS = "() => document.documentElement.scrollWidth > window.innerWid
 def test_the_calendar_passes_the_gate_at_both_widths(browser, live_server, width):
     world = build_world()
     place(world, reference="MTX0042")
-    place(world, reference="MTX0043", team="A team with a rather long name for a narrow screen", employer=another_employer())
+    place(
+        world,
+        reference="MTX0043",
+        team="A team with a rather long name for a narrow screen",
+        employer=another_employer(),
+    )
     context = browser.new_context(
         base_url=live_server.url, locale="en-GB", timezone_id="Europe/London", viewport={"width": width, "height": 800}
     )

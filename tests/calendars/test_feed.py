@@ -105,7 +105,9 @@ def test_scope_and_filters(world, live_server):
     _, scoped = create_feed(coordinator, partnership=world.partnership)
     _, everywhere = create_feed(coordinator)
     _, only_riverside = create_feed(
-        coordinator, partnership=world.partnership, filters=Filters(employer_id=riverside.pk, kinds=frozenset({"review"}))
+        coordinator,
+        partnership=world.partnership,
+        filters=Filters(employer_id=riverside.pk, kinds=frozenset({"review"})),
     )
 
     def placements(secret):
@@ -146,9 +148,13 @@ def test_a_deactivated_account_s_links_stop_and_are_revoked(world, live_server):
 
 def test_the_feed_covers_six_months_back_to_eighteen_ahead(world, live_server):
     # The suite's clock: 16 November 2026.
-    old = place(world, reference="OLD0001", team="Old Team", starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2026, 1, 30))
+    old = place(
+        world, reference="OLD0001", team="Old Team", starts_on=dt.date(2025, 9, 1), ends_on=dt.date(2026, 1, 30)
+    )
     recent = place(world, reference="REC0001", starts_on=dt.date(2026, 1, 5), ends_on=dt.date(2026, 6, 1))
-    far = place(world, reference="FAR0001", team="Far Team", starts_on=dt.date(2028, 9, 4), ends_on=dt.date(2029, 1, 26))
+    far = place(
+        world, reference="FAR0001", team="Far Team", starts_on=dt.date(2028, 9, 4), ends_on=dt.date(2029, 1, 26)
+    )
     _, secret = create_feed(world.user("coordinator"))
     uids = {uid.split("@")[0] for uid in _events(_fetch(live_server, secret)[2])}
     assert f"placement-{recent.pk}" in uids

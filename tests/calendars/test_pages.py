@@ -29,7 +29,10 @@ def test_a_coordinator_sees_placements_starting_and_the_reviews_due_in_the_month
     placement = place(world, reference="MTX0042", name="Alice Example")
     page = _text(client_for("coordinator").get(_url(world, JANUARY)))
     assert "<caption" in page and "January 2027: placements starting and ending, and reviews due" in page
-    assert '<th scope="col" class="govuk-table__header"><span aria-hidden="true">Mon</span><span class="govuk-visually-hidden">Monday</span></th>' in page
+    assert (
+        '<th scope="col" class="govuk-table__header"><span aria-hidden="true">Mon</span><span class="govuk-visually-hidden">Monday</span></th>'
+        in page
+    )
     assert "Starts:</span>" in page and "MTX0042, Duty Team" in page
     assert "Alice Example" not in page  # references only, never names
     due = placement.review_due_dates()
