@@ -76,3 +76,24 @@ def test_the_feed_s_queries_stay_flat(world, django_assert_max_num_queries, coun
     with django_assert_max_num_queries(5):
         response = client.get(reverse("calendars:feed", args=[secret]))
     assert response.status_code == 200 and response.content.count(b"BEGIN:VEVENT") == count * 4
+
+
+def test_the_daily_job_revokes_links_of_closed_accounts(world):
+    import io
+
+    from django.core.management import call_command
+
+    from calendars.models import CalendarFeed
+    from portal.jobs import schedule
+
+    feed, _ = create_feed(world.user("member"))
+    create_feed(world.user("coordinator"))
+    world.user("member").is_active = False
+    world.user("member").save()
+    out = io.StringIO()
+    call_command("revoke_inactive_calendar_feeds", stdout=out)
+    assert "1 calendar link(s) revoked." in out.getvalue()
+    assert list(CalendarFeed.objects.filter(revoked_at__isnull=True).values_list("owner__email", flat=True)) == [
+        "coordinator@matrix.test"
+    ]
+    assert "revoke_inactive_calendar_feeds" in {e.command for e in schedule.ENTRIES}
