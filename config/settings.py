@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "placements",
     "webhooks",
     "workforce",
+    "calendars",
     "api",
 ]
 

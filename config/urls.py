@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include("placements.urls")),
     path("partnerships/<slug:slug>/webhooks/", include("webhooks.urls")),
     path("", include("workforce.urls")),
+    path("", include("calendars.urls")),
     path("exports/<int:pk>/", export_views.export_detail, name="export_detail"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("api/v1/", api_v1.urls),

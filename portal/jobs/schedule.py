@@ -38,6 +38,7 @@ ENTRIES = [
     Entry("purge_students", "purge_students"),
     Entry("verify_audit", "verify_audit"),
     Entry("purge_exports", "purge_exports"),
+    Entry("revoke_inactive_calendar_feeds", "revoke_inactive_calendar_feeds"),
     Entry("audit_checkpoint", "audit_checkpoint", every_minutes=15),
 ]
 

@@ -138,6 +138,13 @@ def _reset_link(w):
     return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
 
 
+def _with_calendar_link(w):
+    from calendars.services import create_feed
+
+    create_feed(w.user("member"), partnership=w.partnership)
+    return {}
+
+
 STATE_VISITS: list[Visit] = [
     Visit("healthcheck:submit", _rated, roles=("lead",), note="every criterion rated"),
     Visit("healthcheck:sign_off", _submitted, roles=("signatory",), note="submitted"),
@@ -170,6 +177,7 @@ STATE_VISITS: list[Visit] = [
         roles=("lead",),
         note="with placements",
     ),
+    Visit("calendars:feed_list", _with_calendar_link, roles=("member",), note="with a link"),
     Visit("password_reset_confirm", _reset_link, roles=("anonymous",), follow=True, note="valid link"),
     Visit("invitation_accept", _reset_link, roles=("anonymous",), follow=True, note="valid link"),
 ]
@@ -222,6 +230,8 @@ FORM_ON = {
     "healthcheck:refresh_figures": "healthcheck:detail",
     "healthcheck:framework_new_version": "healthcheck:framework_detail",
     "healthcheck:framework_publish": "healthcheck:framework_detail[a draft]",
+    "calendars:feed_revoke": "calendars:feed_list[with a link]",
+    "calendars:feed_renew": "calendars:feed_list[with a link]",
 }
 
 

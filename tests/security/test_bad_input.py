@@ -161,6 +161,13 @@ def _is(content_type: str, body: bytes) -> bool:
         )
     if content_type == "application/zip":
         return zipfile.is_zipfile(io.BytesIO(body))
+    if content_type == "text/calendar":  # calendars' feeds
+        import icalendar
+
+        try:
+            return icalendar.Calendar.from_ical(body).name == "VCALENDAR"
+        except ValueError:
+            return False
     kind = filetype.guess(body[:8192])
     return kind is not None and kind.mime == content_type
 
