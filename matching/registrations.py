@@ -1,0 +1,40 @@
+"""What preference rounds add to the core: a "Needs your attention" item for coordinators and
+leads while students have not answered an open round.
+
+Students cannot be e-mailed yet (they have no sign-in): the reminder is this dashboard item, and
+`matching.selectors.unanswered(round)` lists who to remind once they can be (h-people's
+participants app can register a reminder sender with portal.registry.register_reminder_sender)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from matching.selectors import open_rounds_unanswered
+from partnerships.access import memberships
+from partnerships.models import Role
+from portal.dates import long_date
+from portal.registry import AttentionItem, register_attention
+
+
+def attention(user) -> list[AttentionItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    ids = [m.partnership_id for m in memberships(user) if m.role in (Role.LEAD, Role.COORDINATOR)]
+    if not ids:
+        return []
+    items = []
+    for round_, n in open_rounds_unanswered(ids):
+        items.append(
+            AttentionItem(
+                title=f"{n} student{'s have' if n != 1 else ' has'} not answered the {round_.words} "
+                f"closing on {long_date(round_.closes_on)}",
+                url=reverse("matching:round_detail", args=[round_.pk]),
+                kind="Preference round",
+                partnership=round_.partnership.name,
+                due=round_.closes_on,
+            )
+        )
+    return items
+
+
+register_attention(attention)
