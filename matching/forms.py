@@ -37,9 +37,7 @@ class RoundForm(PortalForm):
         widget=forms.RadioSelect,
     )
     closes_on = date_field("Closing date", help_text="Students answer by the end of this day.")
-    max_choices = forms.IntegerField(
-        label="Offers each student may rank", min_value=1, max_value=10, initial=3
-    )
+    max_choices = forms.IntegerField(label="Offers each student may rank", min_value=1, max_value=10, initial=3)
     place_unranked = forms.BooleanField(
         label="Place students on offers they did not rank when none of theirs is free",
         required=False,
@@ -118,7 +116,9 @@ class PinForm(PortalForm):
         label="What to do",
         choices=[
             RadioChoice(PinKind.PIN, "Place them here", hint="The next proposal places them on this offer."),
-            RadioChoice(PinKind.EXCLUDE, "Never place them here", hint="The next proposal will not use this offer for them."),
+            RadioChoice(
+                PinKind.EXCLUDE, "Never place them here", hint="The next proposal will not use this offer for them."
+            ),
         ],
         widget=forms.RadioSelect,
         initial=PinKind.PIN,

@@ -55,13 +55,13 @@ class PreferenceRound(models.Model):
     def __str__(self) -> str:
         return f"{self.get_stage_display()} round, {self.academic_year}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("matching:round_detail", args=[self.pk])
+
     @property
     def words(self) -> str:
         """As in a sentence: "final placement round, 2026/27"."""
         return f"{self.get_stage_display().lower()} round, {self.academic_year}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("matching:round_detail", args=[self.pk])
 
 
 class EntryQuerySet(ScopedQuerySet):
@@ -109,6 +109,9 @@ class Choice(models.Model):
             models.UniqueConstraint(fields=["entry", "offer"], name="choice_offer_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"Choice {self.rank}"
+
 
 class PinKind(models.TextChoices):
     PIN = "pin", "Place them here"
@@ -133,6 +136,9 @@ class Pin(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
 
 class ProposalLine(models.Model):
     """One student's line of the last proposal: the offer (none when unplaced), the rank of that
@@ -148,3 +154,6 @@ class ProposalLine(models.Model):
     class Meta:
         ordering = ["round", "student__reference"]
         constraints = [models.UniqueConstraint(fields=["round", "student"], name="proposal_line_once")]
+
+    def __str__(self) -> str:
+        return f"Proposal line {self.pk}"

@@ -43,7 +43,7 @@ def round_offers(round_: PreferenceRound) -> QuerySet[PlacementOffer]:
 
 def offers_with_room(round_: PreferenceRound) -> list[PlacementOffer]:
     """The offers students may rank: the round's offers with a place not yet held."""
-    return list(round_offers(round_).filter(held__lt=F("places")))
+    return list(round_offers(round_).filter(Q(held__lt=F("places"))))
 
 
 def entries(round_: PreferenceRound) -> QuerySet[RoundStudent]:

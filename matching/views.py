@@ -4,7 +4,7 @@ placements (PlacementPerm.MANAGE): outsiders get 404, other members 403."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,13 +34,12 @@ def ordinal(n: int) -> str:
 
 
 def round_or_404(request: HttpRequest, pk: int) -> PreferenceRound:
-    round_ = object_or_404(
+    return object_or_404(
         PreferenceRound.objects.select_related("partnership", "academic_year"),
         request.user,
         PlacementPerm.MANAGE,
         pk=pk,
     )
-    return cast(PreferenceRound, round_)
 
 
 def _entry_or_404(round_: PreferenceRound, student_pk: int) -> RoundStudent:
@@ -141,7 +140,10 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.update_round(
-            request.user, round_, data={k: v for k, v in data.items() if k != "revision"}, base_revision=data["revision"]
+            request.user,
+            round_,
+            data={k: v for k, v in data.items() if k != "revision"},
+            base_revision=data["revision"],
         ),
         template=FORM_TEMPLATE,
         success="Saved the round's settings",
@@ -191,7 +193,7 @@ def preferences(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         return redirect(round_)
     chosen = [c.offer_id for c in entry.choices.all()]
     offers = round_offers(round_).filter(pk__in=[o.pk for o in offers_with_room(round_)] + chosen)
-    initial = {f"choice_{c.rank}": c.offer_id for c in entry.choices.all()}
+    initial: dict[str, Any] = {f"choice_{c.rank}": c.offer_id for c in entry.choices.all()}
     initial.update(
         drives=entry.drives, travel_area=entry.travel_area, adjustments=entry.adjustments, revision=entry.revision
     )
@@ -263,8 +265,10 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = round_or_404(request, pk)
     lines = proposal_lines(round_)
     for line in lines:
-        line.choice_words = (
-            "Unplaced" if line.offer_id is None else ("Not ranked" if line.rank is None else f"{ordinal(line.rank)} choice")
+        line.choice_words = (  # type: ignore[attr-defined]  # for the template
+            "Unplaced"
+            if line.offer_id is None
+            else ("Not ranked" if line.rank is None else f"{ordinal(line.rank)} choice")
         )
     return render(
         request,
@@ -316,8 +320,9 @@ def pin(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
         form,
         lambda data: services.set_pin(request.user, round_, student, offer=data["offer"], kind=data["kind"]),
         template=FORM_TEMPLATE,
-        success=lambda p: f"{'Pinned' if p.kind == PinKind.PIN else 'Excluded'} {student.reference}: "
-        "propose again to see the effect",
+        success=lambda p: (
+            f"{'Pinned' if p.kind == PinKind.PIN else 'Excluded'} {student.reference}: propose again to see the effect"
+        ),
         next_url=next_url,
         title="Pin or exclude an offer",
         caption=f"{student.reference}: {round_}",

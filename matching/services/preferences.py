@@ -45,9 +45,7 @@ def save_preferences(
         raise PermissionDenied(f"Only {roles_label(PlacementPerm.MANAGE)} can do this.")
     locked_round = PreferenceRound.objects.select_for_update().get(pk=round_.pk)
     require_state(locked_round, "answer")
-    entry = (
-        RoundStudent.objects.select_for_update().filter(round=locked_round, student=student).first()
-    )
+    entry = RoundStudent.objects.select_for_update().filter(round=locked_round, student=student).first()
     if entry is None:
         raise ValidationError(f"{student.reference} is not in this round")
     refuse_stale(entry, base_revision)
@@ -66,7 +64,7 @@ def save_preferences(
             raise ValidationError(f"{offer.team} has no place left in this round: choose another offer")
     entry.choices.all().delete()
     Choice.objects.bulk_create([Choice(entry=entry, offer=o, rank=i) for i, o in enumerate(chosen, start=1)])
-    changes = {}
+    changes: dict[str, list] = {}
     after = [o.pk for o in chosen]
     if after != before:
         changes["choices"] = [before, after]

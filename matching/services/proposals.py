@@ -89,7 +89,7 @@ def build_inputs(round_: PreferenceRound):
             statutory=o.statutory,
             starts_on=o.starts_on,
             ends_on=o.ends_on,
-            remaining=o.places - o.held,
+            remaining=o.places - o.held,  # type: ignore[attr-defined]  # annotated by with_held
             educator_id=o.practice_educator_id,
         )
         for o in offers
@@ -162,8 +162,7 @@ def run_proposal(actor, round_: PreferenceRound) -> PreferenceRound:
         Action.PROPOSAL_RUN,
         locked,
         changes={"counts": [None, counts]},
-        summary=f"Proposed an allocation for the {locked.words}: "
-        f"{placed} of {len(result.assignments)} students placed",
+        summary=f"Proposed an allocation for the {locked.words}: {placed} of {len(result.assignments)} students placed",
         partnership_id=locked.partnership_id,
     )
     return locked

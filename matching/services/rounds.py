@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching.actions import Action
-from matching.models import PreferenceRound, RoundStatus, RoundStudent
+from matching.models import PreferenceRound, RoundStudent
 from matching.selectors import candidates
 from matching.states import MOVES, require_state
 from partnerships.access import require

@@ -28,7 +28,9 @@ def _move(w):
 
 def _pin(w):
     made = round_world(w)
-    pin = Pin.objects.create(round=made["round"], student=made["students"][0], offer=made["offers"][0], kind=PinKind.PIN)
+    pin = Pin.objects.create(
+        round=made["round"], student=made["students"][0], offer=made["offers"][0], kind=PinKind.PIN
+    )
     return {"pk": made["round"].pk, "pin_pk": pin.pk}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from matching.models import PreferenceRound, RoundStatus, RoundStudent
 from tests.placements.factories import AcademicYearFactory, OfferFactory, ProgrammeFactory, StudentFactory
@@ -12,7 +13,7 @@ def round_world(world, *, students: int = 3, offers: int = 3, status: str = Roun
     """A final-placement round of 2026/27 in the world's partnership: `offers` statutory offers
     from the world's employer (whose coordinator maintains them) with `places` each, and
     `students` final-year students of the world's university, none placed yet."""
-    year = AcademicYearFactory(label="2026/27")
+    year: Any = AcademicYearFactory(label="2026/27")
     AcademicYearFactory(label="2027/28")
     programme = ProgrammeFactory(partnership=world.partnership, university=world.university, name="BA Social Work")
     offer_list = [
@@ -25,7 +26,7 @@ def round_world(world, *, students: int = 3, offers: int = 3, status: str = Roun
         )
         for i in range(offers)
     ]
-    student_list = [
+    student_list: list[Any] = [
         StudentFactory(partnership=world.partnership, programme=programme, final_year=year, reference=f"M{i:03d}")
         for i in range(students)
     ]

@@ -16,7 +16,9 @@ FINAL = Settings(stage="final")
 
 
 def offer(i, places=1, *, stage="final", statutory=True, span=A, educator=None):
-    return OfferIn(i, f"Team {i}", stage, statutory, span[0] if span else None, span[1] if span else None, places, educator)
+    return OfferIn(
+        i, f"Team {i}", stage, statutory, span[0] if span else None, span[1] if span else None, places, educator
+    )
 
 
 def placed(result):
@@ -110,7 +112,9 @@ def test_an_infeasible_pin_is_reported_not_ignored():
     students = [StudentIn(10, "a", (2,), pinned=1, needs_statutory=True)]
     result = solve(students, offers, FINAL)
     assert result.assignments[10].offer_id is None
-    assert result.pin_problems[10] == "Pinned to Team 1, which is not statutory and they still need a statutory placement"
+    assert (
+        result.pin_problems[10] == "Pinned to Team 1, which is not statutory and they still need a statutory placement"
+    )
     assert result.assignments[10].reason == result.pin_problems[10]
 
 
@@ -130,7 +134,9 @@ def problems(draw):
     n_offers = draw(st.integers(1, 8))
     n_educators = draw(st.integers(0, 3))
     educators = [
-        EducatorIn(100 + e, f"E{e}", draw(st.integers(1, 2)), tuple(draw(st.lists(st.sampled_from(SPANS[:3]), max_size=2))))
+        EducatorIn(
+            100 + e, f"E{e}", draw(st.integers(1, 2)), tuple(draw(st.lists(st.sampled_from(SPANS[:3]), max_size=2)))
+        )
         for e in range(n_educators)
     ]
     offers = [

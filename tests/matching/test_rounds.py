@@ -61,7 +61,11 @@ def test_a_closing_date_in_the_past_is_refused(world):
     made = round_world(world)
     with pytest.raises(ValidationError) as exc:
         services.create_round(
-            world.user("lead"), world.partnership, academic_year=made["year"], stage="final", closes_on=TODAY - dt.timedelta(days=1)
+            world.user("lead"),
+            world.partnership,
+            academic_year=made["year"],
+            stage="final",
+            closes_on=TODAY - dt.timedelta(days=1),
         )
     assert "today or later" in str(exc.value)
 
@@ -89,7 +93,11 @@ def test_a_round_moves_draft_open_closed_and_refuses_other_steps(world):
         services.confirm_proposal(lead, made["round"])
     assert services.move_round(lead, made["round"], "close").status == RoundStatus.CLOSED
     assert services.move_round(lead, made["round"], "reopen").status == RoundStatus.OPEN
-    actions = list(AuditEvent.objects.filter(action__startswith="preference_round.").order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="preference_round.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == [Action.ROUND_OPENED, Action.ROUND_CLOSED, Action.ROUND_REOPENED]
 
 
@@ -134,7 +142,8 @@ def test_the_preferences_page_enters_them_on_the_students_behalf(world, client_f
     page = client.get(url).content.decode()
     assert "First choice" in page and "Third choice" in page and "Team A, Matrix Borough Council" in page
     response = client.post(
-        url, {"choice_1": b.pk, "choice_2": a.pk, "drives": "no", "travel_area": "By bus", "adjustments": "", "revision": 1}
+        url,
+        {"choice_1": b.pk, "choice_2": a.pk, "drives": "no", "travel_area": "By bus", "adjustments": "", "revision": 1},
     )
     assert response.status_code == 302
     detail = client.get(made["round"].get_absolute_url()).content.decode()
@@ -157,7 +166,10 @@ def test_the_proposal_page_shows_choices_got_and_who_is_unplaced_and_why(world, 
     _answer(user, made, s2, a)
     _answer(user, made, s3, a)
     client = client_for("coordinator")
-    assert "No allocation proposed yet" in client.get(reverse("matching:proposal", args=[made["round"].pk])).content.decode()
+    assert (
+        "No allocation proposed yet"
+        in client.get(reverse("matching:proposal", args=[made["round"].pk])).content.decode()
+    )
     response = client.post(reverse("matching:proposal_run", args=[made["round"].pk]))
     assert response.status_code == 302
     page = client.get(reverse("matching:proposal", args=[made["round"].pk])).content.decode()
@@ -177,7 +189,9 @@ def test_a_pin_is_honoured_and_an_infeasible_one_reported(world, client_for):
     _answer(user, made, s1, a)
     _answer(user, made, s2, a)
     client = client_for("coordinator")
-    response = client.post(reverse("matching:pin", args=[made["round"].pk, s1.pk]), {"offer": b.pk, "kind": PinKind.PIN})
+    response = client.post(
+        reverse("matching:pin", args=[made["round"].pk, s1.pk]), {"offer": b.pk, "kind": PinKind.PIN}
+    )
     assert response.status_code == 302
     services.run_proposal(user, made["round"])
     lines = {line.student_id: line for line in ProposalLine.objects.filter(round=made["round"])}
@@ -205,7 +219,10 @@ def test_confirming_creates_proposed_placements_through_the_placement_service(wo
     services.run_proposal(user, made["round"])
     services.move_round(user, made["round"], "close")
     client = client_for("coordinator")
-    assert "This saves 2 placements as proposed" in client.get(reverse("matching:confirm", args=[made["round"].pk])).content.decode()
+    assert (
+        "This saves 2 placements as proposed"
+        in client.get(reverse("matching:confirm", args=[made["round"].pk])).content.decode()
+    )
     response = client.post(reverse("matching:confirm", args=[made["round"].pk]))
     assert response.status_code == 302
     placements = {p.student_id: p for p in Placement.objects.filter(student__in=[s1, s2])}
@@ -271,7 +288,13 @@ def test_setting_up_a_round_from_its_page(world, client_for):
     client = client_for("lead")
     response = client.post(
         reverse("matching:round_create", args=["matrix-tp"]),
-        {"academic_year": made["year"].pk, "stage": "final", "closes_on": "2026-12-11", "max_choices": 2, "place_unranked": "on"},
+        {
+            "academic_year": made["year"].pk,
+            "stage": "final",
+            "closes_on": "2026-12-11",
+            "max_choices": 2,
+            "place_unranked": "on",
+        },
     )
     assert response.status_code == 302
     created = PreferenceRound.objects.exclude(pk=made["round"].pk).get()
