@@ -17,13 +17,15 @@ The problem is a min-cost assignment (scipy.optimize.linear_sum_assignment):
 * pairs a hard rule forbids cost FORBIDDEN and are never chosen (the unplaced columns always give
   a complete assignment, so the solver never needs one).
 
-Practice educator capacity is the one rule the assignment problem cannot express exactly: one
-educator may support students on several offers, and their spare capacity (students at once,
-less the placements overlapping in time) is shared between those offers' columns. We solve, then
-repair: for each educator over capacity the pairs they are asked to take are kept best first
-(lowest cost), and the rest are forbidden and the whole problem solved again. Each pass forbids
-at least one pair, so it ends; the result never breaks the rule, though in rare cases it may
-not be the exact optimum of the shared-capacity problem.
+Practice educator capacity is the one rule the assignment problem cannot express exactly. An
+offer never gets more columns than its educator can still take during its block (students at
+once, less the placements overlapping it), which is exact for an educator with one offer. One
+educator may support students on several offers, though, and their spare capacity is then shared
+between those offers' columns: we solve, then repair: for each educator over capacity the pairs
+they are asked to take are kept best first (lowest cost), the offers of the rest lose a column
+each, and the whole problem is solved again. Each pass removes at least one column, so it ends;
+the result never breaks the rule, though it may not be the exact optimum of the shared-capacity
+problem (that needs an integer program; the benchmark shows the loss is small).
 """
 
 from __future__ import annotations
@@ -225,14 +227,22 @@ def solve(
         costs.append(row)
         reasons.append(why)
 
-    # Repair loop for shared practice educator capacity (see the module's docstring).
-    extra_forbidden: set[tuple[int, int]] = set()
+    # Each offer's columns: its remaining places, no more than its practice educator can still
+    # take during its block (exact for an educator with one offer). Then the repair loop for an
+    # educator shared by several offers (see the module's docstring).
+    caps: dict[int, int] = {}
+    for offer in offers:
+        cap = max(offer.remaining, 0)
+        if offer.educator_id is not None and offer.educator_id in educator_map:
+            cap = min(cap, max(educator_spare(educator_map[offer.educator_id], offer), 0))
+        caps[offer.id] = cap
     while True:
-        chosen = _assign(students, offers, costs, extra_forbidden, unplaced_cost)
-        over = _educator_excess(students, chosen, by_id, educator_map, costs)
-        if not over:
+        chosen = _assign(students, offers, costs, caps, unplaced_cost)
+        excess = _educator_excess(chosen, by_id, educator_map, costs)
+        if not excess:
             break
-        extra_forbidden |= over
+        for offer_id, n in excess.items():
+            caps[offer_id] -= n
 
     for i, s in enumerate(students):
         offer_id = chosen.get(i)
@@ -240,9 +250,7 @@ def solve(
             rank = s.ranked.index(offer_id) + 1 if offer_id in s.ranked else None
             result.assignments[s.id] = Assignment(s.id, offer_id, rank, pinned=s.pinned is not None)
         else:
-            reason = result.pin_problems.get(s.id) or _why_unplaced(
-                s, offers, reasons[i], costs[i], settings, extra_forbidden
-            )
+            reason = result.pin_problems.get(s.id) or _why_unplaced(s, offers, reasons[i], settings)
             result.assignments[s.id] = Assignment(s.id, None, None, reason, pinned=s.pinned is not None)
     return result
 
@@ -251,14 +259,15 @@ def _assign(
     students: list[StudentIn],
     offers: list[OfferIn],
     costs: list[dict[int, float]],
-    extra_forbidden: set[tuple[int, int]],
+    caps: dict[int, int],
     unplaced_cost: float,
 ) -> dict[int, int]:
     """Row index -> offer id for the students placed."""
+    wanted = {offer_id for row in costs for offer_id in row}
     columns: list[int] = []  # offer id per place column
     for offer in offers:
-        if any(offer.id in row for row in costs):
-            columns.extend([offer.id] * max(offer.remaining, 0))
+        if offer.id in wanted:
+            columns.extend([offer.id] * caps[offer.id])
     n, m = len(students), len(columns)
     matrix = np.full((n, m + n), FORBIDDEN)
     matrix[:, m:] = unplaced_cost
@@ -267,9 +276,8 @@ def _assign(
         index[offer_id].append(j)
     for i, row in enumerate(costs):
         for offer_id, cost in row.items():
-            if (students[i].id, offer_id) in extra_forbidden:
-                continue
-            matrix[i, index[offer_id]] = cost
+            if index[offer_id]:
+                matrix[i, index[offer_id]] = cost
     rows, cols = linear_sum_assignment(matrix)
     chosen = {}
     for i, j in zip(rows, cols, strict=True):
@@ -279,41 +287,39 @@ def _assign(
 
 
 def _educator_excess(
-    students: list[StudentIn],
     chosen: dict[int, int],
     offers: dict[int, OfferIn],
     educators: dict[int, EducatorIn],
     costs: list[dict[int, float]],
-) -> set[tuple[int, int]]:
-    """Pairs to forbid because their educator would support too many students at once: for each
-    educator, keep the cheapest pairs while they fit and forbid the rest."""
+) -> dict[int, int]:
+    """Places to take off each offer because its educator would support too many students at
+    once: for each educator, keep the cheapest pairs while they fit; the offers of the rest lose
+    a column each."""
     by_educator: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
     for i, offer_id in chosen.items():
         educator_id = offers[offer_id].educator_id
         if educator_id is not None and educator_id in educators:
             by_educator[educator_id].append((costs[i][offer_id], i, offer_id))
-    excess: set[tuple[int, int]] = set()
+    excess: dict[int, int] = defaultdict(int)
     for educator_id, pairs in by_educator.items():
         educator = educators[educator_id]
         kept: list[tuple[dt.date, dt.date]] = []
-        for _cost, i, offer_id in sorted(pairs):
+        for _cost, _i, offer_id in sorted(pairs):
             span = block(offers[offer_id])
             assert span is not None  # offers without dates are never feasible
             at_once = sum(1 for b in (*educator.busy, *kept) if overlaps(b, span))
             if at_once < educator.max_students:
                 kept.append(span)
             else:
-                excess.add((students[i].id, offer_id))
-    return excess
+                excess[offer_id] += 1
+    return dict(excess)
 
 
 def _why_unplaced(
     student: StudentIn,
     offers: list[OfferIn],
     why: dict[int, str],
-    row: dict[int, float],
     settings: Settings,
-    extra_forbidden: set[tuple[int, int]],
 ) -> str:
     by_id = {o.id: o for o in offers}
     if student.pinned is not None:
@@ -326,9 +332,6 @@ def _why_unplaced(
     if not considered:
         return "There are no offers in the round"
     blocked = {o.id: why[o.id] for o in considered if o.id in why}
-    for o in considered:
-        if (student.id, o.id) in extra_forbidden:
-            blocked.setdefault(o.id, "educator")
     if len(blocked) == len(considered):
         scope = "offer they ranked" if not settings.place_unranked else "offer in the round"
         if student.needs_statutory:
