@@ -21,7 +21,7 @@ def round_world(world, *, students: int = 3, offers: int = 3, status: str = Roun
             partnership=world.partnership,
             employer=world.employer,
             academic_year=year,
-            team=f"Team {chr(65 + i)}",
+            team=f"Team {chr(65 + i)}" if i < 26 else f"Team {i + 1}",
             places=places,
         )
         for i in range(offers)
