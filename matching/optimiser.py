@@ -241,8 +241,8 @@ def solve(
         excess = _educator_excess(chosen, by_id, educator_map, costs)
         if not excess:
             break
-        for offer_id, n in excess.items():
-            caps[offer_id] -= n
+        for over_offer, n in excess.items():
+            caps[over_offer] -= n
 
     for i, s in enumerate(students):
         offer_id = chosen.get(i)
