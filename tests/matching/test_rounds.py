@@ -315,3 +315,44 @@ def test_round_and_proposal_pages_queries_stay_flat(world, client_for, django_as
         assert client.get(made["round"].get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("matching:proposal", args=[made["round"].pk])).status_code == 200
+
+
+def test_every_proposed_pair_passes_the_portals_own_checks(world):
+    """One definition of the rules: the optimiser's pairs pass allocation_problems and raise
+    none of allocation_warnings' statutory or practice educator flags, in a round where every
+    rule bites (a full offer, a clash, a non-statutory offer, an educator at capacity)."""
+    from placements.services.allocations import allocation_problems, allocation_warnings
+    from tests.placements.factories import EducatorFactory
+
+    made = round_world(world, students=5, offers=4, places=1)
+    a, b, c, d = made["offers"]
+    c.statutory = False
+    c.save()
+    educator = EducatorFactory(partnership=world.partnership, employer=world.employer, max_students=1)
+    for offer in (b, d):
+        offer.practice_educator = educator
+        offer.save()
+    s0, s1, s2, s3, s4 = made["students"]
+    elsewhere = OfferFactory(
+        partnership=world.partnership, employer=world.employer, academic_year=made["year"], team="Busy Team", places=5
+    )
+    PlacementFactory(
+        offer=elsewhere, student=s0, status=PlacementStatus.PROPOSED, starts_on=a.starts_on, ends_on=a.ends_on
+    )
+    user = world.user("lead")
+    for s in made["students"]:
+        _answer(user, made, s, a, b, c)
+    # a fills after the students ranked it.
+    PlacementFactory(offer=a, student=StudentFactory(partnership=world.partnership, programme=made["programme"]))
+    services.run_proposal(user, made["round"])
+    lines = list(ProposalLine.objects.filter(round=made["round"]).select_related("student", "offer"))
+    placed = [line for line in lines if line.offer]
+    assert placed, "someone is placed"
+    for line in placed:
+        offer = line.offer
+        assert allocation_problems(line.student, offer, "final", offer.starts_on, offer.ends_on) == {}
+        flags = allocation_warnings(line.student, offer, "final", offer.starts_on, offer.ends_on)
+        assert not [w for w in flags if "statutory" in w or "practice educator" in w]
+    assert sum(1 for line in placed if line.offer in (b, d)) <= 1, "the shared educator takes one student"
+    assert not any(line.offer == c for line in placed), "no one needing a statutory placement gets a non-statutory one"
+    assert all(line.reason for line in lines if line.offer is None)
