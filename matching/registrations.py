@@ -7,13 +7,16 @@ participants app can register a reminder sender with portal.registry.register_re
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 
+from matching.models import RoundStudent
 from matching.selectors import open_rounds_unanswered
 from partnerships.access import memberships
 from partnerships.models import Role
+from placements.actions import Action as PlacementAction
 from portal.dates import long_date
-from portal.registry import AttentionItem, register_attention
+from portal.registry import AttentionItem, register_attention, register_audit_listener
 
 
 def attention(user) -> list[AttentionItem]:
@@ -38,3 +41,18 @@ def attention(user) -> list[AttentionItem]:
 
 
 register_attention(attention)
+
+
+def forget_purged_students(event) -> None:
+    """When placements removes the personal data of students past the retention period
+    (placements.services.data_protection.purge_students), what they told a round about travel,
+    driving and adjustments goes too; their ranked offers stay, without a person, like their
+    placements."""
+    RoundStudent.objects.filter(
+        Q(drives__gt="") | Q(travel_area__gt="") | Q(adjustments__gt=""),
+        student__partnership_id=event.partnership_id,
+        student__purged_on__isnull=False,
+    ).update(drives="", travel_area="", adjustments="")
+
+
+register_audit_listener("matching.purge", [PlacementAction.STUDENTS_PURGED], forget_purged_students)

@@ -356,3 +356,31 @@ def test_every_proposed_pair_passes_the_portals_own_checks(world):
     assert sum(1 for line in placed if line.offer in (b, d)) <= 1, "the shared educator takes one student"
     assert not any(line.offer == c for line in placed), "no one needing a statutory placement gets a non-statutory one"
     assert all(line.reason for line in lines if line.offer is None)
+
+
+def test_purging_a_students_data_clears_what_they_told_a_round(world):
+    from placements.services.data_protection import purge_students
+    from tests.placements.factories import AcademicYearFactory
+
+    made = round_world(world, students=2)
+    old, current = made["students"]
+    user = world.user("lead")
+    for s in (old, current):
+        entry = made["round"].entries.get(student=s)
+        services.save_preferences(
+            user,
+            made["round"],
+            s,
+            offers=[made["offers"][0]],
+            travel_area="Near home",
+            adjustments="Part-time hours",
+            drives="no",
+            base_revision=entry.revision,
+        )
+    old.final_year = AcademicYearFactory(label="2019/20")
+    old.save()
+    purge_students(world.partnership, today=dt.date(2026, 9, 1))
+    cleared = made["round"].entries.get(student=old)
+    kept = made["round"].entries.get(student=current)
+    assert (cleared.travel_area, cleared.adjustments, cleared.drives) == ("", "", "")
+    assert kept.adjustments == "Part-time hours"
