@@ -268,6 +268,12 @@ def _timed_gets(client, path: str, times: int) -> dict:
     }
 
 
+def matching_run() -> dict:
+    from bench.matching import run
+
+    return run()
+
+
 def timings(clients: dict) -> dict:
     """PDF rendering (a fresh render on every request) against serving a stored signed PDF, and a
     10,000-row placements import."""
@@ -306,6 +312,8 @@ def timings(clients: dict) -> dict:
             **_timed_gets(clients["coordinator"], reverse("healthcheck:pdf", args=[signed_off.pk]), 3),
         },
         "placements_import_10000_rows": import_timing(10_000),
+        # The preference round's optimiser, 400 students over 450 places (bench/matching.py).
+        "matching_round_400_students": matching_run(),
     }
     return result
 

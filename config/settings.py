@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "memoranda",
     "healthcheck",
     "placements",
+    "matching",
     "webhooks",
     "workforce",
     "calendars",

@@ -58,6 +58,7 @@ urlpatterns = [
     path("memoranda/", include("memoranda.urls")),
     path("health-checks/", include("healthcheck.urls")),
     path("", include("placements.urls")),
+    path("", include("matching.urls")),
     path("partnerships/<slug:slug>/webhooks/", include("webhooks.urls")),
     path("", include("workforce.urls")),
     path("", include("calendars.urls")),

@@ -133,6 +133,19 @@ def _slug_with_placements(w):
     return {"slug": w.partnership.slug}
 
 
+def _round_with_proposal(w):
+    """A closed preference round with a pin and a proposal: the proposal page's unpin form and
+    the confirm form show."""
+    from matching import services as matching_services
+    from matching.models import Pin, PinKind, RoundStatus
+    from tests.matching.factories import round_world
+
+    made = round_world(w, status=RoundStatus.CLOSED)
+    Pin.objects.create(round=made["round"], student=made["students"][0], offer=made["offers"][0], kind=PinKind.PIN)
+    matching_services.run_proposal(w.user("lead"), made["round"])
+    return {"pk": made["round"].pk}
+
+
 def _reset_link(w):
     user = w.user("member")
     return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
@@ -147,6 +160,8 @@ def _with_calendar_link(w):
 
 STATE_VISITS: list[Visit] = [
     Visit("healthcheck:submit", _rated, roles=("lead",), note="every criterion rated"),
+    Visit("matching:proposal", _round_with_proposal, roles=("lead",), note="closed, pinned and proposed"),
+    Visit("matching:confirm", _round_with_proposal, roles=("lead",), note="closed, pinned and proposed"),
     Visit("healthcheck:sign_off", _submitted, roles=("signatory",), note="submitted"),
     Visit("healthcheck:detail", _submitted, roles=("signatory", "lead"), note="submitted"),
     Visit("healthcheck:change_signatory", _submitted, roles=("lead",), note="submitted"),
@@ -216,6 +231,8 @@ TYPICAL: dict[str, dict] = {
     "workforce:figures_edit": {m.name: "12" if m.whole else "c" for m in ENTERED if m.name != "inpost_fte"},
     "workforce:forecast": {"name": "Retention up"},
     "login": {"username": "lead@matrix.test", "password": PASSWORD},
+    # One offer ranked: a guess picks the same first offer for every rank, which is refused.
+    "matching:preferences": {"choice_2": "", "choice_3": ""},
 }
 
 
@@ -232,6 +249,10 @@ FORM_ON = {
     "healthcheck:framework_publish": "healthcheck:framework_detail[a draft]",
     "calendars:feed_revoke": "calendars:feed_list[with a link]",
     "calendars:feed_renew": "calendars:feed_list[with a link]",
+    "matching:round_move": "matching:round_detail",
+    "matching:remove_student": "matching:round_detail",
+    "matching:proposal_run": "matching:proposal",
+    "matching:unpin": "matching:proposal[closed, pinned and proposed]",
 }
 
 

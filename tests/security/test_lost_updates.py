@@ -73,6 +73,8 @@ EDITS = [
     Edit("webhooks:edit", "description"),
     Edit("placements:data_protection", "student_retention_years", mine="7", theirs="13", theirs_shown="13 years"),
     Edit("workforce:figures_edit", "inpost_fte", mine="123.0", theirs="321.0", note="a year with no figures yet"),
+    Edit("matching:preferences", "travel_area"),
+    Edit("matching:round_edit", "max_choices", mine="7", theirs="5"),
 ]
 
 
