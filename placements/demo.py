@@ -21,6 +21,7 @@ import random
 
 from partnerships.models import EMPLOYER_KINDS, Organisation, Partnership
 from placements.models import (
+    CheckRequirement,
     EmployerCommitment,
     Placement,
     PlacementOffer,
@@ -32,7 +33,9 @@ from placements.models import (
     SettingAudit,
     SkillsDays,
     Student,
+    StudentCheck,
 )
+from placements.rules import add_months, check_expiry
 from placements.services.planning import ensure_academic_year
 from portal import demo_clock
 
@@ -126,7 +129,51 @@ def _seed_partnership(partnership, years) -> bool:
     for y in range(3):  # next year (the story's 2027/28) has offers and demand only: nothing is placed yet
         _students_and_placements(partnership, years, y, programmes)
     _skills_days(partnership, years[2])
+    _checks(partnership)
     return True
+
+
+# The standard pre-placement checks: (name, lasts for months or None, required for every placement).
+CHECKS = [
+    ("Enhanced DBS check", 36, True),
+    ("Occupational health clearance", None, True),
+    ("Signed learning agreement", 12, True),
+]
+
+
+def _checks(partnership) -> None:
+    """The partnership's standard checks and, for students still on their programme, a record
+    of each: most done, a few DBS checks running out within the next weeks (so the dashboard has
+    checks expiring soon on any day the demo is built) and a few learning agreements not signed
+    yet. Dated on or before today, on the demo's calendar."""
+    today = demo_clock.demo_today()
+    requirements = []
+    for name, months, required in CHECKS:
+        requirement, _ = CheckRequirement.objects.get_or_create(
+            partnership=partnership, name=name, defaults={"valid_for_months": months, "required": required}
+        )
+        requirements.append(requirement)
+    students = Student.objects.filter(
+        partnership=partnership, purged_on__isnull=True, final_year__ends_on__gte=today
+    ).select_related("final_year")
+    for student in students.order_by("reference"):
+        rng = _rng(partnership.slug, _story_label(student.final_year.label), student.reference, "checks")
+        expiring = rng.random() < 0.08
+        for requirement in requirements:
+            if requirement.name == "Signed learning agreement" and rng.random() < 0.1:
+                continue  # not signed yet: missing
+            if expiring and requirement.valid_for_months == 36:
+                # Done three years ago, give or take: it runs out 7 to 25 days from today.
+                done_on = add_months(today, -36) + dt.timedelta(days=rng.randint(7, 25))
+            elif requirement.valid_for_months == 12:
+                done_on = today - dt.timedelta(days=rng.randint(20, 200))
+            else:
+                done_on = min(student.final_year.starts_on - dt.timedelta(days=rng.randint(300, 400)), today)
+            StudentCheck.objects.get_or_create(
+                student=student,
+                requirement=requirement,
+                defaults={"done_on": done_on, "expires_on": check_expiry(done_on, requirement.valid_for_months)},
+            )
 
 
 def _skills_days(partnership, current) -> None:

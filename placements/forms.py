@@ -14,6 +14,7 @@ from partnerships.models import EMPLOYER_KINDS, Organisation
 from placements.models import (
     HOLDS_PLACE,
     AcademicYear,
+    CheckRequirement,
     EmployerCommitment,
     EndReason,
     ImportKind,
@@ -26,8 +27,9 @@ from placements.models import (
     SettingAudit,
     Stage,
     Student,
+    StudentCheck,
 )
-from portal.forms import NoNullCharsMixin, PortalForm, PortalModelForm, RevisionMixin, date_field
+from portal.forms import NoNullCharsMixin, PortalForm, PortalModelForm, RevisionMixin, ServiceModelForm, date_field
 
 
 def limit(field: forms.IntegerField, low: int, high: int) -> None:
@@ -98,6 +100,17 @@ class StudentForm(NoNullCharsMixin, PortalModelForm):
         self.fields["final_year"].queryset = AcademicYear.objects.order_by("-starts_on")
 
 
+def checks_reason_field() -> forms.CharField:
+    return forms.CharField(
+        label="Why it is confirmed without every required check (if it is)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="Needed only when a required pre-placement check is missing or expired on the first day. "
+        "For example, the DBS check is applied for and the employer agreed the student may start.",
+    )
+
+
 class OfferChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         free = max(0, obj.places - getattr(obj, "held", 0))
@@ -127,6 +140,7 @@ class PlacementForm(PortalForm):
         widget=forms.RadioSelect,
         initial=PlacementStatus.PROPOSED,
     )
+    checks_reason = checks_reason_field()
 
     def __init__(self, *args, partnership, own_employer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,6 +186,7 @@ class StatusForm(NoNullCharsMixin, PortalForm):
         required=False,
         max_length=2000,
     )
+    checks_reason = checks_reason_field()
 
     def __init__(self, *args, allowed: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -334,3 +349,33 @@ class RetentionForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit(self.fields["student_retention_years"], 1, 15)
+
+
+class CheckRequirementForm(NoNullCharsMixin, ServiceModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = CheckRequirement
+        fields = ["name", "valid_for_months", "required"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit(self.fields["valid_for_months"], 1, 240)
+        self.fields["valid_for_months"].required = False
+
+
+class StudentCheckForm(NoNullCharsMixin, ServiceModelForm):
+    """When a student had a check; the expiry date is worked out from the check's rule unless
+    entered. No certificate numbers or health details: only that it was done and until when."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    done_on = date_field("Date done")
+    expires_on = date_field(
+        "Expiry date (optional)",
+        required=False,
+        help_text="Leave empty to work it out from the check's rule. The check no longer counts from this day.",
+    )
+
+    class Meta:
+        model = StudentCheck
+        fields = ["done_on", "expires_on", "note"]

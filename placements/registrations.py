@@ -16,6 +16,7 @@ from placements.models import AcademicYear, PlacementPolicy, PracticeEducator
 from placements.selectors.educators import currency_q, with_currency_dates
 from placements.selectors.figures import (
     DEFINITIONS,
+    checks_expiring_counts,
     educators_current,
     fill_rate,
     offers_with_unfilled_places,
@@ -150,7 +151,7 @@ register_metric(
 def attention(user) -> list[AttentionItem]:
     """For leads and coordinators, per partnership: students without a placement this year,
     students without a statutory placement, offers with unfilled places, practice educators
-    lapsing within 90 days and quality reviews overdue.
+    lapsing within 90 days, quality reviews overdue and pre-placement checks expiring soon.
 
     Only partnerships where the user holds a lead or coordinator membership count (a site
     administrator is not nagged about every partnership); an employer's coordinator sees their own
@@ -241,6 +242,18 @@ def attention(user) -> list[AttentionItem]:
                         overdue=True,
                     )
                 )
+    # The same selector as the checks page's list (placements.selectors.figures).
+    for pk, (n, first) in checks_expiring_counts(list(partnerships), today).items():
+        partnership = partnerships[pk]
+        items.append(
+            AttentionItem(
+                title=f"{n} pre-placement check{_s(n)} expiring in the next 30 days",
+                url=reverse("placements:check_list", args=[partnership.slug]) + "#expiring",
+                kind="Pre-placement checks",
+                partnership=partnership.name,
+                due=first,
+            )
+        )
     # Few educators are lapsing at once, so their dates are loaded to date each item by the
     # first lapse.
     lapsing: dict[int, list] = {}

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -38,8 +38,9 @@ from placements.models import (
     ReviewPoint,
     SkillsDays,
     Student,
+    StudentCheck,
 )
-from placements.rules import review_state
+from placements.rules import CHECK_EXPIRY_WARNING_DAYS, review_state
 from placements.selectors.educators import educator_counts
 
 
@@ -148,6 +149,14 @@ DEFINITIONS: dict[str, FigureDefinition] = {
             "point is awaiting, not overdue; the placement page, the quality page and the dashboard use this "
             "one rule.",
             "placements.selectors.figures.review_figures",
+        ),
+        FigureDefinition(
+            "checks_expiring",
+            "Pre-placement checks expiring in the next 30 days",
+            "Checks recorded for students whose expiry date falls after today and no more than 30 days from "
+            "today, for students still on their programme (their final placement year has not ended) whose "
+            "records are kept. A check counts until its expiry date; on that day it has expired.",
+            "placements.selectors.figures.checks_expiring_soon",
         ),
         FigureDefinition(
             "educators_current",
@@ -483,3 +492,31 @@ def educators_current(partnership, organisation=None, today: dt.date | None = No
         qs = qs.filter(employer=organisation)
     counts = educator_counts(qs, today)
     return counts["current"] + counts["lapsing"], counts["total"]
+
+
+# --- Pre-placement checks -------------------------------------------------------------------------
+
+
+def checks_expiring_soon(partnership_ids: Iterable[int], today: dt.date):
+    """Students' checks that run out in the next CHECK_EXPIRY_WARNING_DAYS days (after today, on
+    or before today + 30), for students still on their programme whose records are kept: the rows
+    of the checks page, and counted by `checks_expiring_counts` for the dashboard."""
+    return StudentCheck.objects.filter(
+        student__partnership_id__in=list(partnership_ids),
+        student__purged_on__isnull=True,
+        student__final_year__ends_on__gte=today,
+        expires_on__gt=today,
+        expires_on__lte=today + dt.timedelta(days=CHECK_EXPIRY_WARNING_DAYS),
+    )
+
+
+def checks_expiring_counts(partnership_ids: Iterable[int], today: dt.date) -> dict[int, tuple[int, dt.date]]:
+    """Per partnership, (checks expiring soon, the first expiry date), in one grouped query."""
+    return {
+        pk: (n, first)
+        for pk, n, first in checks_expiring_soon(partnership_ids, today)
+        .values_list("student__partnership_id")
+        .annotate(n=Count("id"), first=Min("expires_on"))
+        .values_list("student__partnership_id", "n", "first")
+        .order_by()
+    }

@@ -143,7 +143,17 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
                         request.user,
                         student,
                         **pick(
-                            data, ["offer", "stage", "starts_on", "ends_on", "planned_days", "status", "days_reason"]
+                            data,
+                            [
+                                "offer",
+                                "stage",
+                                "starts_on",
+                                "ends_on",
+                                "planned_days",
+                                "status",
+                                "days_reason",
+                                "checks_reason",
+                            ],
                         ),
                     )
                 except ValidationError as exc:
@@ -245,6 +255,7 @@ def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
             end_notes=data.get("end_notes", ""),
             ended_on=data.get("ended_on"),
             days_reason=data.get("days_reason", ""),
+            checks_reason=data.get("checks_reason", ""),
             base_revision=data.get("revision"),
         ),
         success="Placement status updated",

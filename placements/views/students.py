@@ -18,6 +18,7 @@ from placements import exports
 from placements.forms import SkillsDaysForm, StudentForm
 from placements.models import FILLED, Placement, Programme, Student
 from placements.permissions import PlacementPerm
+from placements.selectors.checks import student_check_lines
 from placements.selectors.flags import needs_placement_in, placement_in_year_exists, statutory_placement_exists
 from placements.selectors.years import current_year_from, next_year_after
 from placements.services.data_protection import export_student_record
@@ -161,6 +162,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "skills": skills,
             "skills_done": skills_done,
             "skills_left": max(0, student.programme.skills_days - skills_done),
+            "checks": student_check_lines(student, timezone.localdate()),
             "has_statutory": any(p.offer.statutory and p.status in FILLED for p in placements),
             "can_manage": can(request.user, student.partnership_id, PlacementPerm.MANAGE),
             "events": history_for(target=student, limit=10),
