@@ -36,6 +36,7 @@ from placements.models import (
     StudentCheck,
 )
 from placements.rules import add_months, check_expiry
+from placements.selectors.figures import days_expected_by
 from placements.services.planning import ensure_academic_year
 from portal import demo_clock
 
@@ -156,9 +157,9 @@ def _checks(partnership) -> None:
     students = Student.objects.filter(
         partnership=partnership, purged_on__isnull=True, final_year__ends_on__gte=today
     ).select_related("final_year")
-    for student in students.order_by("reference"):
+    for k, student in enumerate(students.order_by("reference")):
         rng = _rng(partnership.slug, _story_label(student.final_year.label), student.reference, "checks")
-        expiring = rng.random() < 0.08
+        expiring = k % 12 == 3  # one student in twelve
         for requirement in requirements:
             if requirement.name == "Signed learning agreement" and rng.random() < 0.1:
                 continue  # not signed yet: missing
@@ -334,6 +335,21 @@ def _students_and_placements(partnership, years, y, programmes) -> None:
             )
 
 
+def _days_done(partnership, offer, student, status: str, planned: int) -> int:
+    """Days done: all of them once completed, 30 for one that ended early, and for one under way
+    about what is due by today, a day or three behind, and now and then well behind (so the
+    at-risk flag has something to show). Its own generator, so the other choices stay the same."""
+    if status == "completed":
+        return planned
+    if status == "ended-early":
+        return 30
+    if status != "in-progress":
+        return 0
+    rng = _rng(partnership.slug, offer.pk, student.reference, "days")
+    due = days_expected_by(offer.starts_on, offer.ends_on, planned, demo_clock.demo_today())
+    return max(0, due - rng.choice([0, 0, 1, 2, 3, 3, 4, 12]))
+
+
 def _place(partnership, year, offer, student, stage, rng) -> None:
     if Placement.objects.filter(student=student, offer=offer).exists():
         return
@@ -355,7 +371,7 @@ def _place(partnership, year, offer, student, stage, rng) -> None:
         ends_on=ends_on,
         planned_ends_on=planned_ends_on,
         planned_days=days,
-        completed_days={"completed": days, "ended-early": 30}.get(status, 0),
+        completed_days=_days_done(partnership, offer, student, status, days),
         status=status,
         end_reason=end_reason,
     )

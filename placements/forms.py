@@ -8,11 +8,10 @@ from typing import cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from partnerships.models import EMPLOYER_KINDS, Organisation
 from placements.models import (
-    HOLDS_PLACE,
     AcademicYear,
     CheckRequirement,
     EmployerCommitment,
@@ -29,6 +28,7 @@ from placements.models import (
     Student,
     StudentCheck,
 )
+from portal.dates import long_date
 from portal.forms import NoNullCharsMixin, PortalForm, PortalModelForm, RevisionMixin, ServiceModelForm, date_field
 
 
@@ -112,14 +112,39 @@ def checks_reason_field() -> forms.CharField:
 
 
 class OfferChoiceField(forms.ModelChoiceField):
+    """An offer labelled with its team, employer, dates and places left, so a long list can be
+    scanned (and searched with the page's filter)."""
+
     def label_from_instance(self, obj):
-        free = max(0, obj.places - getattr(obj, "held", 0))
-        return f"{obj} - {free} of {obj.places} places free"
+        if obj.starts_on and obj.ends_on:
+            dates = f"{long_date(obj.starts_on)} to {long_date(obj.ends_on)}"
+        else:
+            dates = "dates to agree"
+        statutory = ", statutory" if obj.statutory else ""
+        return f"{obj}{statutory}: {dates} - {obj.places_left} of {obj.places} places free"
+
+
+def offers_with_room(partnership, *, year, stage: str, query: str = "", own_employer=None):
+    """The offers the place-the-student form lists: in the student's partnership, for the year,
+    for the stage (or either stage), with a place left (OfferQuerySet.with_room, the rule that
+    refuses a full offer), matching the search on team or employer; an employer's coordinator
+    sees only their own."""
+    offers = (
+        PlacementOffer.objects.filter(partnership=partnership, academic_year=year, stage__in=[stage, OfferStage.EITHER])
+        .with_room()
+        .select_related("employer", "academic_year")
+    )
+    if own_employer is not None:
+        offers = offers.filter(employer=own_employer)
+    if query:
+        offers = offers.filter(Q(team__icontains=query) | Q(employer__name__icontains=query))
+    return offers.order_by("employer__name", "team", "id")
 
 
 class PlacementForm(PortalForm):
     offer = OfferChoiceField(queryset=PlacementOffer.objects.none(), label="Placement offer")
-    stage = forms.ChoiceField(choices=Stage.choices, widget=forms.RadioSelect)
+    # Chosen with the year in the filter above the form (a GET query), so the offers listed fit it.
+    stage = forms.ChoiceField(choices=Stage.choices, widget=forms.HiddenInput)
     starts_on = date_field("Start date", required=False, help_text="Leave empty to use the offer's block dates.")
     ends_on = date_field("End date", required=False, help_text="Leave empty to use the offer's block dates.")
     planned_days = forms.IntegerField(
@@ -142,17 +167,10 @@ class PlacementForm(PortalForm):
     )
     checks_reason = checks_reason_field()
 
-    def __init__(self, *args, partnership, own_employer=None, **kwargs):
+    def __init__(self, *args, offers, **kwargs):
         super().__init__(*args, **kwargs)
-        offers = (
-            PlacementOffer.objects.filter(partnership=partnership)
-            .select_related("employer", "academic_year")
-            .annotate(held=Count("placements", filter=Q(placements__status__in=HOLDS_PLACE)))
-        )
-        if own_employer is not None:
-            offers = offers.filter(employer=own_employer)
         self.fields["offer"].empty_label = "Choose an offer"
-        self.fields["offer"].queryset = offers.order_by("-academic_year__starts_on", "employer__name", "team")
+        self.fields["offer"].queryset = offers
 
     def clean(self):
         cleaned = super().clean()

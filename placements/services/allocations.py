@@ -50,10 +50,7 @@ def allocation_problems(
         problems["offer"] = "Choose an offer in the student's partnership"
     if offer.stage != OfferStage.EITHER and offer.stage != stage:
         problems["stage"] = f"This offer is for a {offer.get_stage_display().lower()}, not a {stage} placement"
-    others = offer.placements.filter(status__in=HOLDS_PLACE)
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    held = others.count()
+    held = PlacementOffer.objects.with_places_held(exclude_pk).values_list("held", flat=True).get(pk=offer.pk)
     if held >= offer.places:
         problems["offer"] = (
             f"{offer.team} has no place left: all {offer.places} are taken. "
@@ -275,7 +272,7 @@ def change_status(
     if status == PlacementStatus.CONFIRMED:
         # Confirming needs the place to be still free: a proposed placement already holds one,
         # so this only guards against an offer reduced since.
-        held = locked.offer.placements.filter(status__in=HOLDS_PLACE).exclude(pk=locked.pk).count()
+        held = PlacementOffer.objects.with_places_held(locked.pk).values_list("held", flat=True).get(pk=locked.offer_id)
         if held >= locked.offer.places:
             raise ValidationError("The offer has no place left for this student")
         gate = checks_problems(locked.student, locked.starts_on, checks_reason)
