@@ -159,7 +159,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     skills = list(student.skills_days.order_by("completed_on", "id"))
     skills_done = sum(entry.days for entry in skills)
-    year = current_year_from(all_years())
+    today = timezone.localdate()
     return render(
         request,
         "placements/student_detail.html",
@@ -169,10 +169,10 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "skills": skills,
             "skills_done": skills_done,
             "skills_left": max(0, student.programme.skills_days - skills_done),
-            "checks": student_check_lines(student, timezone.localdate()),
-            # The one definition (figures.students_behind_on_skills_days): final year, days short.
-            "skills_behind": year is not None
-            and student.final_year_id == year.pk
+            "checks": student_check_lines(student, today),
+            # The rule of figures.students_behind_on_skills_days: in their final placement year
+            # (the year holding today), records kept, fewer skills days than required.
+            "skills_behind": student.final_year.starts_on <= today <= student.final_year.ends_on
             and not student.purged_on
             and skills_done < student.programme.skills_days,
             "has_statutory": any(p.offer.statutory and p.status in FILLED for p in placements),

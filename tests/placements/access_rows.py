@@ -59,6 +59,11 @@ def _checks(w):
     return student, requirement, entry
 
 
+def _check_record(w):
+    student, requirement, _ = _checks(w)
+    return {"pk": student.pk, "requirement_pk": requirement.pk}
+
+
 MANAGE = roles("coordinator", "lead")
 # Downloads with a row per student: coordinators and leads only. The non-member leads another
 # partnership, so they get a download of that partnership's rows (none of this one's).
@@ -91,7 +96,7 @@ ROWS: list[Row] = [
     Row(
         "placements:student_check_record",
         MANAGE,
-        kwargs=lambda w: {"pk": _checks(w)[0].pk, "requirement_pk": _checks(w)[1].pk},
+        kwargs=_check_record,
         note="changes the record when there is one",
     ),
     Row("placements:student_check_remove", MANAGE, kwargs=lambda w: {"pk": _checks(w)[2].pk}),
