@@ -21,6 +21,7 @@ import random
 
 from partnerships.models import EMPLOYER_KINDS, Organisation, Partnership
 from placements.models import (
+    CheckRequirement,
     EmployerCommitment,
     Placement,
     PlacementOffer,
@@ -32,7 +33,10 @@ from placements.models import (
     SettingAudit,
     SkillsDays,
     Student,
+    StudentCheck,
 )
+from placements.rules import add_months, check_expiry
+from placements.selectors.figures import days_expected_by
 from placements.services.planning import ensure_academic_year
 from portal import demo_clock
 
@@ -126,7 +130,51 @@ def _seed_partnership(partnership, years) -> bool:
     for y in range(3):  # next year (the story's 2027/28) has offers and demand only: nothing is placed yet
         _students_and_placements(partnership, years, y, programmes)
     _skills_days(partnership, years[2])
+    _checks(partnership)
     return True
+
+
+# The standard pre-placement checks: (name, lasts for months or None, required for every placement).
+CHECKS = [
+    ("Enhanced DBS check", 36, True),
+    ("Occupational health clearance", None, True),
+    ("Signed learning agreement", 12, True),
+]
+
+
+def _checks(partnership) -> None:
+    """The partnership's standard checks and, for students still on their programme, a record
+    of each: most done, a few DBS checks running out within the next weeks (so the dashboard has
+    checks expiring soon on any day the demo is built) and a few learning agreements not signed
+    yet. Dated on or before today, on the demo's calendar."""
+    today = demo_clock.demo_today()
+    requirements = []
+    for name, months, required in CHECKS:
+        requirement, _ = CheckRequirement.objects.get_or_create(
+            partnership=partnership, name=name, defaults={"valid_for_months": months, "required": required}
+        )
+        requirements.append(requirement)
+    students = Student.objects.filter(
+        partnership=partnership, purged_on__isnull=True, final_year__ends_on__gte=today
+    ).select_related("final_year")
+    for k, student in enumerate(students.order_by("reference")):
+        rng = _rng(partnership.slug, _story_label(student.final_year.label), student.reference, "checks")
+        expiring = k % 12 == 3  # one student in twelve
+        for requirement in requirements:
+            if requirement.name == "Signed learning agreement" and rng.random() < 0.1:
+                continue  # not signed yet: missing
+            if expiring and requirement.valid_for_months == 36:
+                # Done three years ago, give or take: it runs out 7 to 25 days from today.
+                done_on = add_months(today, -36) + dt.timedelta(days=rng.randint(7, 25))
+            elif requirement.valid_for_months == 12:
+                done_on = today - dt.timedelta(days=rng.randint(20, 200))
+            else:
+                done_on = min(student.final_year.starts_on - dt.timedelta(days=rng.randint(300, 400)), today)
+            StudentCheck.objects.get_or_create(
+                student=student,
+                requirement=requirement,
+                defaults={"done_on": done_on, "expires_on": check_expiry(done_on, requirement.valid_for_months)},
+            )
 
 
 def _skills_days(partnership, current) -> None:
@@ -287,6 +335,21 @@ def _students_and_placements(partnership, years, y, programmes) -> None:
             )
 
 
+def _days_done(partnership, offer, student, status: str, planned: int) -> int:
+    """Days done: all of them once completed, 30 for one that ended early, and for one under way
+    about what is due by today, a day or three behind, and now and then well behind (so the
+    at-risk flag has something to show). Its own generator, so the other choices stay the same."""
+    if status == "completed":
+        return planned
+    if status == "ended-early":
+        return 30
+    if status != "in-progress":
+        return 0
+    rng = _rng(partnership.slug, offer.pk, student.reference, "days")
+    due = days_expected_by(offer.starts_on, offer.ends_on, planned, demo_clock.demo_today())
+    return max(0, due - rng.choice([0, 0, 1, 2, 3, 3, 4, 12]))
+
+
 def _place(partnership, year, offer, student, stage, rng) -> None:
     if Placement.objects.filter(student=student, offer=offer).exists():
         return
@@ -308,7 +371,7 @@ def _place(partnership, year, offer, student, stage, rng) -> None:
         ends_on=ends_on,
         planned_ends_on=planned_ends_on,
         planned_days=days,
-        completed_days={"completed": days, "ended-early": 30}.get(status, 0),
+        completed_days=_days_done(partnership, offer, student, status, days),
         status=status,
         end_reason=end_reason,
     )

@@ -5,14 +5,19 @@ holds then. Registered from registrations.py."""
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils import timezone
 
 from partnerships.access import can
 from partnerships.models import Partnership
 from placements import exports
 from placements.models import Placement, PlacementStatus, Stage
 from placements.permissions import PlacementPerm
+from placements.selectors.figures import placements_falling_short
 from portal.jobs.exports import register_export
 from portal.paging import positive_int
+
+RISK_FALLING_SHORT = "falling-short"
+RISKS = [(RISK_FALLING_SHORT, "At risk of falling short of days")]
 
 
 def filtered_placements(user, partnerships, selected: dict):
@@ -33,6 +38,9 @@ def filtered_placements(user, partnerships, selected: dict):
         qs = qs.filter(offer__employer_id=positive_int(selected["employer"]))
     if selected.get("q"):
         qs = qs.filter(Q(student__reference__icontains=selected["q"]) | Q(student__name__icontains=selected["q"]))
+    if selected.get("risk") == RISK_FALLING_SHORT:
+        # The one definition (placements.selectors.figures), over the rows the other filters leave.
+        qs = qs.filter(pk__in=placements_falling_short(qs, timezone.localdate()))
     return qs.select_related(
         "student", "student__university", "offer", "offer__employer", "academic_year", "partnership"
     ).order_by("-starts_on", "-id")

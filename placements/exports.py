@@ -210,8 +210,18 @@ def student_record(student) -> dict:
                 "status": p.get_status_display(),
                 "ended_early_because": p.get_end_reason_display() if p.end_reason else "",
                 "more_about_why_it_ended": p.end_notes,
+                "confirmed_without_every_check_because": p.checks_reason,
             }
             for p in placements
+        ],
+        "pre_placement_checks": [
+            {
+                "check": c.requirement.name,
+                "done_on": _date(c.done_on),
+                "expires_on": _date(c.expires_on),
+                "note": c.note,
+            }
+            for c in student.checks.select_related("requirement").order_by("requirement__name", "id")
         ],
         "skills_days": [
             {"days": d.days, "date": _date(d.completed_on), "what_they_were": d.description}

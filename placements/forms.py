@@ -8,12 +8,12 @@ from typing import cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from partnerships.models import EMPLOYER_KINDS, Organisation
 from placements.models import (
-    HOLDS_PLACE,
     AcademicYear,
+    CheckRequirement,
     EmployerCommitment,
     EndReason,
     ImportKind,
@@ -26,8 +26,10 @@ from placements.models import (
     SettingAudit,
     Stage,
     Student,
+    StudentCheck,
 )
-from portal.forms import NoNullCharsMixin, PortalForm, PortalModelForm, RevisionMixin, date_field
+from portal.dates import long_date
+from portal.forms import NoNullCharsMixin, PortalForm, PortalModelForm, RevisionMixin, ServiceModelForm, date_field
 
 
 def limit(field: forms.IntegerField, low: int, high: int) -> None:
@@ -98,15 +100,51 @@ class StudentForm(NoNullCharsMixin, PortalModelForm):
         self.fields["final_year"].queryset = AcademicYear.objects.order_by("-starts_on")
 
 
+def checks_reason_field() -> forms.CharField:
+    return forms.CharField(
+        label="Why it is confirmed without every required check (if it is)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="Needed only when a required pre-placement check is missing or expired on the first day. "
+        "For example, the DBS check is applied for and the employer agreed the student may start.",
+    )
+
+
 class OfferChoiceField(forms.ModelChoiceField):
+    """An offer labelled with its team, employer, dates and places left, so a long list can be
+    scanned (and searched with the page's filter)."""
+
     def label_from_instance(self, obj):
-        free = max(0, obj.places - getattr(obj, "held", 0))
-        return f"{obj} - {free} of {obj.places} places free"
+        if obj.starts_on and obj.ends_on:
+            dates = f"{long_date(obj.starts_on)} to {long_date(obj.ends_on)}"
+        else:
+            dates = "dates to agree"
+        statutory = ", statutory" if obj.statutory else ""
+        return f"{obj}{statutory}: {dates} - {obj.places_left} of {obj.places} places free"
+
+
+def offers_with_room(partnership, *, year, stage: str, query: str = "", own_employer=None):
+    """The offers the place-the-student form lists: in the student's partnership, for the year,
+    for the stage (or either stage), with a place left (OfferQuerySet.with_room, the rule that
+    refuses a full offer), matching the search on team or employer; an employer's coordinator
+    sees only their own."""
+    offers = (
+        PlacementOffer.objects.filter(partnership=partnership, academic_year=year, stage__in=[stage, OfferStage.EITHER])
+        .with_room()
+        .select_related("employer", "academic_year")
+    )
+    if own_employer is not None:
+        offers = offers.filter(employer=own_employer)
+    if query:
+        offers = offers.filter(Q(team__icontains=query) | Q(employer__name__icontains=query))
+    return offers.order_by("employer__name", "team", "id")
 
 
 class PlacementForm(PortalForm):
     offer = OfferChoiceField(queryset=PlacementOffer.objects.none(), label="Placement offer")
-    stage = forms.ChoiceField(choices=Stage.choices, widget=forms.RadioSelect)
+    # Chosen with the year in the filter above the form (a GET query), so the offers listed fit it.
+    stage = forms.ChoiceField(choices=Stage.choices, widget=forms.HiddenInput)
     starts_on = date_field("Start date", required=False, help_text="Leave empty to use the offer's block dates.")
     ends_on = date_field("End date", required=False, help_text="Leave empty to use the offer's block dates.")
     planned_days = forms.IntegerField(
@@ -127,18 +165,12 @@ class PlacementForm(PortalForm):
         widget=forms.RadioSelect,
         initial=PlacementStatus.PROPOSED,
     )
+    checks_reason = checks_reason_field()
 
-    def __init__(self, *args, partnership, own_employer=None, **kwargs):
+    def __init__(self, *args, offers, **kwargs):
         super().__init__(*args, **kwargs)
-        offers = (
-            PlacementOffer.objects.filter(partnership=partnership)
-            .select_related("employer", "academic_year")
-            .annotate(held=Count("placements", filter=Q(placements__status__in=HOLDS_PLACE)))
-        )
-        if own_employer is not None:
-            offers = offers.filter(employer=own_employer)
         self.fields["offer"].empty_label = "Choose an offer"
-        self.fields["offer"].queryset = offers.order_by("-academic_year__starts_on", "employer__name", "team")
+        self.fields["offer"].queryset = offers
 
     def clean(self):
         cleaned = super().clean()
@@ -172,6 +204,7 @@ class StatusForm(NoNullCharsMixin, PortalForm):
         required=False,
         max_length=2000,
     )
+    checks_reason = checks_reason_field()
 
     def __init__(self, *args, allowed: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -334,3 +367,33 @@ class RetentionForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit(self.fields["student_retention_years"], 1, 15)
+
+
+class CheckRequirementForm(NoNullCharsMixin, ServiceModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = CheckRequirement
+        fields = ["name", "valid_for_months", "required"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit(self.fields["valid_for_months"], 1, 240)
+        self.fields["valid_for_months"].required = False
+
+
+class StudentCheckForm(NoNullCharsMixin, ServiceModelForm):
+    """When a student had a check; the expiry date is worked out from the check's rule unless
+    entered. No certificate numbers or health details: only that it was done and until when."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    done_on = date_field("Date done")
+    expires_on = date_field(
+        "Expiry date (optional)",
+        required=False,
+        help_text="Leave empty to work it out from the check's rule. The check no longer counts from this day.",
+    )
+
+    class Meta:
+        model = StudentCheck
+        fields = ["done_on", "expires_on", "note"]

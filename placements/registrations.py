@@ -16,7 +16,9 @@ from placements.models import AcademicYear, PlacementPolicy, PracticeEducator
 from placements.selectors.educators import currency_q, with_currency_dates
 from placements.selectors.figures import (
     DEFINITIONS,
+    checks_expiring_counts,
     educators_current,
+    falling_short_counts,
     fill_rate,
     offers_with_unfilled_places,
     pct,
@@ -150,7 +152,8 @@ register_metric(
 def attention(user) -> list[AttentionItem]:
     """For leads and coordinators, per partnership: students without a placement this year,
     students without a statutory placement, offers with unfilled places, practice educators
-    lapsing within 90 days and quality reviews overdue.
+    lapsing within 90 days, quality reviews overdue, placements at risk of falling short of days
+    and pre-placement checks expiring soon.
 
     Only partnerships where the user holds a lead or coordinator membership count (a site
     administrator is not nagged about every partnership); an employer's coordinator sees their own
@@ -200,8 +203,18 @@ def attention(user) -> list[AttentionItem]:
         for review in review_figures(ids, year, today).overdue:
             if mine(review.placement.partnership_id, review.placement.offer.employer_id):
                 overdue.setdefault(review.placement.partnership_id, []).append(review)
+        # The same selector as the placements list's "at risk of falling short" filter.
+        falling_short = falling_short_counts(ids, today, year)
         label = year.label
         for pk in partnerships:
+            if n := falling_short.get(pk):
+                add(
+                    pk,
+                    f"{n} placement{_s(n)} at risk of falling short of days in {label}",
+                    reverse("placements:list"),
+                    {"year": label, "risk": "falling-short"},
+                    "Days behind",
+                )
             if n := unplaced.get(pk):
                 add(
                     pk,
@@ -241,6 +254,18 @@ def attention(user) -> list[AttentionItem]:
                         overdue=True,
                     )
                 )
+    # The same selector as the checks page's list (placements.selectors.figures).
+    for pk, (n, first) in checks_expiring_counts(list(partnerships), today).items():
+        partnership = partnerships[pk]
+        items.append(
+            AttentionItem(
+                title=f"{n} pre-placement check{_s(n)} expiring in the next 30 days",
+                url=reverse("placements:check_list", args=[partnership.slug]) + "#expiring",
+                kind="Pre-placement checks",
+                partnership=partnership.name,
+                due=first,
+            )
+        )
     # Few educators are lapsing at once, so their dates are loaded to date each item by the
     # first lapse.
     lapsing: dict[int, list] = {}

@@ -183,3 +183,55 @@ def review_state(due_on: dt.date, recorded_on: dt.date | None, today: dt.date) -
 
 def _day(day: dt.date) -> str:
     return long_date(day)
+
+
+# --- Pre-placement checks -------------------------------------------------------------------------
+
+# A check that runs out within this many days is shown as expiring soon (and counted on the dashboard).
+CHECK_EXPIRY_WARNING_DAYS = 30
+
+
+class CheckState:
+    DONE = "done"
+    EXPIRES_SOON = "expires-soon"
+    EXPIRED = "expired"
+    MISSING = "missing"
+
+    LABELS = {DONE: "Done", EXPIRES_SOON: "Expires soon", EXPIRED: "Expired", MISSING: "Missing"}
+    # GOV.UK tag colours; the tag always carries the word too.
+    COLOURS = {DONE: "green", EXPIRES_SOON: "yellow", EXPIRED: "red", MISSING: "grey"}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the last day of the month when it has no such day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover (28 exists in every month)
+
+
+def check_expiry(done_on: dt.date, valid_for_months: int | None) -> dt.date | None:
+    """When a check done on `done_on` runs out under its rule (None: it does not expire)."""
+    return None if not valid_for_months else add_months(done_on, valid_for_months)
+
+
+def check_valid_on(expires_on: dt.date | None, day: dt.date) -> bool:
+    """A recorded check counts on `day` unless it has run out: the expiry date is the first day
+    it no longer counts."""
+    return expires_on is None or expires_on > day
+
+
+def check_state(recorded: bool, expires_on: dt.date | None, today: dt.date) -> str:
+    """One check's state for a student today: missing (not recorded), expired, expires soon
+    (within CHECK_EXPIRY_WARNING_DAYS) or done."""
+    if not recorded:
+        return CheckState.MISSING
+    if not check_valid_on(expires_on, today):
+        return CheckState.EXPIRED
+    if expires_on is not None and expires_on <= today + dt.timedelta(days=CHECK_EXPIRY_WARNING_DAYS):
+        return CheckState.EXPIRES_SOON
+    return CheckState.DONE

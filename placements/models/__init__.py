@@ -22,6 +22,7 @@ from placements.models.allocations import (
     ReviewQuerySet,
     ReviewRole,
 )
+from placements.models.checks import CheckRequirement, StudentCheck, StudentCheckQuerySet
 from placements.models.data_protection import PlacementPolicy
 from placements.models.educators import (
     LAPSING_WINDOW_DAYS,
@@ -44,6 +45,7 @@ __all__ = [
     "TRANSITIONS",
     "AcademicYear",
     "AcademicYearQuerySet",
+    "CheckRequirement",
     "Currency",
     "DemandQuerySet",
     "EducatorStatus",
@@ -75,5 +77,7 @@ __all__ = [
     "SkillsDaysQuerySet",
     "Stage",
     "Student",
+    "StudentCheck",
+    "StudentCheckQuerySet",
     "add_years",
 ]

@@ -77,6 +77,12 @@ class Placement(models.Model):
         max_length=2000,
         help_text="Needed when the days planned or done differ from what the programme requires for the stage.",
     )
+    checks_reason = models.TextField(
+        "why it was confirmed without every required check",
+        blank=True,
+        max_length=2000,
+        help_text="Recorded when a placement is confirmed while a required pre-placement check is missing or expired.",
+    )
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 

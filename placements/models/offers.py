@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -32,7 +32,22 @@ class OfferStage(models.TextChoices):
 
 
 class OfferQuerySet(ScopedQuerySet):
-    pass
+    def with_places_held(self, exclude_placement: int | None = None) -> OfferQuerySet:
+        """Offers annotated with `held`: their placements that hold a place (proposed, confirmed,
+        in progress, completed; one that ended early frees it), leaving out `exclude_placement`.
+        The one capacity rule: placing a student is refused when held reaches places
+        (services.allocations.allocation_problems), and the place-the-student form lists only
+        offers with room (`with_room`)."""
+        from placements.models.allocations import HOLDS_PLACE  # allocations build on offers
+
+        holding = Q(placements__status__in=HOLDS_PLACE)
+        if exclude_placement is not None:
+            holding &= ~Q(placements__pk=exclude_placement)
+        return self.annotate(held=Count("placements", filter=holding))
+
+    def with_room(self) -> OfferQuerySet:
+        """Offers with a place left under the capacity rule of `with_places_held`."""
+        return self.with_places_held().filter(held__lt=F("places"))
 
 
 class PlacementOffer(models.Model):
@@ -89,6 +104,11 @@ class PlacementOffer(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("placements:offer_detail", args=[self.pk])
+
+    @property
+    def places_left(self) -> int:
+        """Places not held, on an offer from `with_places_held()`."""
+        return max(0, self.places - getattr(self, "held", 0))
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

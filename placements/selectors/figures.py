@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -38,8 +38,9 @@ from placements.models import (
     ReviewPoint,
     SkillsDays,
     Student,
+    StudentCheck,
 )
-from placements.rules import review_state
+from placements.rules import CHECK_EXPIRY_WARNING_DAYS, review_state
 from placements.selectors.educators import educator_counts
 
 
@@ -150,6 +151,32 @@ DEFINITIONS: dict[str, FigureDefinition] = {
             "placements.selectors.figures.review_figures",
         ),
         FigureDefinition(
+            "placements_falling_short",
+            "Placements at risk of falling short",
+            "Placements of the year in progress whose days done are more than 5 days behind where they should be by today: "
+            "the planned days shared out evenly over the placement's working days (Monday to Friday, from its first "
+            "day to its planned last day), counted up to today. The 5 days' tolerance allows for days recorded a "
+            "week late.",
+            "placements.selectors.figures.placements_falling_short",
+        ),
+        FigureDefinition(
+            "skills_days_behind",
+            "Final-year students behind on skills days",
+            "Students recorded here whose final placement is in the year and whose recorded skills days are fewer "
+            "than their programme requires (30 unless the programme says otherwise): by their final year they "
+            "should have done them all. The same students as those not counted in 'Final-year students with all "
+            "their skills days done'. Students whose records were removed are left out.",
+            "placements.selectors.figures.students_behind_on_skills_days",
+        ),
+        FigureDefinition(
+            "checks_expiring",
+            "Pre-placement checks expiring in the next 30 days",
+            "Checks recorded for students whose expiry date falls after today and no more than 30 days from "
+            "today, for students still on their programme (their final placement year has not ended) whose "
+            "records are kept. A check counts until its expiry date; on that day it has expired.",
+            "placements.selectors.figures.checks_expiring_soon",
+        ),
+        FigureDefinition(
             "educators_current",
             "Practice educators current",
             "Practice educators on the partnership's register who supported a student within the last two years "
@@ -255,6 +282,8 @@ class StudentFigures:
     final_year: int = 0  # registered students whose final placement is in the year
     statutory_covered: int = 0  # of those, with a statutory placement had or confirmed
     skills_done: int = 0  # of those, with all their skills days recorded
+    # Of the final-year students whose records are kept, those with fewer skills days than required.
+    skills_behind: int = 0
 
     @property
     def without_statutory(self) -> int:
@@ -313,7 +342,8 @@ def student_figures(
     needs = needs_placement_in(year, next_year) & Q(purged_on__isnull=True)
     students = _students_of(Student.objects.filter(partnership__in=ids), organisation)
     result = {pk: StudentFigures() for pk in ids}
-    for pk, unplaced, final_year, covered, skills in (
+    behind = Q(final_year=year, purged_on__isnull=True, skills_total__lt=F("programme__skills_days"))
+    for pk, unplaced, final_year, covered, skills, skills_behind in (
         students.filter(needs | Q(final_year=year))
         .annotate(
             placed=placement_in_year_exists(year),
@@ -326,10 +356,11 @@ def student_figures(
             n_final_year=Count("id", filter=Q(final_year=year)),
             n_covered=Count("id", filter=Q(final_year=year, has_statutory=True)),
             n_skills=Count("id", filter=Q(final_year=year, skills_total__gte=F("programme__skills_days"))),
+            n_behind=Count("id", filter=behind),
         )
         .order_by()
     ):
-        result[pk] = StudentFigures(unplaced, final_year, covered, skills)
+        result[pk] = StudentFigures(unplaced, final_year, covered, skills, skills_behind)
     return result
 
 
@@ -364,6 +395,94 @@ def students_without_statutory(partnership, year: AcademicYear):
         .filter(has_statutory=False)
         .select_related("university", "programme")
     )
+
+
+def students_behind_on_skills_days(students, year: AcademicYear):
+    """Of `students` (a Student queryset), the final-year ones (final placement in `year`,
+    records kept) with fewer skills days recorded than their programme requires: the list behind
+    `StudentFigures.skills_behind`."""
+    return (
+        students.filter(final_year=year, purged_on__isnull=True)
+        .annotate(skills_total=skills_days_total())
+        .filter(skills_total__lt=F("programme__skills_days"))
+    )
+
+
+# --- Days done: placements at risk of falling short ----------------------------------------------
+
+# Days done may lag by this many days before a placement counts as at risk (a week's days recorded late).
+FALLING_SHORT_TOLERANCE = 5
+
+
+def working_days(first: dt.date, last: dt.date) -> int:
+    """Monday-to-Friday days from `first` to `last`, both counted (0 when `last` is before)."""
+    if last < first:
+        return 0
+    weeks, rest = divmod((last - first).days + 1, 7)
+    return weeks * 5 + sum(1 for k in range(rest) if (first.weekday() + k) % 7 < 5)
+
+
+def days_expected_by(starts_on: dt.date, ends_on: dt.date, planned_days: int, today: dt.date) -> int:
+    """The days a placement should have done by `today`: its planned days shared out evenly
+    over its working days, counted to today (rounded down)."""
+    total = working_days(starts_on, ends_on)
+    if total == 0:
+        return planned_days if today >= starts_on else 0
+    return planned_days * working_days(starts_on, min(today, ends_on)) // total
+
+
+def falls_short(
+    *, status: str, starts_on: dt.date, ends_on: dt.date, planned_days: int, completed_days: int, today: dt.date
+) -> bool:
+    """Whether a placement is at risk of falling short: in progress, and its days done more than
+    FALLING_SHORT_TOLERANCE behind the days expected by today."""
+    if status != PlacementStatus.IN_PROGRESS:
+        return False
+    return completed_days < days_expected_by(starts_on, ends_on, planned_days, today) - FALLING_SHORT_TOLERANCE
+
+
+def _falling_short_rows(placements, today: dt.date) -> list[tuple[int, int]]:
+    """(id, partnership id) of the placements at risk of falling short among `placements`."""
+    rows = (
+        placements.filter(status=PlacementStatus.IN_PROGRESS)
+        .values_list("id", "partnership_id", "starts_on", "ends_on", "planned_days", "completed_days")
+        .order_by()
+    )
+    return [
+        (pk, partnership_id)
+        for pk, partnership_id, starts_on, ends_on, planned, done in rows.iterator(chunk_size=5000)
+        if falls_short(
+            status=PlacementStatus.IN_PROGRESS,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            planned_days=planned,
+            completed_days=done,
+            today=today,
+        )
+    ]
+
+
+def placements_falling_short(placements, today: dt.date) -> list[int]:
+    """The ids of the placements at risk of falling short among `placements` (a queryset): one
+    query reading a few columns of those in progress. Working days are counted here rather than
+    in SQL; the placements in progress at one time are a small share of them all."""
+    return [pk for pk, _ in _falling_short_rows(placements, today)]
+
+
+def falling_short_counts(
+    partnership_ids: Iterable[int], today: dt.date, year: AcademicYear | None = None, organisation=None
+) -> dict[int, int]:
+    """Per partnership, the placements (of `year`, if given) at risk of falling short
+    (placements_falling_short), in one query across them all."""
+    chosen = Placement.objects.filter(partnership_id__in=list(partnership_ids))
+    if year is not None:
+        chosen = chosen.filter(academic_year=year)
+    if organisation is not None:
+        chosen = chosen.filter(offer__employer=organisation)
+    counts: dict[int, int] = defaultdict(int)
+    for _, partnership_id in _falling_short_rows(chosen, today):
+        counts[partnership_id] += 1
+    return dict(counts)
 
 
 # --- Reviews ------------------------------------------------------------------------------------
@@ -483,3 +602,31 @@ def educators_current(partnership, organisation=None, today: dt.date | None = No
         qs = qs.filter(employer=organisation)
     counts = educator_counts(qs, today)
     return counts["current"] + counts["lapsing"], counts["total"]
+
+
+# --- Pre-placement checks -------------------------------------------------------------------------
+
+
+def checks_expiring_soon(partnership_ids: Iterable[int], today: dt.date):
+    """Students' checks that run out in the next CHECK_EXPIRY_WARNING_DAYS days (after today, on
+    or before today + 30), for students still on their programme whose records are kept: the rows
+    of the checks page, and counted by `checks_expiring_counts` for the dashboard."""
+    return StudentCheck.objects.filter(
+        student__partnership_id__in=list(partnership_ids),
+        student__purged_on__isnull=True,
+        student__final_year__ends_on__gte=today,
+        expires_on__gt=today,
+        expires_on__lte=today + dt.timedelta(days=CHECK_EXPIRY_WARNING_DAYS),
+    )
+
+
+def checks_expiring_counts(partnership_ids: Iterable[int], today: dt.date) -> dict[int, tuple[int, dt.date]]:
+    """Per partnership, (checks expiring soon, the first expiry date), in one grouped query."""
+    return {
+        pk: (n, first)
+        for pk, n, first in checks_expiring_soon(partnership_ids, today)
+        .values_list("student__partnership_id")
+        .annotate(n=Count("id"), first=Min("expires_on"))
+        .values_list("student__partnership_id", "n", "first")
+        .order_by()
+    }

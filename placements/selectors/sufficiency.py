@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from memoranda.selectors import committed_places
 from partnerships.models import EMPLOYER_KINDS, Organisation
@@ -260,6 +261,9 @@ def reported_figures(
     students = figures.one_partnership(partnership, year, next_year)
     reviews = reviews or figures.review_figures([partnership.pk], year)
     current, educators = figures.educators_current(partnership)
+    today = timezone.localdate()
+    falling_short = figures.falling_short_counts([partnership.pk], today, year).get(partnership.pk, 0)
+    expiring = figures.checks_expiring_counts([partnership.pk], today).get(partnership.pk, (0, None))[0]
     filled, offered = report.total.filled, report.total.offered
     values: dict[str, tuple[int | float | None, str]] = {
         "places_needed": (report.total.needed, str(report.total.needed)),
@@ -285,6 +289,10 @@ def reported_figures(
             figures.pct(current, educators),
             figures.pct_words(current, educators, "practice educators"),
         ),
+        "placements_falling_short": (falling_short, str(falling_short)),
+        "skills_days_behind": (students.skills_behind, str(students.skills_behind)),
+        # Checks run out on a day, not in a year: those expiring in the 30 days from today.
+        "checks_expiring": (expiring, str(expiring)),
     }
     return [
         ReportedFigure(key, d.name, values[key][0], values[key][1], d.how, d.function)

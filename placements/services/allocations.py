@@ -22,6 +22,7 @@ from placements.models import (
     Student,
 )
 from placements.rules import days_problems, required_days, review_problems, review_schedule, status_problems
+from placements.services.checks import checks_problems
 from placements.services.common import require_employer, student_subjects
 from placements.services.educators import note_student_supported
 from portal.audit import diff, record, snapshot
@@ -49,10 +50,7 @@ def allocation_problems(
         problems["offer"] = "Choose an offer in the student's partnership"
     if offer.stage != OfferStage.EITHER and offer.stage != stage:
         problems["stage"] = f"This offer is for a {offer.get_stage_display().lower()}, not a {stage} placement"
-    others = offer.placements.filter(status__in=HOLDS_PLACE)
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    held = others.count()
+    held = PlacementOffer.objects.with_places_held(exclude_pk).values_list("held", flat=True).get(pk=offer.pk)
     if held >= offer.places:
         problems["offer"] = (
             f"{offer.team} has no place left: all {offer.places} are taken. "
@@ -130,7 +128,10 @@ def allocate(
     planned_days: int,
     status: str = PlacementStatus.PROPOSED,
     days_reason: str = "",
+    checks_reason: str = "",
 ) -> Placement:
+    """Place a student on an offer, as proposed or straight away confirmed (a confirmed one needs
+    the student's required pre-placement checks, or `checks_reason`)."""
     require_employer(actor, student.partnership, offer.employer_id)
     offer = PlacementOffer.objects.select_for_update().get(pk=offer.pk)
     problems = allocation_problems(student, offer, stage, starts_on, ends_on)
@@ -139,10 +140,14 @@ def allocate(
             stage=stage, planned_days=planned_days, required=required_days(student.programme, stage), reason=days_reason
         )
     )
+    if status == PlacementStatus.CONFIRMED:
+        problems.update(checks_problems(student, starts_on, checks_reason))
     if problems:
         raise ValidationError(problems)
     if status not in (PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED):
         raise InvalidTransition("A new placement starts as proposed or confirmed")
+    # A reason belongs to confirming: a proposed placement is checked again when it is confirmed.
+    checks_reason = checks_reason.strip() if status == PlacementStatus.CONFIRMED else ""
     placement = Placement(
         partnership_id=student.partnership_id,
         academic_year_id=offer.academic_year_id,
@@ -154,14 +159,18 @@ def allocate(
         planned_days=planned_days,
         status=status,
         days_reason=days_reason.strip(),
+        checks_reason=checks_reason,
     )
     placement.full_clean()
     placement.save()
+    changes = {"status": [None, status], "offer": [None, str(offer)]}
+    if checks_reason:
+        changes["checks_reason"] = [None, checks_reason]
     record(
         actor,
         Action.PLACEMENT_CREATED,
         placement,
-        changes={"status": [None, status], "offer": [None, str(offer)]},
+        changes=changes,
         summary=f"Placed {student.reference} at {offer.team}, {offer.employer.name} ({stage} placement)",
         partnership_id=student.partnership_id,
         organisation_id=offer.employer_id,
@@ -181,11 +190,14 @@ def change_status(
     end_notes: str = "",
     ended_on: dt.date | None = None,
     days_reason: str = "",
+    checks_reason: str = "",
     base_revision: int | None,
 ) -> Placement:
     """Move a placement along its workflow, refusing what the dates and days contradict
     (placements.rules.status_problems); ending early needs a reason and the real last day, and
-    keeps the planned last day so the review points keep their dates."""
+    keeps the planned last day so the review points keep their dates. Confirming needs the
+    student's required pre-placement checks done and valid on the first day, or `checks_reason`
+    (kept on the placement and in the audit event)."""
     require_employer(actor, placement.partnership, placement.offer.employer_id)
     locked = (
         Placement.objects.select_for_update()
@@ -198,7 +210,16 @@ def change_status(
             f"A placement that is {locked.get_status_display().lower()} cannot become "
             f"{PlacementStatus(status).label.lower()}"
         )
-    fields = ["status", "completed_days", "end_reason", "end_notes", "ends_on", "planned_ends_on", "days_reason"]
+    fields = [
+        "status",
+        "completed_days",
+        "end_reason",
+        "end_notes",
+        "ends_on",
+        "planned_ends_on",
+        "days_reason",
+        "checks_reason",
+    ]
     before = snapshot(locked, fields)
     today = timezone.localdate()
     if completed_days is not None and completed_days > locked.planned_days + 30:
@@ -251,9 +272,14 @@ def change_status(
     if status == PlacementStatus.CONFIRMED:
         # Confirming needs the place to be still free: a proposed placement already holds one,
         # so this only guards against an offer reduced since.
-        held = locked.offer.placements.filter(status__in=HOLDS_PLACE).exclude(pk=locked.pk).count()
+        held = PlacementOffer.objects.with_places_held(locked.pk).values_list("held", flat=True).get(pk=locked.offer_id)
         if held >= locked.offer.places:
             raise ValidationError("The offer has no place left for this student")
+        gate = checks_problems(locked.student, locked.starts_on, checks_reason)
+        if gate:
+            raise ValidationError(gate)
+        if checks_reason.strip():
+            locked.checks_reason = checks_reason.strip()
     locked.completed_days = days
     locked.days_reason = reason.strip()
     locked.status = status

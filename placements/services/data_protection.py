@@ -10,7 +10,15 @@ from django.db import transaction
 from partnerships.access import Perm, require
 from placements.actions import Action
 from placements.exports import educator_record, student_record
-from placements.models import ImportBatch, Placement, PlacementPolicy, PracticeEducator, QualityReview, Student
+from placements.models import (
+    ImportBatch,
+    Placement,
+    PlacementPolicy,
+    PracticeEducator,
+    QualityReview,
+    Student,
+    StudentCheck,
+)
 from placements.permissions import PlacementPerm
 from placements.services.common import student_subjects
 from placements.services.educators import educator_partnership_for
@@ -51,7 +59,8 @@ def students_due_for_purge(partnership, today: dt.date):
 def purge_students(partnership, *, today: dt.date, actor=None) -> int:
     """Remove the personal data of students past the retention period: their reference becomes
     a meaningless token, their name goes, and free text about them (why a placement ended, review
-    comments) is cleared, and so is their reference in the audit trail. Placements and ratings
+    comments, why it was confirmed without a check) is cleared, their pre-placement check records
+    are deleted, and so is their reference in the audit trail. Placements and ratings
     stay, without a person, so past years' figures do not change. Run daily by
     `manage.py purge_students`; writes one audit event per partnership (with a count, never the
     references)."""
@@ -65,7 +74,9 @@ def purge_students(partnership, *, today: dt.date, actor=None) -> int:
         # The trail names them too: their references there become the same meaningless token,
         # which leaves the chain's hashes valid (they cover a keyed digest, not the reference).
         pseudonymise(Student(pk=pk), f"removed-{pk}")
-    Placement.objects.filter(student_id__in=due).update(end_notes="")
+    Placement.objects.filter(student_id__in=due).update(end_notes="", checks_reason="")
+    # What checks they had, and when, is about the person: nothing in the figures needs it.
+    StudentCheck.objects.filter(student_id__in=due).delete()
     QualityReview.objects.filter(placement__student_id__in=due).update(comments="")
     record(
         actor,

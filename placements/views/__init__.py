@@ -8,6 +8,14 @@ from placements.views.allocations import (
     placement_status,
     review_create,
 )
+from placements.views.checks import (
+    check_list,
+    requirement_create,
+    requirement_edit,
+    requirement_remove,
+    student_check_record,
+    student_check_remove,
+)
 from placements.views.educators import educator_create, educator_detail, educator_edit, educator_export, educator_list
 from placements.views.imports import data_protection, import_detail, import_start, import_template
 from placements.views.offers import offer_audit, offer_create, offer_detail, offer_edit, offer_list
@@ -30,6 +38,12 @@ from placements.views.students import (
 )
 
 __all__ = [
+    "check_list",
+    "requirement_create",
+    "requirement_edit",
+    "requirement_remove",
+    "student_check_record",
+    "student_check_remove",
     "commitment_edit",
     "data_protection",
     "demand_edit",

@@ -4,6 +4,7 @@ confirm), one placement with its quality reviews, status changes and recording a
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,10 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from partnerships.access import Perm, object_or_404, roles_label
-from placements.export_jobs import filtered_placements
-from placements.forms import PlacementForm, ReviewForm, StatusForm
+from placements.export_jobs import RISKS, filtered_placements
+from placements.forms import OfferChoiceField, PlacementForm, ReviewForm, StatusForm, offers_with_room
 from placements.models import (
     TRANSITIONS,
+    AcademicYear,
     Placement,
     PlacementStatus,
     ReviewPoint,
@@ -25,6 +27,8 @@ from placements.models import (
 )
 from placements.permissions import PlacementPerm
 from placements.rules import days_problems, required_days, review_state
+from placements.selectors.figures import DEFINITIONS, FALLING_SHORT_TOLERANCE, days_expected_by, falls_short
+from placements.selectors.years import current_year_from
 from placements.services.allocations import (
     allocate,
     allocation_problems,
@@ -56,7 +60,7 @@ from portal.paging import paginate, query_params
 @login_required
 def placement_list(request: HttpRequest) -> HttpResponse:
     partnerships = visible_partnerships(request.user)
-    selected = query_params(request, "partnership", "year", "status", "stage", "q", "employer")
+    selected = query_params(request, "partnership", "year", "status", "stage", "q", "employer", "risk")
     qs = filtered_placements(request.user, partnerships, selected)
     fmt = export_format(request)
     if fmt:
@@ -101,24 +105,54 @@ def placement_list(request: HttpRequest) -> HttpResponse:
             "employers": filter_employers(request.user),
             "statuses": PlacementStatus.choices,
             "stages": Stage.choices,
+            "risks": RISKS,
             "selected": selected,
         },
     )
+
+
+def _offer_filter(request, student: Student, years: list[AcademicYear]) -> dict:
+    """The place-the-student page's filter (a GET query, so it works without JavaScript): the
+    year (default: the current one, or the student's final year), the stage (default: final in
+    the student's final year, else first) and words to search the team or employer for."""
+    selected = query_params(request, "year", "stage", "q")
+    year = next((y for y in years if y.label == selected["year"]), None)
+    if year is None:
+        current = current_year_from(years)
+        year = current if current is not None and current.starts_on <= student.final_year.starts_on else None
+        year = year or student.final_year
+    # A posted stage is the one the form was shown for (its hidden field).
+    stage = request.POST.get("stage") or selected["stage"]
+    if stage not in Stage.values:
+        stage = Stage.FINAL if year.pk == student.final_year_id else Stage.FIRST
+    return {"year": year, "stage": stage, "q": selected["q"][:100], "years": years, "stages": Stage.choices}
 
 
 @login_required
 @GET_POST
 def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
     student = object_or_404(
-        Student.objects.select_related("partnership", "programme"), request.user, PlacementPerm.MANAGE, pk=pk
+        Student.objects.select_related("partnership", "programme", "final_year"),
+        request.user,
+        PlacementPerm.MANAGE,
+        pk=pk,
     )
     own = own_employer(request.user, student.partnership)
+    chosen = _offer_filter(request, student, all_years())
+    with_room = offers_with_room(
+        student.partnership, year=chosen["year"], stage=chosen["stage"], query=chosen["q"], own_employer=own
+    )
+    offers = list(with_room)  # read once: the count and the choices below (a posted one is checked again)
     form = PlacementForm(
         request.POST or None,
-        partnership=student.partnership,
-        own_employer=own,
-        initial={"planned_days": student.programme.final_placement_days, "stage": "final"},
+        offers=with_room,
+        initial={
+            "planned_days": required_days(student.programme, chosen["stage"]),
+            "stage": chosen["stage"],
+        },
     )
+    field = cast(OfferChoiceField, form.fields["offer"])
+    field.choices = [("", "Choose an offer")] + [(offer.pk, field.label_from_instance(offer)) for offer in offers]
     warnings: list[str] = []
     choice = ""
     if request.method == "POST" and form.is_valid():
@@ -143,7 +177,17 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
                         request.user,
                         student,
                         **pick(
-                            data, ["offer", "stage", "starts_on", "ends_on", "planned_days", "status", "days_reason"]
+                            data,
+                            [
+                                "offer",
+                                "stage",
+                                "starts_on",
+                                "ends_on",
+                                "planned_days",
+                                "status",
+                                "days_reason",
+                                "checks_reason",
+                            ],
                         ),
                     )
                 except ValidationError as exc:
@@ -162,9 +206,12 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         title="Place the student",
         caption=str(student),
-        intro="Choose an offer with a free place. The dates must not overlap the student's other placements.",
+        intro="Only offers with a place left for the stage and year are listed. The dates must not overlap the "
+        "student's other placements.",
         submit_label="Save placement",
         cancel_url=student.get_absolute_url(),
+        offer_filter=chosen,
+        offers_found=len(offers),
         warnings=warnings,
         confirm_value=choice if warnings else "",
     )
@@ -207,11 +254,23 @@ def placement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for point, due_on in placement.review_due_dates().items()
     ]
     can_manage = can_manage_employer(request.user, placement.partnership, placement.offer.employer_id)
+    at_risk = falls_short(
+        status=placement.status,
+        starts_on=placement.starts_on,
+        ends_on=placement.ends_on,
+        planned_days=placement.planned_days,
+        completed_days=placement.completed_days,
+        today=today,
+    )
     return render(
         request,
         "placements/placement_detail.html",
         {
             "placement": placement,
+            "at_risk": at_risk,
+            "days_expected": days_expected_by(placement.starts_on, placement.ends_on, placement.planned_days, today),
+            "tolerance": FALLING_SHORT_TOLERANCE,
+            "falling_short": DEFINITIONS["placements_falling_short"],
             "points": points,
             "can_manage": can_manage,
             "events": history_for(target=placement, limit=10),
@@ -245,6 +304,7 @@ def placement_status(request: HttpRequest, pk: int) -> HttpResponse:
             end_notes=data.get("end_notes", ""),
             ended_on=data.get("ended_on"),
             days_reason=data.get("days_reason", ""),
+            checks_reason=data.get("checks_reason", ""),
             base_revision=data.get("revision"),
         ),
         success="Placement status updated",

@@ -18,6 +18,8 @@ from placements import exports
 from placements.forms import SkillsDaysForm, StudentForm
 from placements.models import FILLED, Placement, Programme, Student
 from placements.permissions import PlacementPerm
+from placements.selectors.checks import student_check_lines
+from placements.selectors.figures import students_behind_on_skills_days
 from placements.selectors.flags import needs_placement_in, placement_in_year_exists, statutory_placement_exists
 from placements.selectors.years import current_year_from, next_year_after
 from placements.services.data_protection import export_student_record
@@ -43,6 +45,7 @@ from portal.paging import paginate, positive_int, query_params
 FLAGS = {
     "no-statutory": "Without a statutory placement",
     "no-placement": "Without a placement in the year",
+    "skills-behind": "Final year, behind on skills days",
 }
 
 
@@ -65,6 +68,10 @@ def student_list(request: HttpRequest) -> HttpResponse:
             next_year = next_year_after(year, years)
             qs = qs.filter(needs_placement_in(year, next_year), purged_on__isnull=True)
             qs = qs.annotate(placed=placement_in_year_exists(year)).filter(placed=False)
+    elif selected["flag"] == "skills-behind":
+        # Their final placement in the year (without a year chosen, the current one).
+        year = year or current_year_from(years)
+        qs = qs.none() if year is None else students_behind_on_skills_days(qs, year)
     elif year is not None:
         qs = qs.filter(final_year=year)
     elif selected["year"]:
@@ -106,7 +113,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
             **manage_context(request.user, partnerships, selected["partnership"]),
             "can_export": bool(student_export_partnerships(request.user, listed_partnerships(partnerships, selected))),
             "years": years,
-            "flag_year": year if selected["flag"] == "no-placement" else None,
+            "flag_year": year if selected["flag"] in ("no-placement", "skills-behind") else None,
             "universities": filter_universities(request.user),
             "flags": FLAGS.items(),
             "selected": selected,
@@ -152,6 +159,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     skills = list(student.skills_days.order_by("completed_on", "id"))
     skills_done = sum(entry.days for entry in skills)
+    today = timezone.localdate()
     return render(
         request,
         "placements/student_detail.html",
@@ -161,6 +169,12 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "skills": skills,
             "skills_done": skills_done,
             "skills_left": max(0, student.programme.skills_days - skills_done),
+            "checks": student_check_lines(student, today),
+            # The rule of figures.students_behind_on_skills_days: in their final placement year
+            # (the year holding today), records kept, fewer skills days than required.
+            "skills_behind": student.final_year.starts_on <= today <= student.final_year.ends_on
+            and not student.purged_on
+            and skills_done < student.programme.skills_days,
             "has_statutory": any(p.offer.statutory and p.status in FILLED for p in placements),
             "can_manage": can(request.user, student.partnership_id, PlacementPerm.MANAGE),
             "events": history_for(target=student, limit=10),

@@ -21,6 +21,7 @@ import pytest
 from healthcheck.models import EvidenceKind, Rag
 from healthcheck.services import action_plans, running
 from memoranda import services as moc_services
+from placements.models import CheckRequirement, StudentCheck
 from tests import factories as f
 from tests.browser.helpers import axe_violations, partnership_content, sign_in, without_focus_style
 from tests.factories import PASSWORD
@@ -80,6 +81,10 @@ def _build() -> dict[str, KeyPage]:
     objects = placements_world(world)
     DemandFactory(programme=objects["programme"], academic_year=objects["year"], first_placements=4)
     ReviewFactory(placement=objects["placement"])
+    dbs = CheckRequirement.objects.create(partnership=world.partnership, name="Enhanced DBS check", valid_for_months=36)
+    StudentCheck.objects.create(
+        student=objects["student"], requirement=dbs, done_on=dt.date(2023, 12, 1), expires_on=dt.date(2026, 12, 1)
+    )
 
     # Governance that tracks itself: an outcome measured against its target, an action from a meeting.
     outcome = world.partnership.aims.get().outcomes.get()
@@ -137,6 +142,13 @@ def _build() -> dict[str, KeyPage]:
         ),
         KeyPage("quality page", f"/placements/partnership/{slug}/quality/?{year}", "Quality"),
         KeyPage("import page", f"/placements/partnership/{slug}/import/", "Import", RUN),
+        KeyPage("pre-placement checks", f"/placements/partnership/{slug}/checks/", "Pre-placement checks"),
+        KeyPage(
+            "place the student",
+            f"/placements/students/{objects['student'].pk}/place/?q=assessment",
+            "Place the student",
+            RUN,
+        ),
         KeyPage("API tokens", "/account/api-tokens/", "API tokens"),
         KeyPage("everyone's API tokens", "/account/api-tokens/all/", "Everyone's API tokens", ADMIN),
         KeyPage("sign-in page", "/accounts/login/", "Sign in", frozenset(), anonymous=True),

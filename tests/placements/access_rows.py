@@ -1,6 +1,8 @@
 """Who may open each placements page. The world's coordinator represents the world's employer,
 so they maintain that employer's offers (the objects below belong to it)."""
 
+import datetime as dt
+
 from placements.models import ImportBatch, ImportKind, ImportStatus
 from tests.access import LOGIN, MEMBER_ROLES, Row, members, roles, signed_in
 from tests.placements.factories import placements_world
@@ -41,6 +43,27 @@ def _batch(w):
     return {"pk": batch.pk}
 
 
+def _checks(w):
+    """A check on the world's register and the world's student's record of it."""
+    from placements.models import CheckRequirement, StudentCheck
+
+    student = placements_world(w)["student"]
+    requirement, _ = CheckRequirement.objects.get_or_create(
+        partnership=w.partnership, name="Enhanced DBS check", defaults={"valid_for_months": 36}
+    )
+    entry, _ = StudentCheck.objects.get_or_create(
+        student=student,
+        requirement=requirement,
+        defaults={"done_on": dt.date(2025, 1, 7), "expires_on": dt.date(2028, 1, 7)},
+    )
+    return student, requirement, entry
+
+
+def _check_record(w):
+    student, requirement, _ = _checks(w)
+    return {"pk": student.pk, "requirement_pk": requirement.pk}
+
+
 MANAGE = roles("coordinator", "lead")
 # Downloads with a row per student: coordinators and leads only. The non-member leads another
 # partnership, so they get a download of that partnership's rows (none of this one's).
@@ -66,6 +89,17 @@ ROWS: list[Row] = [
     Row("placements:skills_days_create", MANAGE, kwargs=_obj("student")),
     Row("placements:student_export", MANAGE, kwargs=_obj("student"), note="everything held on one student"),
     Row("placements:placement_create", MANAGE, kwargs=_obj("student")),
+    Row("placements:check_list", members(), kwargs=_slug, note="the register and the checks expiring soon"),
+    Row("placements:requirement_create", MANAGE, kwargs=_slug),
+    Row("placements:requirement_edit", MANAGE, kwargs=lambda w: {"pk": _checks(w)[1].pk}),
+    Row("placements:requirement_remove", MANAGE, kwargs=lambda w: {"pk": _checks(w)[1].pk}),
+    Row(
+        "placements:student_check_record",
+        MANAGE,
+        kwargs=_check_record,
+        note="changes the record when there is one",
+    ),
+    Row("placements:student_check_remove", MANAGE, kwargs=lambda w: {"pk": _checks(w)[2].pk}),
     Row("placements:placement_detail", members(), kwargs=_obj("placement")),
     Row("placements:placement_status", MANAGE, kwargs=_obj("placement")),
     Row("placements:review_create", MANAGE, kwargs=_obj("placement")),

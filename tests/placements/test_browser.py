@@ -76,11 +76,14 @@ def test_a_coordinator_imports_offers_places_a_student_and_sees_the_gap_shrink(p
     page.goto(f"/placements/students/{student.pk}/")
     _no_violations(page, "student page")
     page.get_by_role("link", name="Place this student").click()
+    # The list holds only offers with room for a final placement in 2026/27; search it by team.
+    page.get_by_label("Team or employer").fill("duty")
+    page.get_by_role("button", name="Show offers").click()
     page.get_by_label("Placement offer").select_option(
-        label="Duty Team, Matrix Borough Council (final placement, 2026/27) - 4 of 4 places free"
+        label="Duty Team, Matrix Borough Council (final placement, 2026/27), statutory: 11 January 2027 to "
+        "4 June 2027 - 4 of 4 places free"
     )
-    page.get_by_label("Final placement").check()
-    page.get_by_label("Confirmed").check()
+    page.get_by_label("Confirmed", exact=True).check()
     _no_violations(page, "placing form")
     page.get_by_role("button", name="Save placement").click()
     assert page.get_by_text("MTX0042 placed at Duty Team").is_visible()

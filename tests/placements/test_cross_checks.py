@@ -133,6 +133,16 @@ def surfaces(partnership, year):
     for pk in Placement.objects.filter(partnership=partnership, academic_year=year).values_list("pk", flat=True):
         tags += client.get(f"/placements/{pk}/").content.decode().count('govuk-tag--red">Overdue<')
     saw("reviews_overdue", "placement pages", tags)
+    # The lists behind the at-risk flags and the checks page.
+    html = client.get(f"/placements/?{query}&risk=falling-short").content.decode()
+    match = re.search(r"([\d,]+) placements?\.", html)
+    saw("placements_falling_short", "placements list filter", match[1] if match else 0)
+    html = client.get(f"/placements/students/?{query}&flag=skills-behind").content.decode()
+    match = re.search(r"([\d,]+) students? in their final placement year", html)
+    saw("skills_days_behind", "students list filter", match[1] if match else 0)
+    html = client.get(f"/placements/partnership/{partnership.slug}/checks/").content.decode()
+    match = re.search(r"(\d+) checks? expiring\.", html)
+    saw("checks_expiring", "checks page", match[1] if match else 0)
     # The partnership page's Placements tab (when the year is the current one).
     if current_year() == year:
         (panel,) = [p for p in registry._partnership_panels if p.key == "placements"]
@@ -146,6 +156,8 @@ def surfaces(partnership, year):
         saw("students_unplaced", "dashboard", _count_in(titles, r"registered students? with no placement arranged"))
         saw("students_without_statutory", "dashboard", _count_in(titles, r"with no statutory placement confirmed"))
         saw("reviews_overdue", "dashboard", _count_in(titles, r"quality reviews? overdue"))
+        saw("placements_falling_short", "dashboard", _count_in(titles, r"at risk of falling short"))
+        saw("checks_expiring", "dashboard", _count_in(titles, r"pre-placement checks? expiring"))
     # The live metrics.
     for key, metric in [
         ("statutory_coverage", "placements.statutory_coverage"),
@@ -207,7 +219,10 @@ def test_the_demo_data_keeps_the_new_rules_on_any_day(day, frozen_clock):
         frozen_clock.move_to(dt.datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo("Europe/London")))
     west = _demo_partnership("west-london-alliance")
     demo.seed(io.StringIO())
-    assert_agree(surfaces(west, current_year()))
+    seen = surfaces(west, current_year())
+    assert_agree(seen)
+    # On any day some checks run out within 30 days (the demo dates them from today).
+    assert int(seen["checks_expiring"]["checks page"]) > 0
     today = dt.date.today()
     for placement in Placement.objects.select_related("student__programme"):
         required = (

@@ -9,7 +9,16 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-from placements.models import ImportBatch, ImportKind, ImportStatus, Placement, PlacementPolicy, Student
+from placements.models import (
+    CheckRequirement,
+    ImportBatch,
+    ImportKind,
+    ImportStatus,
+    Placement,
+    PlacementPolicy,
+    Student,
+    StudentCheck,
+)
 from placements.services.allocations import record_review
 from placements.services.data_protection import export_student_record
 from placements.services.students import save_student
@@ -53,6 +62,10 @@ def old_and_new(world):
 
 
 def test_purge_removes_personal_data_past_the_retention_period_and_keeps_the_figures(world, old_and_new):
+    dbs = CheckRequirement.objects.create(partnership=world.partnership, name="Enhanced DBS check", valid_for_months=36)
+    StudentCheck.objects.create(student=old_and_new["old"], requirement=dbs, done_on=D(2019, 1, 7))
+    StudentCheck.objects.create(student=old_and_new["current"], requirement=dbs, done_on=D(2025, 1, 7))
+    Placement.objects.filter(pk=old_and_new["placement"].pk).update(checks_reason="Ann's DBS was delayed")
     out = io.StringIO()
     # Six years (the default) after 31 August 2020.
     call_command("purge_students", today=D(2026, 8, 31), stdout=out)
@@ -63,6 +76,11 @@ def test_purge_removes_personal_data_past_the_retention_period_and_keeps_the_fig
     assert (old.reference, old.name, old.purged_on) == (f"removed-{old.pk}", "", D(2026, 9, 1))
     placement = Placement.objects.get(pk=old_and_new["placement"].pk)
     assert placement.end_notes == "" and placement.end_reason == "student-health"
+    assert placement.checks_reason == ""
+    # Their pre-placement check records go; another student's stay, and so does the register.
+    assert not StudentCheck.objects.filter(student=old).exists()
+    assert StudentCheck.objects.filter(student=old_and_new["current"]).count() == 1
+    assert CheckRequirement.objects.filter(pk=dbs.pk).exists()
     assert placement.reviews.get().comments == ""
     assert placement.reviews.get().support == "very-good"  # ratings stay for the figures
     assert Student.objects.get(pk=old_and_new["current"].pk).purged_on is None

@@ -70,6 +70,8 @@ EDITS = [
     Edit("placements:demand_edit", "first_placements", mine="1234", theirs="4321"),
     Edit("placements:commitment_edit", "places", mine="123", theirs="321"),
     Edit("placements:educator_edit", "full_name"),
+    Edit("placements:requirement_edit", "name"),
+    Edit("placements:student_check_record", "note", role="coordinator"),
     Edit("webhooks:edit", "description"),
     Edit("placements:data_protection", "student_retention_years", mine="7", theirs="13", theirs_shown="13 years"),
     Edit("workforce:figures_edit", "inpost_fte", mine="123.0", theirs="321.0", note="a year with no figures yet"),
