@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "webhooks",
     "workforce",
     "api",
+    "participants",
 ]
 
 MIDDLEWARE = [

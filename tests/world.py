@@ -9,7 +9,9 @@ from partnerships.models import Organisation, Partner, PartnerLevel, Partnership
 from portal.models import User
 from tests import factories as f
 
-ROLES = ["anonymous", "non_member", "member", "coordinator", "signatory", "lead", "admin"]
+# "student" and "educator" sign in without a membership (participants/): a student of the world's
+# partnership and a practice educator on its register, each linked to their own account.
+ROLES = ["anonymous", "non_member", "member", "coordinator", "signatory", "lead", "admin", "student", "educator"]
 
 
 @dataclass
@@ -24,6 +26,19 @@ class World:
 
     def user(self, role: str) -> User:
         return self.users[role]
+
+
+def _link_participants(partnership: Partnership, university: Organisation, users: dict) -> None:
+    """The world's student and practice educator sign-ins: a student (no placement) and an
+    educator on the register (no offer), so the world's figures stay as they were."""
+    from participants.models import EducatorAccount, StudentAccount
+    from tests.placements import factories as pf
+
+    programme = pf.ProgrammeFactory(partnership=partnership, university=university, name="BA Social Work (world)")
+    student = pf.StudentFactory(partnership=partnership, programme=programme, reference="WORLD-STUDENT")
+    educator = pf.EducatorFactory(partnership=partnership, employer=None, full_name="Eddie Educator")
+    StudentAccount.objects.create(user=users["student"], student=student)
+    EducatorAccount.objects.create(user=users["educator"], educator=educator)
 
 
 def build_world() -> World:
@@ -44,6 +59,8 @@ def build_world() -> World:
         "member": f.UserFactory(email="member@matrix.test", full_name="Max Member"),
         "non_member": f.UserFactory(email="outsider@matrix.test", full_name="Olly Outsider"),
         "admin": f.UserFactory(email="admin@matrix.test", full_name="Ada Admin", is_staff=True, is_superuser=True),
+        "student": f.UserFactory(email="student@matrix.test", full_name="Stevie Student"),
+        "educator": f.UserFactory(email="educator@matrix.test", full_name="Eddie Educator"),
     }
     f.MembershipFactory(user=users["lead"], partnership=partnership, role=Role.LEAD, organisation=employer)
     f.MembershipFactory(
@@ -58,6 +75,7 @@ def build_world() -> World:
     )
     f.MembershipFactory(user=users["member"], partnership=partnership, role=Role.MEMBER)
     f.MembershipFactory(user=users["non_member"], partnership=other, role=Role.LEAD)
+    _link_participants(partnership, university, users)
     # factory-boy types calling a factory as returning the factory; it returns the saved model.
     return World(
         partnership=cast(Partnership, partnership),
