@@ -79,7 +79,7 @@ class EducatorReviewForm(NoNullCharsMixin, ConfirmPasswordForm):
 
     def __init__(self, *args, points: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["point"].choices = points
+        self.fields["point"].choices = points  # type: ignore[attr-defined]  # a ChoiceField
         self.helper.layout = Layout(
             Field.radios("point"),
             Field.radios("learning_opportunities"),

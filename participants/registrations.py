@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from participants.selectors import is_participant_only
 from placements.actions import Action as PlacementAction
-from portal.registry import NavItem, register_audit_listener, register_nav_item, register_narrow_home
+from portal.registry import NavItem, register_audit_listener, register_narrow_home, register_nav_item
 
 
 def _home(user) -> str | None:

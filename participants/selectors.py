@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
-from partnerships.access import memberships
 from participants.models import DaysLog, DaysStatus, EducatorAccount, ReviewSignature, StudentAccount
-from placements.models import HOLDS_PLACE, Placement, PracticeEducator, QualityReview, ReviewRole, Student
+from partnerships.access import memberships
+from placements.models import HOLDS_PLACE, Placement, PracticeEducator, QualityReview, ReviewPoint, ReviewRole, Student
 from placements.rules import review_state
 
 _STUDENT = "_participant_student"
@@ -121,7 +121,7 @@ def _view(placement: Placement, today) -> PlacementView:
         points.append(
             {
                 "point": point,
-                "label": dict(QualityReview._meta.get_field("point").choices)[point],
+                "label": ReviewPoint(point).label,
                 "due_on": due_on,
                 "reviews": [r for r in reviews if r.point == point],
                 "state": review_state(due_on, first.get(point), today),  # type: ignore[arg-type]

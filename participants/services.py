@@ -18,12 +18,12 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.access import require
-from partnerships.services.common import one_line, save_or_refuse
-from partnerships.services.people import _invitation_link
 from participants.actions import Action
 from participants.models import DaysLog, DaysStatus, EducatorAccount, ReviewSignature, StudentAccount
 from participants.selectors import educator_for_user, forget, student_for_user
+from partnerships.access import require
+from partnerships.services.common import one_line, save_or_refuse
+from partnerships.services.people import _invitation_link
 from placements.models import Placement, PlacementStatus, PracticeEducator, QualityReview, ReviewRole, Student
 from placements.permissions import PlacementPerm
 from placements.rules import days_between, required_days, review_problems, review_schedule, status_problems
@@ -412,6 +412,8 @@ def close_student_accounts(student_ids, *, actor=None) -> int:
 
 def close_purged_accounts(partnership_id: int | None) -> int:
     """The sign-ins of every purged student in a partnership (after placements' purge)."""
+    if partnership_id is None:
+        return 0
     ids = StudentAccount.objects.filter(
         student__partnership_id=partnership_id, student__purged_on__isnull=False
     ).values_list("student_id", flat=True)

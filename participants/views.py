@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.access import object_or_404
 from participants import selectors, services
 from participants.forms import DaysDecisionForm, DaysForm, EducatorReviewForm, InviteForm
 from participants.models import DaysLog, DaysStatus
+from partnerships.access import object_or_404
+from partnerships.auth import AuthenticatedHttpRequest
 from placements.models import PracticeEducator, ReviewPoint, Student
 from placements.permissions import PlacementPerm
 from placements.services.common import require_employer
@@ -31,7 +32,7 @@ def _invited(invitation: services.Invitation) -> str:
 
 @login_required
 @GET_POST
-def invite_student(request: HttpRequest, pk: int) -> HttpResponse:
+def invite_student(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     student = object_or_404(Student.objects.select_related("partnership"), request.user, PlacementPerm.MANAGE, pk=pk)
     account = selectors.student_account(student)
     form = InviteForm(request.POST or None, initial={"full_name": student.name})
@@ -57,7 +58,7 @@ def invite_student(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def invite_educator(request: HttpRequest, pk: int) -> HttpResponse:
+def invite_educator(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     educator = object_or_404(
         PracticeEducator.objects.select_related("partnership"), request.user, PlacementPerm.MANAGE, pk=pk
     )
@@ -89,7 +90,7 @@ def invite_educator(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_ONLY
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     student = selectors.student_for_user(request.user)
     educator = selectors.educator_for_user(request.user)
     if student is None and educator is None:
@@ -108,7 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "participants/home.html", context)
 
 
-def _placement(request: HttpRequest, pk: int):
+def _placement(request: AuthenticatedHttpRequest, pk: int):
     """The placement as the student's own, or as one the educator supports; else 404."""
     placement = selectors.placement_for_student(request.user, pk)
     as_student = placement is not None
@@ -121,7 +122,7 @@ def _placement(request: HttpRequest, pk: int):
 
 @login_required
 @GET_ONLY
-def placement(request: HttpRequest, pk: int) -> HttpResponse:
+def placement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     placement, as_student = _placement(request, pk)
     today = timezone.localdate()
     view = selectors._view(placement, today)
@@ -141,7 +142,7 @@ def placement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def record_days(request: HttpRequest, pk: int) -> HttpResponse:
+def record_days(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     placement = selectors.placement_for_student(request.user, pk)
     if placement is None:
         raise Http404("No such placement")
@@ -167,7 +168,7 @@ def record_days(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def days_decision(request: HttpRequest, pk: int) -> HttpResponse:
+def days_decision(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     log = DaysLog.objects.select_related("placement__offer", "placement__student").filter(pk=pk).first()
     if log is None or selectors.placement_for_educator(request.user, log.placement_id) is None:
         raise Http404("No such days")
@@ -201,7 +202,7 @@ def days_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-def complete_review(request: HttpRequest, pk: int) -> HttpResponse:
+def complete_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     placement = selectors.placement_for_educator(request.user, pk)
     if placement is None:
         raise Http404("No such placement")

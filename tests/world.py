@@ -25,20 +25,36 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
 
     def user(self, role: str) -> User:
+        if role in ("student", "educator"):
+            # Their student and educator records are made the first time either is asked for (and
+            # again after a rolled-back test of a shared world), so a test that counts the
+            # partnership's students or educators finds only its own.
+            from participants.models import EducatorAccount, StudentAccount
+
+            linked = StudentAccount.objects.filter(user=self.users["student"]).exists()
+            if not linked or not EducatorAccount.objects.filter(user=self.users["educator"]).exists():
+                _link_participants(self.partnership, self.university, self.users)
         return self.users[role]
 
 
 def _link_participants(partnership: Partnership, university: Organisation, users: dict) -> None:
     """The world's student and practice educator sign-ins: a student (no placement) and an
-    educator on the register (no offer), so the world's figures stay as they were."""
+    educator on the register (no offer) of the world's partnership, linked to their accounts."""
     from participants.models import EducatorAccount, StudentAccount
+    from placements.models import PracticeEducator, Programme, Student
     from tests.placements import factories as pf
 
-    programme = pf.ProgrammeFactory(partnership=partnership, university=university, name="BA Social Work (world)")
-    student = pf.StudentFactory(partnership=partnership, programme=programme, reference="WORLD-STUDENT")
-    educator = pf.EducatorFactory(partnership=partnership, employer=None, full_name="Eddie Educator")
-    StudentAccount.objects.create(user=users["student"], student=student)
-    EducatorAccount.objects.create(user=users["educator"], educator=educator)
+    programme = Programme.objects.filter(partnership=partnership, name="BA Social Work (world)").first()
+    programme = programme or pf.ProgrammeFactory(
+        partnership=partnership, university=university, name="BA Social Work (world)"
+    )
+    if not StudentAccount.objects.filter(user=users["student"]).exists():
+        student = Student.objects.filter(partnership=partnership, reference="WORLD-STUDENT").first()
+        student = student or pf.StudentFactory(partnership=partnership, programme=programme, reference="WORLD-STUDENT")
+        StudentAccount.objects.create(user=users["student"], student=cast(Student, student))
+    if not EducatorAccount.objects.filter(user=users["educator"]).exists():
+        educator = pf.EducatorFactory(partnership=partnership, employer=None, full_name="Eddie Educator")
+        EducatorAccount.objects.create(user=users["educator"], educator=cast(PracticeEducator, educator))
 
 
 def build_world() -> World:
@@ -75,7 +91,6 @@ def build_world() -> World:
     )
     f.MembershipFactory(user=users["member"], partnership=partnership, role=Role.MEMBER)
     f.MembershipFactory(user=users["non_member"], partnership=other, role=Role.LEAD)
-    _link_participants(partnership, university, users)
     # factory-boy types calling a factory as returning the factory; it returns the saved model.
     return World(
         partnership=cast(Partnership, partnership),
