@@ -30,7 +30,17 @@ from tests.test_access_matrix import ROWS
 from tests.world import ROLES, World
 
 # The role that posts a form several roles can see: the one allowed to do the most.
-ROLE_ORDER = ("lead", "coordinator", "signatory", "member", "admin", "non_member", "anonymous")
+ROLE_ORDER = (
+    "lead",
+    "coordinator",
+    "signatory",
+    "member",
+    "admin",
+    "educator",
+    "student",
+    "non_member",
+    "anonymous",
+)
 
 
 @dataclass
@@ -195,6 +205,14 @@ from workforce.measures import ENTERED  # noqa: E402
 TYPICAL: dict[str, dict] = {
     "memoranda:sign": {"typed_name": "Sam Signatory", "authority": "on", "password": PASSWORD},
     "healthcheck:sign_off": {"password": PASSWORD},
+    # The practice educator signs a review (participants/): their name and password, a date in the placement.
+    "participants:complete_review": {
+        "typed_name": "Eddie Educator",
+        "declaration": "on",
+        "password": PASSWORD,
+        "completed_on": "2026-10-12",
+    },
+    "participants:record_days": {"week_ending": "2026-09-18", "days": "5"},
     "password_change": {
         "old_password": PASSWORD,
         "new_password1": "a-new-long-pass-phrase",
