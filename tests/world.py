@@ -45,13 +45,15 @@ def _link_participants(partnership: Partnership, university: Organisation, users
     from tests.placements import factories as pf
 
     programme = Programme.objects.filter(partnership=partnership, name="BA Social Work (world)").first()
-    programme = programme or pf.ProgrammeFactory(
-        partnership=partnership, university=university, name="BA Social Work (world)"
+    programme = programme or cast(
+        Programme, pf.ProgrammeFactory(partnership=partnership, university=university, name="BA Social Work (world)")
     )
     if not StudentAccount.objects.filter(user=users["student"]).exists():
         student = Student.objects.filter(partnership=partnership, reference="WORLD-STUDENT").first()
-        student = student or pf.StudentFactory(partnership=partnership, programme=programme, reference="WORLD-STUDENT")
-        StudentAccount.objects.create(user=users["student"], student=cast(Student, student))
+        student = student or cast(
+            Student, pf.StudentFactory(partnership=partnership, programme=programme, reference="WORLD-STUDENT")
+        )
+        StudentAccount.objects.create(user=users["student"], student=student)
     if not EducatorAccount.objects.filter(user=users["educator"]).exists():
         educator = pf.EducatorFactory(partnership=partnership, employer=None, full_name="Eddie Educator")
         EducatorAccount.objects.create(user=users["educator"], educator=cast(PracticeEducator, educator))

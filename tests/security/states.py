@@ -88,6 +88,12 @@ def _draft_framework(w):
     return {"framework_pk": hf.framework(family="draft", status=FrameworkStatus.DRAFT).pk}
 
 
+def _own_placement(w):
+    from tests.participants.access_rows import _own
+
+    return _own(w)
+
+
 def _ready(w):
     return {"pk": ready_memorandum(w).pk}
 
@@ -182,6 +188,10 @@ STATE_VISITS: list[Visit] = [
     ),
     Visit("password_reset_confirm", _reset_link, roles=("anonymous",), follow=True, note="valid link"),
     Visit("invitation_accept", _reset_link, roles=("anonymous",), follow=True, note="valid link"),
+    # The matrix also opens these for a placement that is not theirs (404 for everyone): the forms
+    # are on the student's and the educator's own placement.
+    Visit("participants:record_days", _own_placement, roles=("student",), note="their own placement"),
+    Visit("participants:complete_review", _own_placement, roles=("educator",), note="their student's placement"),
 ]
 
 
