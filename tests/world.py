@@ -34,6 +34,10 @@ class World:
             linked = StudentAccount.objects.filter(user=self.users["student"]).exists()
             if not linked or not EducatorAccount.objects.filter(user=self.users["educator"]).exists():
                 _link_participants(self.partnership, self.university, self.users)
+                from participants.selectors import forget
+
+                for kind in ("student", "educator"):
+                    forget(self.users[kind])  # a link cached before a rolled-back test is gone
         return self.users[role]
 
 
