@@ -40,7 +40,8 @@ run: $(STAMP)
 	@echo ""
 	@echo "  Partnership portal: http://$(HOST):$(PORT)/"
 	@echo "  Demo sign-ins (password demo-password): lead@example.org, signatory@example.org,"
-	@echo "  coordinator@example.org, member@example.org, admin@example.org"
+	@echo "  coordinator@example.org, member@example.org, admin@example.org,"
+	@echo "  student@example.org, educator@example.org"
 	@echo "  A background worker (e-mail, exports, signed PDFs, the daily work) runs beside the server."
 	@echo ""
 	$(BIN)/python manage.py run_worker & worker=$$!; \

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "workforce",
     "calendars",
     "api",
+    "participants",
 ]
 
 MIDDLEWARE = [

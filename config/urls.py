@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include("calendars.urls")),
     path("exports/<int:pk>/", export_views.export_detail, name="export_detail"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
+    path("", include("participants.urls")),
     path("api/v1/", api_v1.urls),
     path("account/api-tokens/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -248,6 +248,8 @@ class NavItem:
     order: int
     current: Callable[[str, str], bool]
     visible: Callable[[Any], bool] = _signed_in
+    # Shown to people whose home is a narrow page (below); the staff sections are not.
+    narrow: bool = False
 
 
 _nav_items: list[NavItem] = []
@@ -260,7 +262,35 @@ def register_nav_item(item: NavItem) -> NavItem:
 
 
 def nav_items_for(user) -> list[NavItem]:
-    return [item for item in sorted(_nav_items, key=lambda i: i.order) if item.visible(user)]
+    narrow = narrow_home_for(user) is not None
+    return [
+        item for item in sorted(_nav_items, key=lambda i: i.order) if item.visible(user) and (item.narrow or not narrow)
+    ]
+
+
+# --- Narrow homes -------------------------------------------------------------------------------
+# Someone who signs in only to see their own part (a student, a practice educator: participants/)
+# has a narrow home page instead of the dashboard: `provider(user)` returns its URL, or None for
+# people who use the portal's staff sections. The dashboard sends them there and their menu shows
+# only the items registered with `narrow=True`.
+
+_home_providers: list[Callable[[Any], str | None]] = []
+
+
+def register_narrow_home(provider: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
+    if provider not in _home_providers:
+        _home_providers.append(provider)
+    return provider
+
+
+def narrow_home_for(user) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    for provider in _home_providers:
+        url = provider(user)
+        if url:
+            return url
+    return None
 
 
 # --- The national-scale dataset (manage.py seed_scale, for bench/) ------------------------------

@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from portal import health
 from portal.forms import LoginForm, SetPasswordPortalForm
-from portal.registry import attention_for, panels_for
+from portal.registry import attention_for, narrow_home_for, panels_for
 
 # The most pressing items show at once; the rest are one click away, so the page stays a glance.
 ATTENTION_SHOWN = 8
@@ -25,7 +25,11 @@ ATTENTION_SHOWN = 8
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """What needs doing now, for this user; the blocks come from the apps' registrations."""
+    """What needs doing now, for this user; the blocks come from the apps' registrations. Someone
+    with a narrow home (a student, a practice educator) is sent to it."""
+    home = narrow_home_for(request.user)
+    if home:
+        return redirect(home)
     attention = attention_for(request.user)
     return render(
         request,

@@ -16,6 +16,9 @@ from tests.world import World
 
 LOGIN = "login"  # a redirect to the sign-in page
 MEMBER_ROLES = ("member", "coordinator", "signatory", "lead")
+# Signed in without a membership (participants/): a student and a practice educator of the world's
+# partnership. Partnership pages treat them as outsiders (404).
+PARTICIPANTS = ("student", "educator")
 
 
 @dataclass
@@ -34,17 +37,29 @@ class Row:
 
 def public(ok: int = 200) -> dict:
     """Anyone, signed in or not."""
-    return {role: ok for role in ("anonymous", "non_member", *MEMBER_ROLES, "admin")}
+    return {role: ok for role in ("anonymous", "non_member", *MEMBER_ROLES, "admin", *PARTICIPANTS)}
 
 
 def signed_in(ok: int = 200) -> dict:
     """Any signed-in user (lists are then filtered to what they may see)."""
-    return {"anonymous": LOGIN, "non_member": ok, **{r: ok for r in MEMBER_ROLES}, "admin": ok}
+    return {
+        "anonymous": LOGIN,
+        "non_member": ok,
+        **{r: ok for r in MEMBER_ROLES},
+        "admin": ok,
+        **{r: ok for r in PARTICIPANTS},
+    }
 
 
 def members(ok: int = 200) -> dict:
     """Anyone in the partnership, and site administrators; outsiders get 404."""
-    return {"anonymous": LOGIN, "non_member": 404, **{r: ok for r in MEMBER_ROLES}, "admin": ok}
+    return {
+        "anonymous": LOGIN,
+        "non_member": 404,
+        **{r: ok for r in MEMBER_ROLES},
+        "admin": ok,
+        **{r: 404 for r in PARTICIPANTS},
+    }
 
 
 def roles(*allowed: str, ok: int = 200, admin: int | str | None = None) -> dict:
@@ -54,11 +69,30 @@ def roles(*allowed: str, ok: int = 200, admin: int | str | None = None) -> dict:
     for role in MEMBER_ROLES:
         expect[role] = ok if role in allowed else 403
     expect["admin"] = ok if admin is None else admin
+    for role in PARTICIPANTS:
+        expect[role] = 404
     return expect
 
 
 def site_admin_only(ok: int = 200, others: int = 403) -> dict:
-    return {"anonymous": LOGIN, "non_member": others, **{r: others for r in MEMBER_ROLES}, "admin": ok}
+    return {
+        "anonymous": LOGIN,
+        "non_member": others,
+        **{r: others for r in MEMBER_ROLES},
+        "admin": ok,
+        **{r: others for r in PARTICIPANTS},
+    }
+
+
+def participants(*allowed: str, ok: int = 200) -> dict:
+    """Pages of participants/: only the named participants (a student, a practice educator) open
+    them; everyone else signed in gets 404 (nothing of theirs is there)."""
+    expect: dict[str, int | str] = {"anonymous": LOGIN, "non_member": 404, "admin": 404}
+    for role in MEMBER_ROLES:
+        expect[role] = 404
+    for role in PARTICIPANTS:
+        expect[role] = ok if role in allowed else 404
+    return expect
 
 
 def through_export(response):

@@ -9,7 +9,9 @@ from partnerships.models import Organisation, Partner, PartnerLevel, Partnership
 from portal.models import User
 from tests import factories as f
 
-ROLES = ["anonymous", "non_member", "member", "coordinator", "signatory", "lead", "admin"]
+# "student" and "educator" sign in without a membership (participants/): a student of the world's
+# partnership and a practice educator on its register, each linked to their own account.
+ROLES = ["anonymous", "non_member", "member", "coordinator", "signatory", "lead", "admin", "student", "educator"]
 
 
 @dataclass
@@ -23,7 +25,42 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
 
     def user(self, role: str) -> User:
+        if role in ("student", "educator"):
+            # Their student and educator records are made the first time either is asked for (and
+            # again after a rolled-back test of a shared world), so a test that counts the
+            # partnership's students or educators finds only its own.
+            from participants.models import EducatorAccount, StudentAccount
+
+            linked = StudentAccount.objects.filter(user=self.users["student"]).exists()
+            if not linked or not EducatorAccount.objects.filter(user=self.users["educator"]).exists():
+                _link_participants(self.partnership, self.university, self.users)
+                from participants.selectors import forget
+
+                for kind in ("student", "educator"):
+                    forget(self.users[kind])  # a link cached before a rolled-back test is gone
         return self.users[role]
+
+
+def _link_participants(partnership: Partnership, university: Organisation, users: dict) -> None:
+    """The world's student and practice educator sign-ins: a student (no placement) and an
+    educator on the register (no offer) of the world's partnership, linked to their accounts."""
+    from participants.models import EducatorAccount, StudentAccount
+    from placements.models import PracticeEducator, Programme, Student
+    from tests.placements import factories as pf
+
+    programme = Programme.objects.filter(partnership=partnership, name="BA Social Work (world)").first()
+    programme = programme or cast(
+        Programme, pf.ProgrammeFactory(partnership=partnership, university=university, name="BA Social Work (world)")
+    )
+    if not StudentAccount.objects.filter(user=users["student"]).exists():
+        student = Student.objects.filter(partnership=partnership, reference="WORLD-STUDENT").first()
+        student = student or cast(
+            Student, pf.StudentFactory(partnership=partnership, programme=programme, reference="WORLD-STUDENT")
+        )
+        StudentAccount.objects.create(user=users["student"], student=student)
+    if not EducatorAccount.objects.filter(user=users["educator"]).exists():
+        educator = pf.EducatorFactory(partnership=partnership, employer=None, full_name="Eddie Educator")
+        EducatorAccount.objects.create(user=users["educator"], educator=cast(PracticeEducator, educator))
 
 
 def build_world() -> World:
@@ -44,6 +81,8 @@ def build_world() -> World:
         "member": f.UserFactory(email="member@matrix.test", full_name="Max Member"),
         "non_member": f.UserFactory(email="outsider@matrix.test", full_name="Olly Outsider"),
         "admin": f.UserFactory(email="admin@matrix.test", full_name="Ada Admin", is_staff=True, is_superuser=True),
+        "student": f.UserFactory(email="student@matrix.test", full_name="Stevie Student"),
+        "educator": f.UserFactory(email="educator@matrix.test", full_name="Eddie Educator"),
     }
     f.MembershipFactory(user=users["lead"], partnership=partnership, role=Role.LEAD, organisation=employer)
     f.MembershipFactory(

@@ -49,8 +49,16 @@ def _token(w):
 
 
 # Rows per student: coordinators and leads (and the outsider, who leads another partnership and
-# so gets that partnership's rows: none of this one's).
-STUDENT_ROWS = {**api(members()), "non_member": 200, "member": 403, "signatory": 403}
+# so gets that partnership's rows: none of this one's). Students and practice educators who sign
+# in (participants/) hold the right nowhere, like a member.
+STUDENT_ROWS = {
+    **api(members()),
+    "non_member": 200,
+    "member": 403,
+    "signatory": 403,
+    "student": 403,
+    "educator": 403,
+}
 
 ROWS: list[Row] = [
     Row("api_v1:partnership_list", api(signed_in()), headers=bearer),

@@ -81,6 +81,8 @@ ROWS: list[Row] = [
             "signatory": 200,
             "lead": 302,
             "admin": 200,
+            "student": 200,
+            "educator": 200,
         },
     ),
     Row("healthcheck:start", roles(*RUN), kwargs=lambda w: {"slug": w.partnership.slug}),

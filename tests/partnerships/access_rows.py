@@ -49,6 +49,8 @@ ADD_ORGANISATION: dict[str, int | str] = {
     "signatory": 403,
     "lead": 200,
     "admin": 200,
+    "student": 403,
+    "educator": 403,
 }
 EDIT_ORGANISATION: dict[str, int | str] = {**ADD_ORGANISATION, "non_member": 403}
 

@@ -66,10 +66,12 @@ def _check_record(w):
 
 MANAGE = roles("coordinator", "lead")
 # Downloads with a row per student: coordinators and leads only. The non-member leads another
-# partnership, so they get a download of that partnership's rows (none of this one's).
-STUDENT_ROWS = {**roles("coordinator", "lead"), "non_member": 200}
+# partnership, so they get a download of that partnership's rows (none of this one's). Students
+# and practice educators who sign in (participants/) hold the right nowhere: refused, like a member.
+NOWHERE = {"student": 403, "educator": 403}
+STUDENT_ROWS = {**roles("coordinator", "lead"), "non_member": 200, **NOWHERE}
 # The placements list's download is a job: those allowed are sent to its progress page.
-STUDENT_ROWS_JOB = {**roles("coordinator", "lead", ok=302), "non_member": 302}
+STUDENT_ROWS_JOB = {**roles("coordinator", "lead", ok=302), "non_member": 302, **NOWHERE}
 
 ROWS: list[Row] = [
     Row("placements:list", signed_in()),

@@ -1,7 +1,8 @@
 from tests.access import LOGIN, Row, public, signed_in
 
 ROWS = [
-    Row("dashboard", signed_in()),
+    # Students and practice educators (participants/) are sent to their own page.
+    Row("dashboard", {**signed_in(), "student": 302, "educator": 302}),
     Row("healthz", public()),
     # The pages in the footer, open to everyone (portal/views_public.py).
     Row("service_status", public()),
@@ -21,6 +22,8 @@ ROWS = [
             "signatory": 302,
             "lead": 302,
             "admin": 302,
+            "student": 302,
+            "educator": 302,
         },
     ),
     # Signing out needs a POST; a GET is refused for everyone.
@@ -42,6 +45,8 @@ ROWS = [
             "signatory": 302,
             "lead": 302,
             "admin": 200,
+            "student": 302,
+            "educator": 302,
         },
         note="Django admin redirects to its own sign-in page",
     ),
@@ -74,6 +79,8 @@ EXPORT_FETCHERS: dict[str, int | str] = {
     "signatory": 404,
     "lead": 200,
     "admin": 200,
+    "student": 404,
+    "educator": 404,
 }
 ROWS += [
     Row("export_detail", EXPORT_FETCHERS, kwargs=_export),

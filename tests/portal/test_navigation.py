@@ -89,3 +89,13 @@ def test_the_section_of_the_page_is_marked_current(client_for, url, current):
 
 def test_signed_out_visitors_get_no_menu(client):
     assert menu(client, "/accounts/login/") == []
+
+
+@pytest.mark.parametrize("role", ["student", "educator"])
+def test_a_student_or_practice_educator_sees_only_their_page(client_for, role):
+    """They sign in without a membership (participants/): the dashboard sends them to their own
+    page and the menu shows only it."""
+    client = client_for(role)
+    assert client.get("/").url == "/your-placements/"
+    assert menu(client, "/your-placements/") == ["Your placements -> /your-placements/ (current)"]
+    assert menu(client, "/organisations/") == ["Your placements -> /your-placements/"]

@@ -30,7 +30,17 @@ from tests.test_access_matrix import ROWS
 from tests.world import ROLES, World
 
 # The role that posts a form several roles can see: the one allowed to do the most.
-ROLE_ORDER = ("lead", "coordinator", "signatory", "member", "admin", "non_member", "anonymous")
+ROLE_ORDER = (
+    "lead",
+    "coordinator",
+    "signatory",
+    "member",
+    "admin",
+    "educator",
+    "student",
+    "non_member",
+    "anonymous",
+)
 
 
 @dataclass
@@ -76,6 +86,12 @@ def _with_suggestion(w):
 
 def _draft_framework(w):
     return {"framework_pk": hf.framework(family="draft", status=FrameworkStatus.DRAFT).pk}
+
+
+def _own_placement(w):
+    from tests.participants.access_rows import _own
+
+    return _own(w)
 
 
 def _ready(w):
@@ -195,6 +211,10 @@ STATE_VISITS: list[Visit] = [
     Visit("calendars:feed_list", _with_calendar_link, roles=("member",), note="with a link"),
     Visit("password_reset_confirm", _reset_link, roles=("anonymous",), follow=True, note="valid link"),
     Visit("invitation_accept", _reset_link, roles=("anonymous",), follow=True, note="valid link"),
+    # The matrix also opens these for a placement that is not theirs (404 for everyone): the forms
+    # are on the student's and the educator's own placement.
+    Visit("participants:record_days", _own_placement, roles=("student",), note="their own placement"),
+    Visit("participants:complete_review", _own_placement, roles=("educator",), note="their student's placement"),
 ]
 
 
@@ -218,6 +238,14 @@ from workforce.measures import ENTERED  # noqa: E402
 TYPICAL: dict[str, dict] = {
     "memoranda:sign": {"typed_name": "Sam Signatory", "authority": "on", "password": PASSWORD},
     "healthcheck:sign_off": {"password": PASSWORD},
+    # The practice educator signs a review (participants/): their name and password, a date in the placement.
+    "participants:complete_review": {
+        "typed_name": "Eddie Educator",
+        "declaration": "on",
+        "password": PASSWORD,
+        "completed_on": "2026-10-12",
+    },
+    "participants:record_days": {"week_ending": "2026-09-18", "days": "5"},
     "password_change": {
         "old_password": PASSWORD,
         "new_password1": "a-new-long-pass-phrase",

@@ -42,5 +42,7 @@ class Command(BaseCommand):
             "coordinator@example.org",
             "member@example.org",
             "admin@example.org",
+            "student@example.org",
+            "educator@example.org",
         ]:
             self.stdout.write(f"  {email}")

@@ -1,0 +1,38 @@
+"""What participants contributes to the core registries: the narrow home of students and
+practice educators (the dashboard sends them there and their menu shows only it), the menu item,
+and closing purged students' sign-ins when placements' purge records its event."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from participants.selectors import is_participant_only
+from placements.actions import Action as PlacementAction
+from portal.registry import NavItem, register_audit_listener, register_narrow_home, register_nav_item
+
+
+def _home(user) -> str | None:
+    return reverse("participants:home") if is_participant_only(user) else None
+
+
+register_narrow_home(_home)
+
+register_nav_item(
+    NavItem(
+        "Your placements",
+        "participants:home",
+        5,
+        lambda namespace, url_name: namespace == "participants",
+        visible=is_participant_only,
+        narrow=True,
+    )
+)
+
+
+def _close_purged(event) -> None:
+    from participants.services import close_purged_accounts
+
+    close_purged_accounts(event.partnership_id)
+
+
+register_audit_listener("participants.close_purged_accounts", [PlacementAction.STUDENTS_PURGED], _close_purged)
