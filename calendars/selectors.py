@@ -130,7 +130,12 @@ def events_for(user, start: dt.date, end: dt.date, filters: Filters) -> list[Eve
 
 
 def _placements(user, start: dt.date, end: dt.date, filters: Filters):
-    qs = Placement.objects.visible_to(user)
+    return within(Placement.objects.visible_to(user), start, end, filters)
+
+
+def within(qs, start: dt.date, end: dt.date, filters: Filters):
+    """`qs` (placements) narrowed to the filters and to those with a block or review in
+    start..end, with what the events print loaded alongside."""
     if filters.partnership_id:
         qs = qs.filter(partnership_id=filters.partnership_id)
     if filters.team:
@@ -165,12 +170,25 @@ REVIEW_TITLES = {
 
 def placement_events(user, start: dt.date, end: dt.date, filters: Filters) -> list[Event]:
     """Placement blocks and their review dates, from the placements the user may see."""
+    return events_of(
+        _placements(user, start, end, filters),
+        start,
+        end,
+        filters,
+        lambda partnership_id: shows_student_references(user, partnership_id),
+    )
+
+
+def events_of(placements, start: dt.date, end: dt.date, filters: Filters, references: Callable[[int], bool]):
+    """The events of placements already narrowed by `within`: each block and review date in
+    start..end. `references(partnership_id)` says whether the viewer may see students' references
+    there (asked once per partnership). Other apps' sources build their events with this too."""
     events: list[Event] = []
-    references: dict[int, bool] = {}
-    for p in _placements(user, start, end, filters).order_by("starts_on", "id"):
-        if p.partnership_id not in references:
-            references[p.partnership_id] = shows_student_references(user, p.partnership_id)
-        student = p.student.reference if references[p.partnership_id] else ""
+    shown: dict[int, bool] = {}
+    for p in placements.order_by("starts_on", "id"):
+        if p.partnership_id not in shown:
+            shown[p.partnership_id] = references(p.partnership_id)
+        student = p.student.reference if shown[p.partnership_id] else ""
         who = student or "A student"
         common = dict(
             partnership_id=p.partnership_id,

@@ -1,12 +1,14 @@
 """What participants contributes to the core registries: the narrow home of students and
 practice educators (the dashboard sends them there and their menu shows only it), the menu item,
-and closing purged students' sign-ins when placements' purge records its event."""
+their own placements in calendar links, and closing purged students' sign-ins when placements'
+purge records its event."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from participants.selectors import is_participant_only
+from calendars.selectors import register_event_source
+from participants.selectors import is_participant_only, own_placement_events
 from placements.actions import Action as PlacementAction
 from portal.registry import NavItem, register_audit_listener, register_narrow_home, register_nav_item
 
@@ -36,3 +38,8 @@ def _close_purged(event) -> None:
 
 
 register_audit_listener("participants.close_purged_accounts", [PlacementAction.STUDENTS_PURGED], _close_purged)
+
+
+# A student's or practice educator's calendar link carries their own placements (the partnership
+# calendar page stays for members).
+register_event_source(own_placement_events)

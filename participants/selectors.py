@@ -68,6 +68,24 @@ def is_participant_only(user) -> bool:
     return student_for_user(user) is not None or educator_for_user(user) is not None
 
 
+def own_placement_events(user, start, end, filters):
+    """Calendar events (calendars.selectors) of a participant's own placements: a student's, and
+    those of the students a practice educator supports, with the students' references (both see
+    them on their own pages); nothing for anyone else."""
+    from django.db.models import Q
+
+    from calendars.selectors import events_of, within
+
+    student, educator = student_for_user(user), educator_for_user(user)
+    if student is None and educator is None:
+        return []
+    own = Q(student=student) if student is not None else Q()
+    if educator is not None:
+        supported = Q(offer__practice_educator=educator, status__in=SUPPORTED_STATUSES)
+        own = own | supported if student is not None else supported
+    return events_of(within(Placement.objects.filter(own), start, end, filters), start, end, filters, lambda _: True)
+
+
 def student_account(student: Student) -> StudentAccount | None:
     return StudentAccount.objects.select_related("user").filter(student=student).first()
 
@@ -151,15 +169,16 @@ def skills_days_done(student: Student) -> int:
     return student.skills_days.aggregate(total=Sum("days"))["total"] or 0
 
 
+# The placements a practice educator supports: on their offers and agreed (not the proposed ones:
+# nothing is agreed yet). Their page and their calendar link both read it.
+SUPPORTED_STATUSES = [s for s in HOLDS_PLACE if s != "proposed"]
+
+
 def educator_placements(educator: PracticeEducator, today=None) -> list[PlacementView]:
-    """The placements on offers where this person is the practice educator (not the proposed
-    ones: nothing is agreed yet), newest first."""
+    """The placements this person supports as practice educator, newest first."""
     today = today or timezone.localdate()
     return [
-        _view(p, today)
-        for p in _placements().filter(
-            offer__practice_educator=educator, status__in=[s for s in HOLDS_PLACE if s != "proposed"]
-        )
+        _view(p, today) for p in _placements().filter(offer__practice_educator=educator, status__in=SUPPORTED_STATUSES)
     ]
 
 
