@@ -28,10 +28,14 @@ class FeedForm(NoNullCharsMixin, PortalForm):
         super().__init__(*args, **kwargs)
         partnerships = sorted((m.partnership for m in memberships(user)), key=lambda p: p.name)
         self.partnerships = {p.slug: p for p in partnerships}
-        self.fields["scope"].choices = [
-            Choice(ALL, "All my partnerships", hint="Including partnerships you join later."),
-            *(Choice(p.slug, p.name) for p in partnerships),
-        ]
+        # A student or practice educator who signs in belongs to no partnership: their link
+        # carries their own placements (participants' calendar source).
+        everything = (
+            Choice(ALL, "All my partnerships", hint="Including partnerships you join later.")
+            if partnerships
+            else Choice(ALL, "My own placements", hint="And their review dates.")
+        )
+        self.fields["scope"].choices = [everything, *(Choice(p.slug, p.name) for p in partnerships)]
 
     def partnership(self):
         return self.partnerships.get(self.cleaned_data["scope"])

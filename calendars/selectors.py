@@ -179,10 +179,18 @@ def placement_events(user, start: dt.date, end: dt.date, filters: Filters) -> li
     )
 
 
-def events_of(placements, start: dt.date, end: dt.date, filters: Filters, references: Callable[[int], bool]):
+def events_of(
+    placements,
+    start: dt.date,
+    end: dt.date,
+    filters: Filters,
+    references: Callable[[int], bool],
+    url_name: str = "placements:placement_detail",
+):
     """The events of placements already narrowed by `within`: each block and review date in
     start..end. `references(partnership_id)` says whether the viewer may see students' references
-    there (asked once per partnership). Other apps' sources build their events with this too."""
+    there (asked once per partnership); `url_name` is the page of a placement the viewer may open.
+    Other apps' sources build their events with this too."""
     events: list[Event] = []
     shown: dict[int, bool] = {}
     for p in placements.order_by("starts_on", "id"):
@@ -199,7 +207,7 @@ def events_of(placements, start: dt.date, end: dt.date, filters: Filters, refere
             university=p.student.university.name,
             stage=p.get_stage_display(),
             status=p.get_status_display(),
-            url=reverse("placements:placement_detail", args=[p.pk]),
+            url=reverse(url_name, args=[p.pk]),
         )
         if filters.shows(BLOCK) and p.starts_on <= end and p.ends_on >= start:
             events.append(

@@ -83,7 +83,14 @@ def own_placement_events(user, start, end, filters):
     if educator is not None:
         supported = Q(offer__practice_educator=educator, status__in=SUPPORTED_STATUSES)
         own = own | supported if student is not None else supported
-    return events_of(within(Placement.objects.filter(own), start, end, filters), start, end, filters, lambda _: True)
+    return events_of(
+        within(Placement.objects.filter(own), start, end, filters),
+        start,
+        end,
+        filters,
+        lambda _: True,
+        url_name="participants:placement",  # their own page of it (the placements pages are 404 to them)
+    )
 
 
 def student_account(student: Student) -> StudentAccount | None:

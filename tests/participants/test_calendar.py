@@ -32,3 +32,16 @@ def test_a_student_and_an_educator_get_their_own_placements_in_their_calendar_li
         assert str(block["summary"]).startswith(f"{mine.student.reference}: ")
         assert all(someone_else.student.reference not in str(e["summary"]) for e in events.values())
         assert any(uid.startswith(f"review-{mine.pk}-") for uid in events)
+
+
+def test_a_student_makes_a_calendar_link_from_their_page(world, client_for):
+    own_placement(world)
+    student = client_for("student")
+    home = student.get("/your-placements/").content.decode()
+    assert "make a calendar link" in home and 'href="/calendars/links/"' in home
+    page = student.get("/calendars/links/").content.decode()
+    assert "My own placements" in page and "All my partnerships" not in page
+    response = student.post("/calendars/links/", {"scope": "all"})
+    assert response.status_code == 302
+    created = student.get("/calendars/links/").content.decode()
+    assert "/calendars/feed/" in created  # the address, shown once
