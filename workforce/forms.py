@@ -172,3 +172,22 @@ class SharingForm(RevisionMixin, PortalForm):
         ],
         widget=forms.RadioSelect,
     )
+
+
+class FiguresImportForm(PortalForm):
+    file = forms.FileField(label="Workforce figures template, filled in (.xlsx or CSV)")
+
+
+class StaffListForm(PortalForm):
+    """Which employer's service and year a staff list is for, and the file."""
+
+    employer_service = forms.ChoiceField(label="Employer and service")
+    year = forms.ChoiceField(
+        label="Year", help_text="People are counted at 30 September at the start of the year, as the DfE does"
+    )
+    file = forms.FileField(label="Pseudonymised staff list (.xlsx or CSV)")
+
+    def __init__(self, *args, choices: list[tuple[str, str]], years: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employer_service"].choices = choices
+        self.fields["year"].choices = [(y, y) for y in years]

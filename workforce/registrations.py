@@ -15,6 +15,7 @@ from portal.registry import (
     register_nav_item,
     register_partnership_panel,
     register_privacy_facts,
+    register_reminder_sender,
 )
 from workforce import permissions  # noqa: F401 (registers the app's permissions)
 from workforce.measures import SMALL_NUMBER
@@ -89,3 +90,12 @@ register_partnership_panel(
         order=50,
     )
 )
+
+
+def _discard_staff_lists(today) -> int:
+    from workforce.importers.batch import discard_staff_lists
+
+    return discard_staff_lists(today)
+
+
+register_reminder_sender("workforce_staff_lists", _discard_staff_lists)
