@@ -7,10 +7,12 @@ from django.utils import timezone
 
 from portal import academic_years
 from portal.registry import (
+    AttentionItem,
     Metric,
     MetricValue,
     NavItem,
     PartnershipPanel,
+    register_attention,
     register_metric,
     register_nav_item,
     register_partnership_panel,
@@ -99,3 +101,28 @@ def _discard_staff_lists(today) -> int:
 
 
 register_reminder_sender("workforce_staff_lists", _discard_staff_lists)
+
+
+def figures_due_attention(user) -> list[AttentionItem]:
+    """ "Figures for 2025/26 are due for <employer> (<service>)": for a lead, every employer's
+    missing service; for a coordinator representing an employer, its own (workforce.due)."""
+    from django.urls import reverse
+
+    from workforce.due import figures_due
+
+    return [
+        AttentionItem(
+            title=d.title,
+            url=reverse(
+                "workforce:figures_edit",
+                args=[d.partnership.slug, d.employer.pk, d.service, academic_years.first_year_of(d.year)],
+            ),
+            kind="Workforce figures",
+            partnership=d.partnership.name,
+            due=d.due_on,
+        )
+        for d in figures_due(user, timezone.localdate())
+    ]
+
+
+register_attention(figures_due_attention)
