@@ -25,7 +25,6 @@ from workforce.measures import Service
 from workforce.models import WorkforceFigures
 from workforce.services.figures import services_of
 
-
 SHORT = {Service.CHILDREN: "children's services", Service.ADULTS: "adults' services", Service.OTHER: "all social work"}
 
 

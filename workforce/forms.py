@@ -191,3 +191,25 @@ class StaffListForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.fields["employer_service"].choices = choices
         self.fields["year"].choices = [(y, y) for y in years]
+
+
+class ConfirmNeedForm(PortalForm):
+    """Use the forecast's final placements for a year as the sufficiency page's "needed"."""
+
+    year = forms.CharField(widget=forms.HiddenInput, max_length=7)
+    final = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=100_000)
+    programme = forms.TypedChoiceField(
+        label="Programme whose final placements it sets",
+        help_text="The other programmes' final placements for the year stay as they are; this one's become the rest",
+        coerce=int,
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, prefix="need", **kwargs)
+        self.fields["programme"].choices = [(p.pk, f"{p.name} ({p.university.name})") for p in programmes]
+
+    def clean(self):
+        data = super().clean()
+        if self._errors.pop("year", None) or self._errors.pop("final", None):
+            raise forms.ValidationError("The forecast's figure was not sent as shown: reload the page and try again")
+        return data
