@@ -25,7 +25,11 @@ from workforce.measures import Service
 from workforce.models import WorkforceFigures
 from workforce.services.figures import services_of
 
-SHORT = {Service.CHILDREN: "children's services", Service.ADULTS: "adults' services", Service.OTHER: "all social work"}
+SHORT: dict[str, str] = {
+    Service.CHILDREN: "children's services",
+    Service.ADULTS: "adults' services",
+    Service.OTHER: "all social work",
+}
 
 
 def due_date(year: str) -> dt.date:
@@ -77,13 +81,13 @@ def figures_due(user, today: dt.date, partnership: Partnership | None = None) ->
     scope = Q()
     for pk, employer_id in asked.items():
         scope |= Q(partnership_id=pk) if employer_id is None else Q(partnership_id=pk, organisation_id=employer_id)
-    partners = (
+    found = (
         Partner.objects.filter(scope, organisation__kind__in=EMPLOYER_KINDS)
         .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=today), Q(left_on__isnull=True) | Q(left_on__gt=today))
         .select_related("partnership", "organisation")
         .order_by("partnership__name", "organisation__name")
     )
-    partners = list(partners)
+    partners = list(found)
     if not partners:
         return []
     recorded = set(

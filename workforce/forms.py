@@ -4,6 +4,7 @@ name, the import upload and the sharing choice."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django import forms
 
@@ -189,8 +190,8 @@ class StaffListForm(PortalForm):
 
     def __init__(self, *args, choices: list[tuple[str, str]], years: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employer_service"].choices = choices
-        self.fields["year"].choices = [(y, y) for y in years]
+        cast(forms.ChoiceField, self.fields["employer_service"]).choices = choices
+        cast(forms.ChoiceField, self.fields["year"]).choices = [(y, y) for y in years]
 
 
 class ConfirmNeedForm(PortalForm):
@@ -206,7 +207,9 @@ class ConfirmNeedForm(PortalForm):
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, prefix="need", **kwargs)
-        self.fields["programme"].choices = [(p.pk, f"{p.name} ({p.university.name})") for p in programmes]
+        cast(forms.ChoiceField, self.fields["programme"]).choices = [
+            (p.pk, f"{p.name} ({p.university.name})") for p in programmes
+        ]
 
     def clean(self):
         data = super().clean()

@@ -194,7 +194,7 @@ def test_the_upload_page_says_the_list_is_not_kept(world, client_for):
 
 def _xlsx(rows: list[list]) -> SimpleUploadedFile:
     book = Workbook()
-    sheet = book.active
+    sheet = book.create_sheet("Figures", 0)
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()

@@ -136,7 +136,7 @@ def _discard_file(batch: WorkforceImport) -> None:
     """Forget a staff list's file now and delete it from the store once the change commits."""
     name = batch.file.name
     storage = batch.file.storage
-    batch.file = ""  # type: ignore[assignment]
+    batch.file = ""
     if name:
         transaction.on_commit(lambda: storage.delete(name))
 

@@ -154,10 +154,11 @@ def _counted(year: str) -> str:
 
 
 def _start_url_name(batch: WorkforceImport) -> str:
-    return {
+    names: dict[str, str] = {
         ImportKind.TEMPLATE: "workforce:import_figures",
         ImportKind.STAFF_LIST: "workforce:import_staff_list",
-    }.get(batch.kind, "workforce:import_start")
+    }
+    return names.get(batch.kind, "workforce:import_start")
 
 
 @login_required
