@@ -15,7 +15,6 @@ from django.db.models import F
 from partnerships.models import Organisation
 from placements.importers.common import CheckResult, Column
 from placements.importers.parsing import parse_year
-from portal import academic_years
 from workforce.importers.dfe import measures_of
 from workforce.measures import ENTERED, Service
 from workforce.models import FigureSource, WorkforceFigures
@@ -124,7 +123,3 @@ def template_rows(actor, partnership, year: str) -> list[list]:
             rows.append(cells)
     return rows
 
-
-def default_year(today) -> str:
-    """The year a template is for by default: the latest whose count date (30 September) has passed."""
-    return academic_years.label_of(today)
