@@ -122,4 +122,3 @@ def template_rows(actor, partnership, year: str) -> list[list]:
                     cells.append(figures.symbol(m.name) or ("" if value is None else float(value)))
             rows.append(cells)
     return rows
-
