@@ -251,8 +251,52 @@ def key_pages() -> list[Target]:
             "/admin/placements/practiceeducator/",
             "practice educators",
         ),
+        *workforce_targets(),
         *api_targets(),
     ]
+
+
+# A scenario: every assumption changed from the baseline, so the page works the forecast out again.
+WORKFORCE_SCENARIO = (
+    "years=5&basis_years=3&demand_growth=3&turnover_rate=16&experienced_hire_rate=8"
+    "&agency_conversion_rate=10&local_retention=70&intake_multiplier=1.2&completion_rate=90&agency_premium=25000"
+)
+
+
+def workforce_targets() -> list[Target]:
+    """The largest partnership's workforce page, its forecast (the baseline) and a scenario
+    recalculated: every employer, both services, five years (workforce/scale.py)."""
+    return [
+        Target("workforce page", "lead", reverse("workforce:partnership", args=[LARGEST])),
+        Target("workforce forecast", "lead", reverse("workforce:forecast", args=[LARGEST])),
+        Target(
+            "workforce scenario recalculation",
+            "lead",
+            f"{reverse('workforce:forecast', args=[LARGEST])}?{WORKFORCE_SCENARIO}",
+        ),
+    ]
+
+
+def forecast_timing(times: int = 40) -> dict:
+    """The largest partnership's forecast alone (figures already read): the model's own time."""
+    from partnerships.models import Partnership
+    from workforce.forecast import Parameters
+    from workforce.selectors import figures_of, partnership_forecast
+
+    partnership = Partnership.objects.get(slug=LARGEST)
+    figures = figures_of(partnership)
+    samples = []
+    for _ in range(times + 5):
+        started = time.perf_counter()
+        partnership_forecast(partnership, Parameters(basis_years=3), figures)
+        samples.append((time.perf_counter() - started) * 1000)
+    samples = sorted(samples[5:])
+    return {
+        "figures": len(figures),
+        "employer_services": len({(f.employer_id, f.service) for f in figures}),
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 2),
+    }
 
 
 def _timed_gets(client, path: str, times: int) -> dict:
@@ -314,6 +358,7 @@ def timings(clients: dict) -> dict:
         "placements_import_10000_rows": import_timing(10_000),
         # The preference round's optimiser, 400 students over 450 places (bench/matching.py).
         "matching_round_400_students": matching_run(),
+        "workforce_forecast": forecast_timing(),
     }
     return result
 

@@ -243,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
             results["pages"].append(row)
         if not args.only:
             results["timings"] = pages.timings(clients)
+        elif "workforce" in args.only.lower():
+            results["timings"] = {"workforce_forecast": pages.forecast_timing()}
     finally:
         stop_server(server)
     results["elapsed_s"] = round(time.monotonic() - started, 1)

@@ -12,3 +12,4 @@ class Action(StrEnum):
     SCENARIO_DELETED = "workforce_scenario.deleted"
     IMPORT_CHECKED = "workforce_import.checked"
     IMPORT_COMPLETED = "workforce_import.completed"
+    NEED_CONFIRMED = "workforce_need.confirmed"

@@ -4,6 +4,7 @@ name, the import upload and the sharing choice."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django import forms
 
@@ -172,3 +173,46 @@ class SharingForm(RevisionMixin, PortalForm):
         ],
         widget=forms.RadioSelect,
     )
+
+
+class FiguresImportForm(PortalForm):
+    file = forms.FileField(label="Workforce figures template, filled in (.xlsx or CSV)")
+
+
+class StaffListForm(PortalForm):
+    """Which employer's service and year a staff list is for, and the file."""
+
+    employer_service = forms.ChoiceField(label="Employer and service")
+    year = forms.ChoiceField(
+        label="Year", help_text="People are counted at 30 September at the start of the year, as the DfE does"
+    )
+    file = forms.FileField(label="Pseudonymised staff list (.xlsx or CSV)")
+
+    def __init__(self, *args, choices: list[tuple[str, str]], years: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["employer_service"]).choices = choices
+        cast(forms.ChoiceField, self.fields["year"]).choices = [(y, y) for y in years]
+
+
+class ConfirmNeedForm(PortalForm):
+    """Use the forecast's final placements for a year as the sufficiency page's "needed"."""
+
+    year = forms.CharField(widget=forms.HiddenInput, max_length=7)
+    final = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=100_000)
+    programme = forms.TypedChoiceField(
+        label="Programme whose final placements it sets",
+        help_text="The other programmes' final placements for the year stay as they are; this one's become the rest",
+        coerce=int,
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, prefix="need", **kwargs)
+        cast(forms.ChoiceField, self.fields["programme"]).choices = [
+            (p.pk, f"{p.name} ({p.university.name})") for p in programmes
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self._errors.pop("year", None) or self._errors.pop("final", None):
+            raise forms.ValidationError("The forecast's figure was not sent as shown: reload the page and try again")
+        return data

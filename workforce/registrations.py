@@ -7,16 +7,24 @@ from django.utils import timezone
 
 from portal import academic_years
 from portal.registry import (
+    AttentionItem,
+    HistoryKind,
     Metric,
     MetricValue,
     NavItem,
     PartnershipPanel,
+    ScaleBuilder,
+    register_attention,
+    register_history_kind,
     register_metric,
     register_nav_item,
     register_partnership_panel,
     register_privacy_facts,
+    register_reminder_sender,
+    register_scale_builder,
 )
 from workforce import permissions  # noqa: F401 (registers the app's permissions)
+from workforce.actions import Action
 from workforce.measures import SMALL_NUMBER
 from workforce.models import WorkforceFigures
 from workforce.services.figures import employers_of, services_of
@@ -63,8 +71,16 @@ register_metric(
 register_privacy_facts(lambda: {"workforce_small_number": SMALL_NUMBER})
 
 register_nav_item(NavItem("Workforce", "workforce:index", 70, lambda namespace, url_name: namespace == "workforce"))
-# No history kind yet: seed_scale builds no workforce rows, so a share of the scale audit trail
-# would have no targets (add both together).
+register_scale_builder(
+    ScaleBuilder(
+        "workforce",
+        "workforce.scale.build",
+        counts={"workforce_years": 5},
+        unscaled=frozenset({"workforce_years"}),
+        breadth=frozenset({"workforce_years"}),
+    )
+)
+register_history_kind(HistoryKind(2, "workforce.WorkforceFigures", (Action.FIGURES_SAVED,)))
 
 
 def partnership_panel(user, partnership) -> dict:
@@ -89,3 +105,37 @@ register_partnership_panel(
         order=50,
     )
 )
+
+
+def _discard_staff_lists(today) -> int:
+    from workforce.importers.batch import discard_staff_lists
+
+    return discard_staff_lists(today)
+
+
+register_reminder_sender("workforce_staff_lists", _discard_staff_lists)
+
+
+def figures_due_attention(user) -> list[AttentionItem]:
+    """ "Figures for 2025/26 are due for <employer> (<service>)": for a lead, every employer's
+    missing service; for a coordinator representing an employer, its own (workforce.due)."""
+    from django.urls import reverse
+
+    from workforce.due import figures_due
+
+    return [
+        AttentionItem(
+            title=d.title,
+            url=reverse(
+                "workforce:figures_edit",
+                args=[d.partnership.slug, d.employer.pk, d.service, academic_years.first_year_of(d.year)],
+            ),
+            kind="Workforce figures",
+            partnership=d.partnership.name,
+            due=d.due_on,
+        )
+        for d in figures_due(user, timezone.localdate())
+    ]
+
+
+register_attention(figures_due_attention)

@@ -215,17 +215,34 @@ def scenarios_of(partnership) -> list[Scenario]:
     return list(Scenario.objects.filter(partnership=partnership).order_by("name"))
 
 
-def suggested_final_placements(partnership, year: str, params: model.Parameters | None = None) -> int | None:
-    """For the sufficiency page: the final placements the baseline forecast implies for `year`
-    (an academic-year label), rounded up; None when the forecast does not reach that year. Only
-    an offer: the lead confirms it before it becomes the partnership's "needed"."""
-    if academic_years.problem(year):
-        return None
-    result = partnership_forecast(partnership, params or model.Parameters())
+def suggestion_from(result: PartnershipForecast, year: str) -> int | None:
+    """The final placements a worked-out forecast implies for `year`, rounded up."""
     for y in result.total.years:
         if y.year == year:
             return int(-(-y.final_placements_needed // 1))
     return None
+
+
+def suggested_final_placements(partnership, year: str, params: model.Parameters | None = None) -> int | None:
+    """For the sufficiency page: the final placements the baseline forecast implies for `year`
+    (an academic-year label), rounded up; None when the forecast does not reach that year. Only
+    an offer: the lead confirms it (services.confirm_final_placements) before it becomes the
+    partnership's "needed"."""
+    if academic_years.problem(year):
+        return None
+    return suggestion_from(partnership_forecast(partnership, params or model.Parameters()), year)
+
+
+def final_placements_needed(partnership, year: str) -> int:
+    """The final placements the partnership's programmes need in `year`, as typed (placements)."""
+    from django.db.models import Sum
+
+    from placements.models import ProgrammeDemand
+
+    found = ProgrammeDemand.objects.filter(programme__partnership=partnership, academic_year__label=year).aggregate(
+        n=Sum("final_placements")
+    )
+    return found["n"] or 0
 
 
 def small(value: float | None) -> bool:

@@ -19,5 +19,13 @@ urlpatterns = [
     path("workforce/partnership/<slug:slug>/forecast.xlsx", views.forecast_export, name="forecast_export"),
     path("workforce/partnership/<slug:slug>/scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
     path("workforce/partnership/<slug:slug>/import/", views.import_start, name="import_start"),
+    path("workforce/partnership/<slug:slug>/import/figures/", views.import_figures, name="import_figures"),
+    path(
+        "workforce/partnership/<slug:slug>/import/figures-template.xlsx",
+        views.figures_template,
+        name="figures_template",
+    ),
+    path("workforce/partnership/<slug:slug>/import/staff-list/", views.import_staff_list, name="import_staff_list"),
+    path("workforce/import-templates/staff-list.xlsx", views.staff_list_template, name="staff_list_template"),
     path("workforce/imports/<int:pk>/", views.import_detail, name="import_detail"),
 ]

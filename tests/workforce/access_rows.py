@@ -54,4 +54,8 @@ ROWS: list[Row] = [
     Row("workforce:scenario_detail", members(), kwargs=_scenario),
     Row("workforce:import_start", KEEP, kwargs=_slug),
     Row("workforce:import_detail", KEEP, kwargs=_batch),
+    Row("workforce:import_figures", KEEP, kwargs=_slug),
+    Row("workforce:figures_template", KEEP, kwargs=_slug),
+    Row("workforce:import_staff_list", KEEP, kwargs=_slug),
+    Row("workforce:staff_list_template", signed_in()),
 ]

@@ -74,10 +74,11 @@ def year_of(text: str, problems: list[str]) -> str | None:
     return label
 
 
-def measures_of(row: dict, problems: list[str]) -> dict:
-    """The measures the file has, each as (number, symbol)."""
+def measures_of(row: dict, problems: list[str], measures=DFE_MEASURES, *, blank_keeps: bool = False) -> dict:
+    """The measures the file has, each as (number, symbol). An empty cell empties the figure, or
+    with `blank_keeps` leaves it out (the figure recorded stays as it is)."""
     values: dict = {}
-    for m in DFE_MEASURES:
+    for m in measures:
         if m.name not in row:
             continue
         text = row[m.name].strip()
@@ -85,7 +86,8 @@ def measures_of(row: dict, problems: list[str]) -> dict:
             values[m.name], values[f"{m.name}_symbol"] = None, text.lower()
             continue
         if not text:
-            values[m.name], values[f"{m.name}_symbol"] = None, ""
+            if not blank_keeps:
+                values[m.name], values[f"{m.name}_symbol"] = None, ""
             continue
         try:
             number = Decimal(text.replace(",", ""))
@@ -94,6 +96,9 @@ def measures_of(row: dict, problems: list[str]) -> dict:
             continue
         if not number.is_finite() or not 0 <= number <= MAX_VALUE:
             problems.append(f"{m.name} must be between 0 and {MAX_VALUE:,}")
+            continue
+        if m.whole and blank_keeps and number != number.to_integral_value():
+            problems.append(f"{m.name} must be a whole number")
             continue
         values[m.name] = number.quantize(Decimal(1) if m.whole else Decimal("0.1"))
         values[f"{m.name}_symbol"] = ""

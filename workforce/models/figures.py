@@ -17,6 +17,8 @@ from workforce.measures import MEASURES, Service, Symbol
 class FigureSource(models.TextChoices):
     ENTERED = "entered", "Entered by the partnership"
     DFE = "dfe", "DfE children's social work workforce data"
+    TEMPLATE = "template", "Imported from the workforce figures template"
+    STAFF_LIST = "staff-list", "Worked out from a pseudonymised staff list"
 
 
 def _validate_year(label: str) -> None:

@@ -8,10 +8,12 @@ from workforce.services.figures import (
     save_figures,
     set_sharing,
 )
+from workforce.services.planning import confirm_final_placements
 from workforce.services.scenarios import delete_scenario, save_scenario
 
 __all__ = [
     "can_keep_employer",
+    "confirm_final_placements",
     "delete_scenario",
     "employers_of",
     "keepable_employers",

@@ -21,3 +21,17 @@ def whole(value) -> str:
 @register.filter
 def percent(value) -> str:
     return "" if value is None or value == "" else f"{100 * float(value):.0f}%"
+
+
+@register.inclusion_tag("workforce/_sufficiency_suggestion.html")
+def sufficiency_suggestion(partnership, year_label: str) -> dict:
+    """Beside the sufficiency page's typed "needed": the final placements the baseline workforce
+    forecast implies for the year (a template tag, so placements' code names nothing of
+    workforce's). One query."""
+    from workforce.selectors import suggested_final_placements
+
+    return {
+        "partnership": partnership,
+        "year": year_label,
+        "suggested": suggested_final_placements(partnership, year_label),
+    }

@@ -7,18 +7,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from partnerships.access import Perm, can, object_or_404, partnership_or_404
+from placements.models import Programme
+from portal import academic_years
 from portal.downloads import file_response
 from portal.flows import GET_ONLY, GET_POST
 from portal.forms import submit
 from workforce import selectors
 from workforce.chart import line_chart
 from workforce.forecast import BASELINE_RETENTION, Forecast, Parameters
-from workforce.forms import ParametersForm, ScenarioForm
+from workforce.forms import ConfirmNeedForm, ParametersForm, ScenarioForm
 from workforce.models import Scenario
 from workforce.permissions import WorkforcePerm
-from workforce.services import save_scenario
+from workforce.services import confirm_final_placements, save_scenario
 
 BASELINE = Parameters()
 
@@ -71,12 +75,49 @@ def _charts(partnership, result, figures):
     return supply, rates, rate_rows
 
 
+def _need_year(request: HttpRequest, years: list[str]) -> str | None:
+    """The year the "use the forecast" form is for: the one asked for, else next academic year,
+    else the forecast's first."""
+    asked = request.POST.get("need-year") or request.GET.get("need_year")
+    if asked in years:
+        return asked
+    following = academic_years.shifted(academic_years.label_of(timezone.localdate()), 1)
+    return following if following in years else (years[0] if years else None)
+
+
 @login_required
 @GET_POST
 def forecast_page(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = partnership_or_404(request.user, slug)
     may_plan = can(request.user, partnership, WorkforcePerm.PLAN)
-    if request.method == "POST":
+    may_confirm = can(request.user, partnership, Perm.EDIT_PARTNERSHIP)
+    programmes = (
+        list(Programme.objects.filter(partnership=partnership).select_related("university")) if may_confirm else []
+    )
+    need_form = None
+    if request.method == "POST" and "need-year" in request.POST:
+        partnership = partnership_or_404(request.user, slug, Perm.EDIT_PARTNERSHIP)
+        need_form = ConfirmNeedForm(request.POST, programmes=programmes)
+        saved, demand = submit(
+            need_form,
+            lambda data: confirm_final_placements(
+                request.user,
+                partnership,
+                year=data["year"],
+                final=data["final"],
+                programme_id=data["programme"],
+            ),
+        )
+        if saved:
+            messages.success(
+                request,
+                f"{need_form.cleaned_data['final']} final placements needed for {need_form.cleaned_data['year']} "
+                "are now on the sufficiency page",
+            )
+            return redirect(reverse("workforce:forecast", args=[slug]) + "#use-forecast")
+        form, params = _parameters(request.GET)
+        name_form = ScenarioForm()
+    elif request.method == "POST":
         partnership = partnership_or_404(request.user, slug, WorkforcePerm.PLAN)
         form, params = _parameters(request.POST)
         name_form = ScenarioForm(request.POST)
@@ -94,6 +135,24 @@ def forecast_page(request: HttpRequest, slug: str) -> HttpResponse:
     figures = selectors.figures_of(partnership)
     result = selectors.partnership_forecast(partnership, params, figures)
     supply, rates, rate_rows = _charts(partnership, result, figures)
+    need = None
+    if may_confirm and programmes:
+        baseline = result if params == BASELINE else selectors.partnership_forecast(partnership, BASELINE, figures)
+        need_year = _need_year(request, [y.year for y in baseline.total.years])
+        suggested = selectors.suggestion_from(baseline, need_year) if need_year else None
+        if need_year and suggested is not None:
+            if need_form is None:
+                need_form = ConfirmNeedForm(
+                    initial={"year": need_year, "final": suggested, "programme": programmes[0].pk},
+                    programmes=programmes,
+                )
+            need = {
+                "year": need_year,
+                "suggested": suggested,
+                "form": need_form,
+                "now": selectors.final_placements_needed(partnership, need_year),
+                "years": [y.year for y in baseline.total.years],
+            }
     return render(
         request,
         "workforce/forecast.html",
@@ -110,6 +169,7 @@ def forecast_page(request: HttpRequest, slug: str) -> HttpResponse:
             "baseline_retention": BASELINE_RETENTION,
             "scenarios": selectors.scenarios_of(partnership),
             "querystring": request.GET.urlencode(),
+            "need": need,
         },
     )
 

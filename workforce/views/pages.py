@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from partnerships.access import can, memberships, partnership_or_404
 from partnerships.models import Partnership
@@ -12,6 +13,7 @@ from portal import academic_years
 from portal.flows import GET_ONLY
 from workforce import selectors
 from workforce.chart import line_chart
+from workforce.due import figures_due
 from workforce.permissions import WorkforcePerm
 
 
@@ -42,5 +44,6 @@ def partnership_page(request: HttpRequest, slug: str) -> HttpResponse:
             "may_keep": can(request.user, partnership, WorkforcePerm.KEEP_FIGURES),
             "year_choices": selectors.selectable_years(summary),
             "entry_year": academic_years.first_year_of(summary.latest),
+            "due": figures_due(request.user, timezone.localdate(), partnership),
         },
     )
