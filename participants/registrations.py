@@ -10,7 +10,13 @@ from django.urls import reverse
 from calendars.selectors import register_event_source
 from participants.selectors import is_participant_only, own_placement_events
 from placements.actions import Action as PlacementAction
-from portal.registry import NavItem, register_audit_listener, register_narrow_home, register_nav_item
+from portal.registry import (
+    NavItem,
+    register_audit_listener,
+    register_narrow_home,
+    register_nav_item,
+    register_reminder_sender,
+)
 
 
 def _home(user) -> str | None:
@@ -43,3 +49,20 @@ register_audit_listener("participants.close_purged_accounts", [PlacementAction.S
 # A student's or practice educator's calendar link carries their own placements (the partnership
 # calendar page stays for members).
 register_event_source(own_placement_events)
+
+
+def _close_all_purged(today) -> int:
+    """The daily safety net behind the listener above: a listener's failure is logged and rolled
+    back on its own (it never stops the purge), so any purged student still holding a sign-in
+    loses it at the next daily run."""
+    from django.db import transaction
+
+    from participants.models import StudentAccount
+    from participants.services import close_student_accounts
+
+    with transaction.atomic():
+        ids = StudentAccount.objects.filter(student__purged_on__isnull=False).values_list("student_id", flat=True)
+        return close_student_accounts(list(ids))
+
+
+register_reminder_sender("participants_close_purged_accounts", _close_all_purged)

@@ -291,6 +291,18 @@ def test_purging_a_student_closes_their_sign_in(world, client_for):
     assert EducatorAccount.objects.filter(user__email="educator@matrix.test").exists()
 
 
+def test_the_daily_run_closes_a_sign_in_the_purge_left_open(world):
+    """A listener's failure never stops the purge (it is logged and rolled back alone): the daily
+    run then closes any purged student's sign-in that is still open."""
+    student = world_student(world)
+    user_pk = world.user("student").pk
+    type(student).objects.filter(pk=student.pk).update(purged_on=D(2026, 9, 1), reference="removed-1")
+    assert StudentAccount.objects.filter(student=student).exists()  # as if the listener had failed
+    call_command("send_reminders", stdout=__import__("io").StringIO())
+    assert not StudentAccount.objects.filter(student=student).exists()
+    assert not User.objects.get(pk=user_pk).is_active
+
+
 # --- Query counts ---------------------------------------------------------------------------------
 
 
