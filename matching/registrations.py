@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from matching.models import RoundStudent
 from matching.selectors import open_rounds_unanswered
+from participants.selectors import register_home_section
 from partnerships.access import memberships
 from partnerships.models import Role
 from placements.actions import Action as PlacementAction
@@ -56,3 +57,33 @@ def forget_purged_students(event) -> None:
 
 
 register_audit_listener("matching.purge", [PlacementAction.STUDENTS_PURGED], forget_purged_students)
+
+
+def student_rounds(user):
+    """The student's own preference rounds on their home page (participants): open ones to
+    answer, then closed and confirmed ones with what happened. None for anyone not a student."""
+    from matching.models import ProposalLine, RoundStatus
+    from participants.selectors import student_for_user
+
+    student = student_for_user(user)
+    if student is None:
+        return None
+    mine = list(
+        RoundStudent.objects.filter(student=student)
+        .exclude(round__status=RoundStatus.DRAFT)
+        .select_related("round", "round__academic_year")
+        .prefetch_related("choices__offer")
+        .order_by("-round__closes_on", "-round_id")
+    )
+    if not mine:
+        return None
+    results = {
+        line.round_id: line
+        for line in ProposalLine.objects.filter(
+            student=student, round__status=RoundStatus.CONFIRMED, round_id__in=[e.round_id for e in mine]
+        ).select_related("offer", "offer__employer")
+    }
+    return "matching/_student_rounds.html", {"entries": [(e, results.get(e.round_id)) for e in mine]}
+
+
+register_home_section(student_rounds)

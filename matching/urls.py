@@ -14,6 +14,7 @@ urlpatterns = [
     path("preference-rounds/<int:pk>/students/<int:student_pk>/remove/", views.remove_student, name="remove_student"),
     path("preference-rounds/<int:pk>/students/<int:student_pk>/pin/", views.pin, name="pin"),
     path("preference-rounds/<int:pk>/proposal/", views.proposal, name="proposal"),
+    path("your-placements/preference-rounds/<int:pk>/", views.my_preferences, name="my_preferences"),
     path("preference-rounds/<int:pk>/proposal/run/", views.proposal_run, name="proposal_run"),
     path("preference-rounds/<int:pk>/proposal/confirm/", views.confirm, name="confirm"),
     path("preference-rounds/<int:pk>/pins/<int:pin_pk>/remove/", views.unpin, name="unpin"),

@@ -16,13 +16,15 @@ from django.utils import timezone
 
 from matching import services
 from matching.forms import PinForm, PreferencesForm, RoundEditForm, RoundForm
-from matching.models import Pin, PinKind, PreferenceRound, RoundStudent
+from matching.models import Pin, PinKind, PreferenceRound, RoundStatus, RoundStudent
 from matching.selectors import entries, offers_with_room, pins, proposal_lines, round_offers, rounds_for
 from matching.states import TRANSITIONS, allowed
+from participants.selectors import student_for_user
 from partnerships.access import object_or_404, partnership_or_404
 from placements.models import Stage
 from placements.permissions import PlacementPerm
 from placements.selectors.years import current_year
+from portal.dates import long_date
 from portal.flows import GET_ONLY, GET_POST, POST_ONLY, form_page
 
 FORM_TEMPLATE = "matching/form_page.html"
@@ -186,11 +188,65 @@ def _move(request: HttpRequest, round_: PreferenceRound, action: str) -> HttpRes
 @login_required
 @GET_POST
 def preferences(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """A coordinator enters a student's preferences on their behalf."""
     round_ = round_or_404(request, pk)
     entry = _entry_or_404(round_, student_pk)
     if not allowed(round_, "answer"):
         messages.error(request, "Preferences can be entered once the round is open.")
         return redirect(round_)
+    student = entry.student
+    return _preferences_form(
+        request,
+        round_,
+        entry,
+        success=f"Saved {student.reference}'s preferences",
+        next_url=round_.get_absolute_url(),
+        caption=f"{student.reference}{f' ({student.name})' if student.name else ''}: {round_}",
+        intro=f"Rank up to {round_.max_choices} offers with a place left, first choice first, and note what "
+        "the student told you about travel and adjustments. You are entering this on the student's behalf.",
+        breadcrumbs=_breadcrumbs(round_, round_.partnership),
+    )
+
+
+@login_required
+@GET_POST
+def my_preferences(request: HttpRequest, pk: int) -> HttpResponse:
+    """A student, signed in, ranks the offers of an open round they are in (404 for anyone else:
+    a student never reaches another student's entry)."""
+    student = student_for_user(request.user)
+    entry = (
+        RoundStudent.objects.select_related("round", "round__partnership", "round__academic_year", "student")
+        .filter(round_id=pk, student=student)
+        .first()
+        if student is not None
+        else None
+    )
+    if entry is None:
+        raise Http404("No such preference round")
+    round_ = entry.round
+    home = reverse("participants:home")
+    if round_.status != RoundStatus.OPEN:  # a late answer after closing is the coordinator's to enter
+        messages.error(
+            request, "This round is closed for preferences: your coordinator will tell you what happens next."
+        )
+        return redirect(home)
+    return _preferences_form(
+        request,
+        round_,
+        entry,
+        success="Saved your preferences. You can change them until the round closes.",
+        next_url=home,
+        caption=round_.words[:1].upper() + round_.words[1:],
+        intro=f"Rank up to {round_.max_choices} of the offers that still have a place, first choice first, by "
+        f"{long_date(round_.closes_on)}. Tell us whether you drive, where you can travel to, and any adjustments "
+        "you need: your coordinator reads them when working out who goes where.",
+        breadcrumbs=[("Your placements", home)],
+    )
+
+
+def _preferences_form(request, round_, entry: RoundStudent, **page) -> HttpResponse:
+    """The preferences form of one entry, for whoever may answer for the student (the service
+    asks `may_answer_for`)."""
     chosen = [c.offer_id for c in entry.choices.all()]
     offers = round_offers(round_).filter(pk__in=[o.pk for o in offers_with_room(round_)] + chosen)
     initial: dict[str, Any] = {f"choice_{c.rank}": c.offer_id for c in entry.choices.all()}
@@ -213,16 +269,11 @@ def preferences(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
             base_revision=data["revision"],
         ),
         template=FORM_TEMPLATE,
-        success=f"Saved {student.reference}'s preferences",
-        next_url=round_.get_absolute_url(),
         stale_check=entry,
         title="Preferences",
-        caption=f"{student.reference}{f' ({student.name})' if student.name else ''}: {round_}",
-        intro=f"Rank up to {round_.max_choices} offers with a place left, first choice first, and note what "
-        "the student told you about travel and adjustments. You are entering this on the student's behalf.",
         submit_label="Save preferences",
-        cancel_url=round_.get_absolute_url(),
-        breadcrumbs=_breadcrumbs(round_, round_.partnership),
+        cancel_url=page["next_url"],
+        **page,
     )
 
 

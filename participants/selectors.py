@@ -53,6 +53,21 @@ def educator_for_user(user) -> PracticeEducator | None:
     )
 
 
+# Sections other apps add to a participant's home page (matching: a student's preference rounds).
+# A provider is `fn(user) -> (template name, context) or None`; participants imports none of them.
+HomeSection = tuple[str, dict]
+_home_sections: list = []
+
+
+def register_home_section(provider) -> None:
+    if provider not in _home_sections:
+        _home_sections.append(provider)
+
+
+def home_sections(user) -> list[HomeSection]:
+    return [section for provider in _home_sections if (section := provider(user)) is not None]
+
+
 def forget(user) -> None:
     for attr in (_STUDENT, _EDUCATOR):
         if hasattr(user, attr):

@@ -96,7 +96,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if student is None and educator is None:
         raise Http404("You have no placements to see here")
     today = timezone.localdate()
-    context: dict = {"student": student, "educator": educator, "today": today}
+    context: dict = {
+        "student": student,
+        "educator": educator,
+        "today": today,
+        "sections": selectors.home_sections(request.user),
+    }
     if student is not None:
         context["placements"] = selectors.student_placements(student, today)
         context["skills_done"] = selectors.skills_days_done(student)

@@ -7,23 +7,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching.actions import Action
-from matching.models import Choice, PreferenceRound, RoundStudent
+from matching.models import Choice, PreferenceRound, RoundStatus, RoundStudent
 from matching.selectors import offers_with_room
 from matching.states import require_state
+from participants.selectors import student_for_user
 from partnerships.access import can, require, roles_label
 from placements.models import PlacementOffer, Student
 from placements.permissions import PlacementPerm
 from placements.services.common import student_subjects
 from portal.audit import record
 from portal.concurrency import refuse_stale
+from portal.exceptions import InvalidTransition
 
 
 def may_answer_for(actor, student: Student) -> bool:
-    """Who may enter or change a student's preferences: today those who manage placements in the
-    student's partnership (PlacementPerm.MANAGE), on the student's behalf. When students sign in
-    (h-people's participants app), extend this one function to let a student answer for
-    themselves: every page and service asks it."""
-    return can(actor, student.partnership_id, PlacementPerm.MANAGE)
+    """Who may enter or change a student's preferences: the student themself, signed in
+    (participants), and those who manage placements in the student's partnership
+    (PlacementPerm.MANAGE), on the student's behalf. Every page and service asks this one function."""
+    own = student_for_user(actor)
+    return (own is not None and own.pk == student.pk) or can(actor, student.partnership_id, PlacementPerm.MANAGE)
 
 
 @transaction.atomic
@@ -45,6 +47,9 @@ def save_preferences(
         raise PermissionDenied(f"Only {roles_label(PlacementPerm.MANAGE)} can do this.")
     locked_round = PreferenceRound.objects.select_for_update().get(pk=round_.pk)
     require_state(locked_round, "answer")
+    if locked_round.status != RoundStatus.OPEN and not can(actor, student.partnership_id, PlacementPerm.MANAGE):
+        # After the closing date only a coordinator may still enter a late answer.
+        raise InvalidTransition("This round has closed: ask your coordinator to change your preferences.")
     entry = RoundStudent.objects.select_for_update().filter(round=locked_round, student=student).first()
     if entry is None:
         raise ValidationError(f"{student.reference} is not in this round")

@@ -2,8 +2,8 @@
 site administrators); other members 403, outsiders 404. POST-only actions answer 405 to those
 allowed."""
 
-from matching.models import Pin, PinKind
-from tests.access import Row, roles
+from matching.models import Pin, PinKind, RoundStudent
+from tests.access import Row, participants, roles
 from tests.matching.factories import round_world
 
 MANAGE = roles("coordinator", "lead")
@@ -34,7 +34,18 @@ def _pin(w):
     return {"pk": made["round"].pk, "pin_pk": pin.pk}
 
 
+def _own_round(w):
+    """An open round with the world's signed-in student in it."""
+    from tests.participants.factories import world_student
+
+    made = round_world(w)
+    RoundStudent.objects.create(round=made["round"], student=world_student(w))
+    return {"pk": made["round"].pk}
+
+
 ROWS: list[Row] = [
+    # The student's own preferences: only that student; everyone else 404 (staff use :preferences).
+    Row("matching:my_preferences", participants("student"), kwargs=_own_round),
     Row("matching:round_list", MANAGE, kwargs=_slug),
     Row("matching:round_create", MANAGE, kwargs=_slug),
     Row("matching:round_detail", MANAGE, kwargs=_round),
