@@ -89,6 +89,9 @@ class RoundStudent(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The last reminder e-mailed to the student ("7-days", "2-days" before closing), so each one
+    # goes once, whichever worker runs the daily reminders (matching/reminders.py).
+    last_reminder = models.CharField(max_length=20, blank=True)
     revision = models.PositiveIntegerField(default=1)
 
     objects = EntryQuerySet.as_manager()

@@ -17,7 +17,7 @@ from partnerships.access import memberships
 from partnerships.models import Role
 from placements.actions import Action as PlacementAction
 from portal.dates import long_date
-from portal.registry import AttentionItem, register_attention, register_audit_listener
+from portal.registry import AttentionItem, register_attention, register_audit_listener, register_reminder_sender
 
 
 def attention(user) -> list[AttentionItem]:
@@ -87,3 +87,12 @@ def student_rounds(user):
 
 
 register_home_section(student_rounds)
+
+
+def _round_reminders(today) -> int:
+    from matching.reminders import send_round_reminders
+
+    return send_round_reminders(today)
+
+
+register_reminder_sender("matching_round_reminders", _round_reminders)

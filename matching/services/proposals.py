@@ -12,6 +12,7 @@ from django.utils import timezone
 from matching import optimiser
 from matching.actions import Action
 from matching.models import Pin, PinKind, PreferenceRound, ProposalLine, RoundStudent
+from matching.reminders import send_results
 from matching.selectors import entries, round_offers
 from matching.services.rounds import lock
 from matching.states import require_state
@@ -274,4 +275,5 @@ def confirm_proposal(actor, round_: PreferenceRound) -> list[Placement]:
         f"{len(placements)} placement{'s' if len(placements) != 1 else ''} proposed",
         partnership_id=locked.partnership_id,
     )
+    send_results(locked, placements)
     return placements

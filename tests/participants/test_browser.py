@@ -75,6 +75,9 @@ def test_the_practice_educator_signs_a_review_and_confirms_days(page):
     assert page.get_by_text("1 review to complete").is_visible()
     _axe_at_every_width(page)
     page.get_by_role("link", name=placement.student.reference).click()
+    # The click only starts the navigation: axe on a page being torn down fails inside axe.
+    page.wait_for_url(f"**/your-placements/{placement.pk}/")
+    page.wait_for_load_state()
     _axe_at_every_width(page)
 
     page.get_by_role("link", name="Complete and sign a review").click()
@@ -94,6 +97,8 @@ def test_the_practice_educator_signs_a_review_and_confirms_days(page):
     assert ReviewSignature.objects.filter(review__placement=placement).exists()
 
     page.get_by_role("link", name=re.compile("Confirm or query")).click()
+    page.wait_for_url("**/your-placements/days/*/")
+    page.wait_for_load_state()
     _axe_at_every_width(page)
     page.get_by_label("Yes, confirm them").check()
     page.get_by_role("button", name="Save").click()

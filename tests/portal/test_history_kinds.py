@@ -9,7 +9,13 @@ from portal.registry import history_kinds
 
 def test_every_history_kind_names_only_actions_its_app_declares():
     kinds = history_kinds()
-    assert {k.model.split(".")[0] for k in kinds} == {"partnerships", "memoranda", "healthcheck", "placements"}
+    assert {k.model.split(".")[0] for k in kinds} == {
+        "partnerships",
+        "memoranda",
+        "healthcheck",
+        "placements",
+        "workforce",
+    }
     for kind in kinds:
         declared = {a.value for a in importlib.import_module(kind.model.split(".")[0] + ".actions").Action}
         assert kind.actions and set(kind.actions) <= declared, kind

@@ -198,7 +198,13 @@ def test_the_migration_gives_each_partnership_its_own_copy_and_moves_its_offers(
     try:
         # Other apps at their latest, except those built on a later placements schema (participants/).
         graph = executor.loader.graph
-        later = set(graph.forwards_plan(latest[0])) - set(graph.forwards_plan(BEFORE))
+        # Only placements' own later migrations: the later placements schema also needs later
+        # migrations of other apps (partnerships'), which stay applied and so belong in the state.
+        later = {
+            node
+            for node in set(graph.forwards_plan(latest[0])) - set(graph.forwards_plan(BEFORE))
+            if node[0] == "placements"
+        }
         others = [
             node
             for node in graph.leaf_nodes()
