@@ -76,8 +76,15 @@ class PreferencesForm(RevisionMixin, PortalForm):
         help_text="For example, a quiet space for reading, or part-time hours.",
     )
 
-    def __init__(self, *args, round_: PreferenceRound, offers, **kwargs):
+    def __init__(self, *args, round_: PreferenceRound, offers, own: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if own:  # the student answering for themself: the questions speak to them
+            self.fields["drives"].label = "Do you drive?"
+            drives = self.fields["drives"]
+            assert isinstance(drives, forms.ChoiceField)
+            drives.choices = [(Drives.YES, "Yes, and I have a car"), (Drives.NO, "No")]
+            self.fields["travel_area"].label = "Where you can travel to"
+            self.fields["adjustments"].label = "Adjustments you need"
         names = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
         choices = {}
         for i in range(1, round_.max_choices + 1):

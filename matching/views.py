@@ -234,6 +234,7 @@ def my_preferences(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         round_,
         entry,
+        own=True,
         success="Saved your preferences. You can change them until the round closes.",
         next_url=home,
         caption=round_.words[:1].upper() + round_.words[1:],
@@ -244,7 +245,7 @@ def my_preferences(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _preferences_form(request, round_, entry: RoundStudent, **page) -> HttpResponse:
+def _preferences_form(request, round_, entry: RoundStudent, *, own: bool = False, **page) -> HttpResponse:
     """The preferences form of one entry, for whoever may answer for the student (the service
     asks `may_answer_for`)."""
     chosen = [c.offer_id for c in entry.choices.all()]
@@ -253,7 +254,7 @@ def _preferences_form(request, round_, entry: RoundStudent, **page) -> HttpRespo
     initial.update(
         drives=entry.drives, travel_area=entry.travel_area, adjustments=entry.adjustments, revision=entry.revision
     )
-    form = PreferencesForm(request.POST or None, round_=round_, offers=offers, initial=initial)
+    form = PreferencesForm(request.POST or None, round_=round_, offers=offers, initial=initial, own=own)
     student = entry.student
     return form_page(
         request,

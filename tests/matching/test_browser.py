@@ -16,6 +16,12 @@ def _no_violations(page, what: str) -> None:
     assert axe_violations(page) == [], what
 
 
+def _follow(page, link_name: str) -> None:
+    """Click a link and wait for the page it opens: axe on a page being replaced fails inside axe."""
+    with page.expect_navigation():
+        page.get_by_role("link", name=link_name).first.click()
+
+
 def test_a_coordinator_runs_a_round_from_preferences_to_placements(page, live_server):
     import datetime as dt
 
@@ -43,7 +49,7 @@ def test_a_coordinator_runs_a_round_from_preferences_to_placements(page, live_se
     page.get_by_role("button", name="Open the round").click()
     page.get_by_text("Opened the round").wait_for()
 
-    page.get_by_role("link", name="Enter preferences for M001").click()
+    _follow(page, "Enter preferences for M001")
     page.get_by_label("First choice").select_option(
         label="Team B, Matrix Borough Council (children and families, statutory; 1 place left)"
     )
@@ -54,14 +60,14 @@ def test_a_coordinator_runs_a_round_from_preferences_to_placements(page, live_se
     page.get_by_text("Saved M001's preferences").wait_for()
     _no_violations(page, "round page (open, one answer)")
 
-    page.get_by_role("link", name="Proposed allocation").click()
+    _follow(page, "Proposed allocation")
     _no_violations(page, "proposal (none yet)")
     page.get_by_role("button", name="Propose an allocation").click()
     page.get_by_text("Proposed an allocation.").wait_for()
     _no_violations(page, "proposal")
     assert page.get_by_role("row", name="1st choice 1").is_visible()
 
-    page.get_by_role("link", name="Pin or change M002").click()
+    _follow(page, "Pin or change M002")
     page.get_by_label("Offer").select_option(
         label="Team A, Matrix Borough Council (children and families, statutory; 1 place left)"
     )
@@ -76,9 +82,54 @@ def test_a_coordinator_runs_a_round_from_preferences_to_placements(page, live_se
     page.get_by_role("link", name="Final placement round, 2026/27").first.click()
     page.get_by_role("button", name="Close the round").click()
     page.get_by_text("Closed the round").wait_for()
-    page.get_by_role("link", name="Proposed allocation").click()
-    page.get_by_role("link", name="Confirm the allocation").click()
+    _follow(page, "Proposed allocation")
+    _follow(page, "Confirm the allocation")
     _no_violations(page, "confirm")
     page.get_by_role("button", name="Confirm the allocation").click()
     page.get_by_text("Confirmed the allocation: 2 placements saved as proposed").wait_for()
     _no_violations(page, "round page (confirmed)")
+
+
+def test_a_student_signs_in_ranks_offers_and_sees_where_they_are_placed(page):
+    """The student's own journey: their page shows the open round, they rank two offers with the
+    keyboard-usable form, and once the coordinator confirms, their page says where they go."""
+    from matching import services
+    from matching.models import RoundStudent
+    from tests.matching.factories import round_world
+    from tests.participants.factories import world_student
+
+    world = build_world()
+    made = round_world(world, students=0, offers=2)
+    round_ = made["round"]
+    RoundStudent.objects.create(round=round_, student=world_student(world))
+    first, second = made["offers"][1], made["offers"][0]
+
+    sign_in(page, "student@matrix.test", PASSWORD)
+    assert page.get_by_role("heading", level=1, name="Your placements").is_visible()
+    assert page.get_by_text("Not answered yet").is_visible()
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        _no_violations(page, f"student's page with an open round at {width} px")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _follow(page, "Choose your preferences")
+    page.get_by_label("First choice").select_option(value=str(first.pk))
+    page.get_by_label("Second choice").select_option(value=str(second.pk))
+    page.get_by_label("No", exact=True).check()
+    page.get_by_label("Where you can travel to").fill("Anywhere on the Northern line")
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        _no_violations(page, f"the student's preferences form at {width} px")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Save preferences").click()
+    page.get_by_text("Saved your preferences.").wait_for()
+    assert page.get_by_text("Answered", exact=True).is_visible()
+
+    coordinator = world.user("coordinator")
+    services.move_round(coordinator, round_, "close")
+    services.run_proposal(coordinator, round_)
+    round_.refresh_from_db()
+    services.confirm_proposal(coordinator, round_)
+    page.reload()
+    assert page.get_by_text("Placed", exact=True).is_visible()
+    assert page.get_by_text(f"{first.team}, {world.employer.name} (your choice 1)").is_visible()
+    _no_violations(page, "student's page after the round is confirmed")
