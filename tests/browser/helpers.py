@@ -24,6 +24,9 @@ def fill_date(page, legend: str, day: dt.date) -> None:
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core (vendored from its npm package) on the current page; WCAG 2.x A and AA rules."""
+    # A page still loading is laid out in part (axe then finds targets too small, or fails inside
+    # itself): wait for it first. A click that has not begun its navigation is the caller's to wait for.
+    page.wait_for_load_state()
     # Loaded from our own static files so the page's Content-Security-Policy allows it.
     page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
     # resultTypes: only violations are read, so axe skips gathering every passing node (about
