@@ -5,6 +5,7 @@ way to a stacked list and nothing scrolls sideways; a member makes a calendar li
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import sign_in
 from tests.browser.test_accessibility_gate import Gate
@@ -50,7 +51,7 @@ def test_the_calendar_passes_the_gate_at_both_widths(browser, live_server, width
     assert page.locator(".cal-item__kind:visible", has_text="Starts").count() == 2
 
     page.get_by_role("button", name="Make a calendar link").click()
-    assert page.get_by_role("heading", name="Your new calendar link").is_visible()
+    expect(page.get_by_role("heading", name="Your new calendar link")).to_be_visible()
     link = page.get_by_label("Calendar link").input_value()
     assert "/calendars/feed/ptc_" in link and link.endswith(".ics")
     gate.check(page, f"new link ({width}px)", "Your new calendar link")

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from participants.models import DaysLog, ReviewSignature
 from tests.browser.helpers import axe_violations, fill_date, sign_in
@@ -36,11 +37,11 @@ def test_a_student_signs_in_from_the_invitation_and_sees_their_placement(page):
     sign_in(page, "coordinator@matrix.test", PASSWORD)
     page.goto(f"/placements/students/{student.pk}/")
     page.get_by_role("link", name="Invite to sign in").click()
-    assert page.get_by_role("heading", level=1, name="Invite the student to sign in").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Invite the student to sign in")).to_be_visible()
     _axe_at_every_width(page)
     page.get_by_label("Email address").fill("jess@example.org")
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("Invitation sent to jess@example.org.").is_visible()
+    expect(page.get_by_text("Invitation sent to jess@example.org.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     link = re.search(r"https?://[^/\s]+(/accounts/welcome/\S+/)", mail.outbox[-1].body).group(1)
@@ -48,20 +49,20 @@ def test_a_student_signs_in_from_the_invitation_and_sees_their_placement(page):
     page.locator("#id_new_password1").fill("a-long-new-passphrase")
     page.locator("#id_new_password2").fill("a-long-new-passphrase")
     page.get_by_role("button", name="Save password").click()
-    assert page.get_by_role("heading", level=1, name="Your placements").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Your placements")).to_be_visible()
     assert page.get_by_text("Duty Team").first.is_visible()
     menu = page.locator("#navigation a").all_inner_texts()
     assert menu == ["Your placements"]
     _axe_at_every_width(page)
 
     page.get_by_role("link", name=re.compile("Open")).click()
-    assert page.get_by_role("heading", level=1, name="Your placement at Duty Team").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Your placement at Duty Team")).to_be_visible()
     _axe_at_every_width(page)
     page.get_by_role("link", name="Record days completed").click()
     fill_date(page, "Week ending", placement.starts_on.replace(day=18))
     page.get_by_label("Days completed that week").fill("5")
     page.get_by_role("button", name="Record days").click()
-    assert page.get_by_text("your practice educator will confirm them").is_visible()
+    expect(page.get_by_text("your practice educator will confirm them")).to_be_visible()
     assert DaysLog.objects.filter(placement=placement).count() == 1
 
 
@@ -93,7 +94,7 @@ def test_the_practice_educator_signs_a_review_and_confirms_days(page):
     page.get_by_label(re.compile("I declare")).check()
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Sign the review").click()
-    assert page.get_by_text("The four weeks review is signed.").is_visible()
+    expect(page.get_by_text("The four weeks review is signed.")).to_be_visible()
     assert ReviewSignature.objects.filter(review__placement=placement).exists()
 
     page.get_by_role("link", name=re.compile("Confirm or query")).click()
@@ -102,6 +103,6 @@ def test_the_practice_educator_signs_a_review_and_confirms_days(page):
     _axe_at_every_width(page)
     page.get_by_label("Yes, confirm them").check()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("5 of 100 days").first.is_visible()
+    expect(page.get_by_text("5 of 100 days").first).to_be_visible()
     placement.refresh_from_db()
     assert placement.completed_days == 5
