@@ -26,7 +26,8 @@ from partnerships.services.common import one_line, save_or_refuse
 from partnerships.services.people import _invitation_link
 from placements.models import Placement, PlacementStatus, PracticeEducator, QualityReview, ReviewRole, Student
 from placements.permissions import PlacementPerm
-from placements.rules import days_between, required_days, review_problems, review_schedule, status_problems
+from placements.rules import days_between, required_days, status_problems
+from placements.services.allocations import refuse_review_problems
 from placements.services.common import require_employer, student_subjects
 from portal.audit import diff, record, snapshot
 from portal.concurrency import refuse_stale
@@ -199,26 +200,7 @@ def complete_review(
     if one_line(typed_name).casefold() != one_line(actor.full_name).casefold():
         raise ValidationError({"typed_name": f"Type your full name exactly as on your account: {actor.full_name}"})
     locked = Placement.objects.select_for_update().select_related("student", "offer").get(pk=placement.pk)
-    others = list(
-        QualityReview.objects.filter(placement=locked).exclude(point=data["point"]).values_list("point", "completed_on")
-    )
-    problems = review_problems(
-        point=data["point"],
-        completed_on=data["completed_on"],
-        starts_on=locked.starts_on,
-        ends_on=locked.ends_on,
-        schedule=review_schedule(
-            locked.starts_on,
-            locked.ends_on,
-            planned_ends_on=locked.planned_ends_on,
-            status=locked.status,
-            completed_days=locked.completed_days,
-        ),
-        others=others,
-        today=timezone.localdate(),
-    )
-    if problems:
-        raise ValidationError(problems)
+    refuse_review_problems(locked, data)
     review = QualityReview.objects.filter(placement=locked, point=data["point"], role=ReviewRole.EDUCATOR).first()
     if review is not None and ReviewSignature.objects.filter(review=review).exists():
         raise ValidationError({"point": "You have already signed this review: it cannot be changed"})

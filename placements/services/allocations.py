@@ -301,12 +301,11 @@ def change_status(
     return locked
 
 
-@transaction.atomic
-def record_review(actor, placement: Placement, *, data: dict) -> QualityReview:
-    require_employer(actor, placement.partnership, placement.offer.employer_id)
-    if placement.status == PlacementStatus.PROPOSED:
-        raise InvalidTransition("Reviews can be recorded once the placement is confirmed")
-    locked = Placement.objects.select_for_update().get(pk=placement.pk)
+def refuse_review_problems(locked: Placement, data: dict) -> None:
+    """The review rules (placements.rules.review_problems) for `data["point"]` done on
+    `data["completed_on"]`, against the placement (locked by the caller) and its other reviews:
+    a ValidationError naming each problem. Whoever records a review (the coordinator here, the
+    practice educator in participants) calls this one check."""
     others = list(
         QualityReview.objects.filter(placement=locked).exclude(point=data["point"]).values_list("point", "completed_on")
     )
@@ -327,6 +326,15 @@ def record_review(actor, placement: Placement, *, data: dict) -> QualityReview:
     )
     if problems:
         raise ValidationError(problems)
+
+
+@transaction.atomic
+def record_review(actor, placement: Placement, *, data: dict) -> QualityReview:
+    require_employer(actor, placement.partnership, placement.offer.employer_id)
+    if placement.status == PlacementStatus.PROPOSED:
+        raise InvalidTransition("Reviews can be recorded once the placement is confirmed")
+    locked = Placement.objects.select_for_update().get(pk=placement.pk)
+    refuse_review_problems(locked, data)
     review = QualityReview.objects.filter(placement=placement, point=data["point"], role=data["role"]).first()
     created = review is None
     review = review or QualityReview(placement=placement)
